@@ -1,0 +1,47 @@
+# cheatdeck: `make` builds decks and sheets from source/ into dist/; `make test` runs the tests.
+# Each target creates .venv on first use; nothing is installed outside it except the system
+# packages the PDFs need (installed with apt-get when missing and we are root).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
+SOURCE ?= source
+OUTPUT ?= dist
+JOBS   ?=
+PYTEST_ARGS ?=
+
+.PHONY: all build test check bench clean distclean system-deps
+
+all: build
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+system-deps:
+	@bash .ci/system-deps
+
+build: $(VENV)/.installed system-deps
+	$(BIN)/cheatdeck build $(SOURCE) -o $(OUTPUT)
+
+check: $(VENV)/.installed
+	$(BIN)/cheatdeck check --strict $(SOURCE)
+
+test: $(VENV)/.installed-test system-deps
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-test system-deps
+	$(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf $(OUTPUT) build *.egg-info
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,187 @@
+"""The `cheatdeck` command line: thin Click commands over the pipeline."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from builder import __version__
+from builder.config import BuildConfig
+from builder.diagnostics import BuildError, Diagnostic, Severity
+from builder.model import Guide, Objective
+from builder.pipeline import CheckResult, build, check, select
+from builder.serialize import guide_to_data
+from builder.writers import available_writers
+
+DEFAULT_SOURCE = "source"
+DEFAULT_OUTPUT = "dist"
+
+
+class Context:
+    def __init__(self, verbosity: int) -> None:
+        self.verbosity = verbosity
+
+    def say(self, line: str) -> None:
+        if self.verbosity >= 0:
+            click.echo(line, err=True)
+
+
+def sources_argument(fn):  # type: ignore[no-untyped-def]
+    return click.argument("sources", nargs=-1, type=click.Path())(fn)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="cheatdeck")
+@click.option("-v", "--verbose", count=True, help="Say more (repeat for more).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
+    """Turn LPI-format study guides into Anki decks, cheat sheets and a JSON model."""
+    ctx.obj = Context(-1 if quiet else verbose)
+
+
+@cli.command("build")
+@sources_argument
+@click.option("-o", "--output", type=click.Path(file_okay=False), default=DEFAULT_OUTPUT,
+              show_default=True, help="Output folder.")
+@click.option("--only", multiple=True, metavar="ID", help="Build only this objective (repeatable).")
+@click.option("-f", "--format", "formats", multiple=True, metavar="NAME",
+              help="Build only this format: json, anki, sheets (repeatable; default: all).")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--exam", default=None, help="Exam name shown in decks and sheets.")
+@click.pass_obj
+def build_command(obj: Context, sources: tuple[str, ...], output: str, only: tuple[str, ...],
+                  formats: tuple[str, ...], strict: bool, exam: str | None) -> None:
+    """Build decks, sheets and notes.json from SOURCES (default: source/)."""
+    known = available_writers()
+    for name in formats:
+        if name not in known:
+            raise click.BadParameter(f"unknown format {name!r} (choose from {', '.join(known)})",
+                                     param_hint="--format")
+    config = BuildConfig(output=Path(output), formats=formats or tuple(known), only=only,
+                         strict=strict, progress=obj.say if obj.verbosity >= 0 else _silent)
+    result = _run(lambda: build(list(sources) or [DEFAULT_SOURCE], config, exam=exam))
+    _unknown_only(result.guide, only)
+    _report(obj, result, strict)
+    if obj.verbosity >= 0:
+        click.echo(f"built {len(result.outputs)} file(s) into {output}/", err=True)
+    if result.failed(strict):
+        sys.exit(1)
+
+
+@cli.command("check")
+@sources_argument
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--format", "fmt", type=click.Choice(["text", "github", "json"]), default="text",
+              show_default=True, help="How to print diagnostics.")
+@click.pass_obj
+def check_command(obj: Context, sources: tuple[str, ...], strict: bool, fmt: str) -> None:
+    """Report everything wrong with the guide, with file:line, without building."""
+    result = _run(lambda: check(list(sources) or [DEFAULT_SOURCE]))
+    if fmt == "json":
+        click.echo(json.dumps([_diag_data(d) for d in result.diagnostics], indent=1))
+    elif fmt == "github":
+        for d in result.diagnostics:
+            click.echo(_github(d))
+    else:
+        _report(obj, result, strict, always=True)
+    if result.failed(strict):
+        sys.exit(1)
+
+
+@cli.command("inspect")
+@sources_argument
+@click.option("--json", "as_json", is_flag=True, help="Print the whole model as JSON.")
+@click.option("--only", multiple=True, metavar="ID", help="Show only this objective.")
+@click.pass_obj
+def inspect_command(obj: Context, sources: tuple[str, ...], as_json: bool, only: tuple[str, ...]) -> None:
+    """Show the structure read from SOURCES: topics, objectives and what each holds."""
+    result = _run(lambda: check(list(sources) or [DEFAULT_SOURCE]))
+    guide = select(result.guide, only)
+    if as_json:
+        click.echo(json.dumps(guide_to_data(guide), ensure_ascii=False, indent=1))
+        return
+    for line in describe(guide):
+        click.echo(line)
+    errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
+    click.echo(f"\n{errors} error(s), {warnings} warning(s); run 'cheatdeck check' for details")
+
+
+def describe(guide: Guide) -> list[str]:
+    """A readable tree: topic, objectives with counts of each node kind, and the stubs."""
+    lines = [f"{guide.exam}  ({len(guide.sources)} file(s))"]
+    for topic in guide.topics:
+        lines.append(f"Topic {topic.number}: {topic.title}  [{topic.pos}]")
+        for o in topic.objectives:
+            lines.append(f"  {o.id} {o.title}  (weight {o.weight if o.weight is not None else '?'})"
+                         f"  [{o.pos}]")
+            lines.append("    " + ", ".join(f"{n} {label}" for label, n in _counts(o)))
+            for c in o.cited_objects:
+                note = f" ({c.note})" if c.note else ""
+                lines.append(f"    cited {c.kind.value:<9} {c.name}{note}")
+            for stub in o.stubs:
+                lines.append(f"    stub  line {stub.pos.line}: {stub.reason} '{stub.title}'")
+    return lines
+
+
+def _counts(o: Objective) -> list[tuple[str, int]]:
+    return [
+        ("key knowledge areas", len(o.key_knowledge_areas)),
+        ("cited objects", len(o.cited_objects)),
+        ("command groups", len(o.command_groups)),
+        ("code samples", len(o.samples)),
+        ("tables", len(o.tables)),
+        ("definitions", len(o.definitions)),
+        ("timeline events", len(o.timeline)),
+        ("images", len(o.images)),
+        ("links", len(o.links)),
+        ("stubs", len(o.stubs)),
+    ]
+
+
+def _run(step):  # type: ignore[no-untyped-def]
+    try:
+        return step()
+    except BuildError as exc:
+        click.echo(f"cheatdeck: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+
+
+def _report(obj: Context, result: CheckResult, strict: bool, always: bool = False) -> None:
+    for d in result.diagnostics:
+        if d.severity is Severity.ERROR or (obj.verbosity >= 0 and d.severity is Severity.WARNING) \
+                or obj.verbosity >= 1:
+            click.echo(str(d), err=not always)
+    errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
+    if obj.verbosity >= 0 or result.failed(strict):
+        verdict = " (failing: --strict counts warnings)" if strict and warnings and not errors else ""
+        click.echo(f"{errors} error(s), {warnings} warning(s){verdict}", err=True)
+
+
+def _unknown_only(guide: Guide, only: tuple[str, ...]) -> None:
+    missing = set(only) - {o.id for o in guide.objectives}
+    if missing:
+        raise click.BadParameter(f"no objective {', '.join(sorted(missing))} in the guide",
+                                 param_hint="--only")
+
+
+def _diag_data(d: Diagnostic) -> dict[str, object]:
+    return {"path": d.pos.path, "line": d.pos.line, "col": d.pos.col, "severity": d.severity.value,
+            "rule": d.rule, "message": d.message}
+
+
+def _github(d: Diagnostic) -> str:
+    level = {"error": "error", "warning": "warning", "info": "notice"}[d.severity.value]
+    message = d.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::{level} file={d.pos.path},line={d.pos.line},col={d.pos.col},title={d.rule}::{message}"
+
+
+def _silent(_: str) -> None:
+    return None
+
+
+def main() -> None:
+    cli(prog_name="cheatdeck")

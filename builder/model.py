@@ -1,0 +1,318 @@
+"""The notes model: frozen, source-positioned dataclasses that every writer reads.
+
+The model imports no third-party library and knows nothing about markdown or writers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SourcePos:
+    """Where a node starts in the guide."""
+
+    path: str  # the file as named on the command line (relative paths stay relative)
+    line: int  # 1-based line number
+    col: int = 1  # 1-based column
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+class SpanStyle(str, Enum):
+    """How a run of inline text is shown."""
+
+    TEXT = "text"
+    CODE = "code"
+    STRONG = "strong"
+    EMPHASIS = "emphasis"
+    LINK = "link"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """One run of inline text with a single style."""
+
+    text: str
+    style: SpanStyle = SpanStyle.TEXT
+    href: str | None = None  # link target, only for SpanStyle.LINK
+
+
+@dataclass(frozen=True, slots=True)
+class RichText:
+    """Inline text as a sequence of styled spans (writers escape it themselves)."""
+
+    spans: tuple[Span, ...] = ()
+
+    @property
+    def plain(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+    def __bool__(self) -> bool:
+        return bool(self.plain.strip())
+
+    @classmethod
+    def of(cls, text: str) -> RichText:
+        return cls((Span(text),)) if text else cls()
+
+
+class CitedKind(str, Enum):
+    """What a cited object names."""
+
+    COMMAND = "command"
+    FILE = "file"
+    DIRECTORY = "directory"
+    PATTERN = "pattern"
+
+
+# A regex atom that stands for a number in a path pattern, and what a guide writes there.
+_NUMBER_ATOM = re.compile(r"\[0-9\][+*]|\\d[+*]|\[\[:digit:\]\][+*]")
+_PLACEHOLDER = r"(?:[0-9]+|<[^<>/\s]+>|\$?\{?[A-Za-z_]*(?:PID|pid)[A-Za-z_]*\}?|self|\$\$|\*|N)"
+
+
+@dataclass(frozen=True, slots=True)
+class CitedObject:
+    """An entry of an objective's Cited Objects list."""
+
+    name: str  # as written, without the annotation: `ip`, `/proc/[0-9]+/ns`
+    kind: CitedKind
+    note: str | None  # the parenthesised annotation: "including relevant subcommands"
+    pos: SourcePos
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+    def mention_regex(self) -> re.Pattern[str]:
+        """A regex that finds this object in command lines and text.
+
+        A pattern object's number atoms also match placeholders (`<pid>`, `PID`, `self`).
+        """
+        if self.kind is CitedKind.PATTERN:
+            body = ""
+            last = 0
+            for m in _NUMBER_ATOM.finditer(self.name):
+                body += self.name[last : m.start()] + _PLACEHOLDER
+                last = m.end()
+            body += self.name[last:]
+            try:
+                return re.compile(r"(?<![\w/.-])" + body.rstrip("/") + r"(?![\w-])")
+            except re.error:
+                pass
+        name = self.name.rstrip("/") if self.kind is CitedKind.DIRECTORY else self.name
+        return re.compile(r"(?<![\w/.-])" + re.escape(name) + r"(?![\w-])")
+
+
+@dataclass(frozen=True, slots=True)
+class CommandLine:
+    """One logical command line (continuation lines joined)."""
+
+    text: str  # as written; continuation lines keep their `\\` and newline
+    pos: SourcePos
+    disabled: bool = False  # a commented-out command such as `#mount -t proc proc /proc`
+
+    @property
+    def normalized(self) -> str:
+        """The command on one line with runs of white space folded."""
+        return " ".join(self.text.replace("\\\n", " ").split())
+
+
+class GroupKind(str, Enum):
+    """What the lines of a command group are."""
+
+    COMMANDS = "commands"
+    FILES = "files"  # lines that are paths, listed under a comment
+
+
+@dataclass(frozen=True, slots=True)
+class CommandGroup:
+    """A purpose comment and the command lines under it."""
+
+    purpose: str | None  # the comment text, or the lead-in sentence; None when there is none
+    purpose_source: str  # "comment", "lead-in" or "none"
+    lines: tuple[CommandLine, ...]
+    kind: GroupKind
+    language: str  # fence info string: sh, bash, console, ""
+    section: str | None  # title of the heading the block sits under
+    important: bool  # inside the objective's "Important Commands" section
+    pos: SourcePos  # the purpose comment, or the first line
+    card_key: str | None = None  # explicit identity pinned by `<!-- card: KEY -->`
+
+    @property
+    def commands(self) -> tuple[CommandLine, ...]:
+        return tuple(line for line in self.lines if not line.disabled)
+
+    @property
+    def key(self) -> str:
+        if self.card_key:
+            return self.card_key
+        first = self.commands[0].normalized if self.commands else ""
+        return first or (self.purpose or "")
+
+
+@dataclass(frozen=True, slots=True)
+class CodeSample:
+    """A fenced block that is not shell commands: a config file, a Dockerfile, YAML."""
+
+    language: str
+    text: str
+    caption: str | None  # the lead-in sentence before the fence
+    section: str | None
+    pos: SourcePos
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """One body row of a table."""
+
+    cells: tuple[RichText, ...]
+    pos: SourcePos
+    card_key: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.card_key or (self.cells[0].plain.strip() if self.cells else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A comparison table with the title it is known by."""
+
+    title: str
+    icon: str | None
+    header: tuple[RichText, ...]
+    rows: tuple[TableRow, ...]
+    section: str | None
+    pos: SourcePos
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """A term and its meaning: `**Term**: text` or a question heading and its answer."""
+
+    term: str
+    text: RichText
+    form: str  # "bold-term" or "question"
+    pos: SourcePos
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """One period of a mermaid timeline with what happened then."""
+
+    period: str
+    events: tuple[str, ...]
+    timeline: str | None  # the timeline's title
+    pos: SourcePos
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An image reference."""
+
+    target: str
+    alt: str
+    exists: bool | None  # None for remote targets that are never fetched
+    resolved: str | None  # the file it points to, relative to the source root
+    pos: SourcePos
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A hyperlink."""
+
+    target: str
+    text: str
+    exists: bool | None  # None for remote targets and in-page anchors
+    pos: SourcePos
+
+
+@dataclass(frozen=True, slots=True)
+class Stub:
+    """A placeholder section recorded instead of content."""
+
+    title: str
+    reason: str  # "placeholder", "comment-only block", "empty section"
+    pos: SourcePos
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading inside an objective."""
+
+    title: str
+    icon: str | None
+    level: int  # 1..6 as in markdown
+    pos: SourcePos
+
+
+@dataclass(frozen=True, slots=True)
+class Objective:
+    """An exam objective such as `352.1` and everything the guide says under it."""
+
+    id: str
+    title: str
+    icon: str | None
+    weight: int | None
+    description: RichText | None
+    key_knowledge_areas: tuple[RichText, ...]
+    cited_objects: tuple[CitedObject, ...]
+    command_groups: tuple[CommandGroup, ...]
+    samples: tuple[CodeSample, ...]
+    tables: tuple[Table, ...]
+    definitions: tuple[Definition, ...]
+    timeline: tuple[TimelineEvent, ...]
+    images: tuple[Image, ...]
+    links: tuple[Link, ...]
+    sections: tuple[Section, ...]
+    stubs: tuple[Stub, ...]
+    pos: SourcePos
+
+    @property
+    def topic(self) -> str:
+        return self.id.split(".", 1)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """An exam topic such as `352 Container Virtualization`."""
+
+    number: str
+    title: str
+    icon: str | None
+    objectives: tuple[Objective, ...]
+    pos: SourcePos
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A guide file that was read."""
+
+    path: str
+    sha256: str
+    lines: int
+
+
+@dataclass(frozen=True, slots=True)
+class Guide:
+    """Everything read from the sources."""
+
+    topics: tuple[Topic, ...]
+    sources: tuple[SourceFile, ...]
+    root: str  # the source root that relative targets resolve against
+    exam: str = "LPIC-3 305-300"
+    namespace: str = "cheatdeck"  # identity namespace for card GUIDs
+    version: str | None = None  # guide version or commit, when known
+    schema_version: int = field(default=SCHEMA_VERSION)
+
+    @property
+    def objectives(self) -> tuple[Objective, ...]:
+        return tuple(o for t in self.topics for o in t.objectives)
+
+    def objective(self, objective_id: str) -> Objective | None:
+        return next((o for o in self.objectives if o.id == objective_id), None)

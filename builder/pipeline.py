@@ -1,0 +1,65 @@
+"""The build: read the guide once, check it, then hand the model to each writer."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from builder.config import BuildConfig
+from builder.diagnostics import Diagnostic, Severity, sort_diagnostics
+from builder.model import Guide
+from builder.output import ensure_dir, remove_stale_temps
+from builder.reader import read_guide
+from builder.rules import check_guide
+from builder.writers import WRITERS, load_writer
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    guide: Guide
+    diagnostics: tuple[Diagnostic, ...]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is severity)
+
+    def failed(self, strict: bool) -> bool:
+        return self.count(Severity.ERROR) > 0 or (strict and self.count(Severity.WARNING) > 0)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult(CheckResult):
+    outputs: tuple[Path, ...] = ()
+
+
+def check(sources: list[str], *, exam: str | None = None, version: str | None = None) -> CheckResult:
+    """Read the sources and run every rule; no files are written."""
+    result = read_guide(sources, exam=exam, version=version)
+    diagnostics = list(result.diagnostics) + check_guide(result.guide)
+    return CheckResult(result.guide, tuple(sort_diagnostics(diagnostics)))
+
+
+def select(guide: Guide, only: tuple[str, ...]) -> Guide:
+    """Keep the objectives named by --only (and the topics that hold them)."""
+    if not only:
+        return guide
+    topics = tuple(replace(t, objectives=tuple(o for o in t.objectives if o.id in only))
+                   for t in guide.topics)
+    return replace(guide, topics=tuple(t for t in topics if t.objectives))
+
+
+def build(sources: list[str], config: BuildConfig, *, exam: str | None = None,
+          version: str | None = None) -> BuildResult:
+    """Check, then run the writers for each requested format into config.output."""
+    checked = check(sources, exam=exam, version=version)
+    guide = select(checked.guide, config.only)
+    ensure_dir(config.output)
+    remove_stale_temps(config.output)
+    root = Path(guide.root)
+    config = replace(config, source_root=root if root.is_absolute() else Path(os.getcwd()) / root)
+    outputs: list[Path] = []
+    for name in config.formats:
+        if name not in WRITERS:
+            continue
+        outputs.extend(load_writer(name).write(guide, config))
+    return BuildResult(guide, checked.diagnostics, tuple(outputs))

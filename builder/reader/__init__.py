@@ -1,0 +1,124 @@
+"""The reader: guide files on disk to one `Guide` model plus located diagnostics."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from builder.diagnostics import Diagnostic, SourceError, error, warning
+from builder.model import Guide, Objective, SourceFile, SourcePos, Topic
+from builder.reader.assemble import FileAssembler, ObjectiveDraft, TopicDraft
+from builder.reader.blocks import make_parser, read_blocks
+from builder.reader.decode import decode_source
+
+MAX_FILE_BYTES = 8 * 1024 * 1024  # a guide is a few hundred KB; larger files are refused
+GUIDE_SUFFIXES = (".md", ".markdown")
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    """The model and what the reader found wrong on the way."""
+
+    guide: Guide
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def discover(sources: list[str]) -> tuple[list[str], Path]:
+    """The guide files named by SOURCES (files, or folders searched recursively) and their root."""
+    files: list[str] = []
+    roots: list[Path] = []
+    for source in sources:
+        path = Path(source)
+        if not path.exists():
+            raise SourceError(f"{source}: no such file or directory (give a guide file or a folder "
+                              "of .md files)")
+        if path.is_dir():
+            if not os.access(path, os.R_OK | os.X_OK):
+                raise SourceError(f"{source}: folder is not readable (check its permissions)")
+            roots.append(path)
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in GUIDE_SUFFIXES
+                           and p.is_file() and not any(part.startswith(".") for part in
+                                                       p.relative_to(path).parts))
+            files.extend(str(p) for p in found)
+        else:
+            roots.append(path.parent)
+            files.append(str(path))
+    root = Path(os.path.commonpath([str(r.resolve()) for r in roots])) if roots else Path(".")
+    return list(dict.fromkeys(files)), root
+
+
+def read_guide(sources: list[str], *, exam: str | None = None, version: str | None = None) -> ReadResult:
+    """Read every guide file once, in name order, and merge topics split over several files."""
+    files, root = discover(sources)
+    parser = make_parser()
+    diags: list[Diagnostic] = []
+    topic_drafts: list[TopicDraft] = []
+    objective_drafts: list[ObjectiveDraft] = []
+    source_files: list[SourceFile] = []
+    for name in files:
+        data = _read_bytes(name, diags)
+        if data is None:
+            continue
+        source_files.append(SourceFile(name, hashlib.sha256(data).hexdigest(), data.count(b"\n") + 1))
+        decoded = decode_source(data, name)
+        diags.extend(decoded.diagnostics)
+        if decoded.binary:
+            continue
+        lines = decoded.text.split("\n")
+        blocks = read_blocks(parser.parse(decoded.text), lines)
+        result = FileAssembler(name, root, Path(name).parent).run(blocks)
+        diags.extend(result.diagnostics)
+        if not result.objectives:
+            diags.append(warning(SourcePos(name, 1), "no-objectives",
+                                 "no objective headings (like '### 352.1 Title') found in this file"))
+        topic_drafts.extend(result.topics)
+        objective_drafts.extend(result.objectives)
+    topics = _merge(topic_drafts, objective_drafts, diags)
+    guide = Guide(tuple(topics), tuple(source_files), Path(os.path.relpath(root)).as_posix(),
+                  exam=exam or "LPIC-3 305-300", version=version)
+    return ReadResult(guide, tuple(diags))
+
+
+def _read_bytes(name: str, diags: list[Diagnostic]) -> bytes | None:
+    pos = SourcePos(name, 1)
+    try:
+        size = os.path.getsize(name)
+        if size > MAX_FILE_BYTES:
+            diags.append(error(pos, "file-too-large",
+                               f"file is {size / 1048576:.1f} MiB; guides over "
+                               f"{MAX_FILE_BYTES // 1048576} MiB are not read (split it per objective)"))
+            return None
+        with open(name, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        diags.append(error(pos, "unreadable", f"cannot read file: {exc.strerror or exc}"))
+        return None
+
+
+def _merge(topic_drafts: list[TopicDraft], objective_drafts: list[ObjectiveDraft],
+           diags: list[Diagnostic]) -> list[Topic]:
+    """One topic per number (an explicit `Topic NNN` heading names it), objectives in id order."""
+    names: dict[str, TopicDraft] = {}
+    for draft in topic_drafts:
+        known = names.get(draft.number)
+        if known is None or (draft.explicit and not known.explicit):
+            names[draft.number] = draft
+    seen: dict[str, ObjectiveDraft] = {}
+    by_topic: dict[str, list[Objective]] = {n: [] for n in names}
+    for draft in objective_drafts:
+        if draft.id in seen:
+            first = seen[draft.id].pos
+            diags.append(error(draft.pos, "duplicate-objective",
+                               f"objective {draft.id} is defined twice (first at {first}); "
+                               "this one is skipped: merge them or fix the number"))
+            continue
+        seen[draft.id] = draft
+        by_topic.setdefault(draft.id.split(".")[0], []).append(draft.freeze())
+    topics = []
+    for number in sorted(by_topic):
+        draft = names[number]
+        objectives = sorted(by_topic[number], key=lambda o: tuple(int(x) for x in o.id.split(".")))
+        topics.append(Topic(number, draft.title, draft.icon, tuple(objectives), draft.pos))
+    return topics

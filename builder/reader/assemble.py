@@ -1,0 +1,515 @@
+"""Blocks of one file to topics and objectives: the recognizers of the LPI objective format."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from builder.diagnostics import Diagnostic, error, info, warning
+from builder.model import (
+    CodeSample, CommandGroup, Definition, Image, Link, Objective, RichText, Section, SourcePos,
+    Span, SpanStyle, Stub, Table, TableRow, TimelineEvent,
+)
+from builder.reader.blocks import Block, Fence, Heading, Inline, Paragraph, TableBlock
+from builder.reader.cited import parse_cited_object
+from builder.reader.commands import SHELL_LANGUAGES, is_tree_listing, parse_command_block
+from builder.reader.text import (
+    RAW_HTML, clean_title, is_ignorable_html, is_placeholder, split_icon, strip_icons,
+)
+
+_TOPIC = re.compile(r"^Topic\s+(\d{3})\b\s*[:.\-\u2013\u2014]?\s*(.*)$", re.IGNORECASE)
+_OBJECTIVE = re.compile(r"^(\d{3}\.\d+)\b\s*[:.\-\u2013\u2014]?\s*(.*)$")
+_PART = re.compile(r"^(cited objects|important commands|terms and utilities|key knowledge areas)$",
+                   re.IGNORECASE)
+_LABEL = re.compile(r"^(weight|description|key knowledge areas)\s*:\s*(.*)$", re.IGNORECASE | re.S)
+_CITED_INTRO = re.compile(r"partial list of the used files, terms and utilities", re.IGNORECASE)
+_CARD_KEY = re.compile(r"^<!--\s*card:\s*([\w.:/-]+)\s*-->$")
+_TIMELINE_ENTRY = re.compile(r"^\s*([^:]+?)\s*:\s*(.+)$")
+
+
+@dataclass(slots=True)
+class ObjectiveDraft:
+    """An objective while its blocks are read (frozen into `Objective` at the end)."""
+
+    id: str
+    title: str
+    icon: str | None
+    level: int
+    pos: SourcePos
+    weight: int | None = None
+    description: RichText | None = None
+    kka: list[RichText] = field(default_factory=list)
+    cited: list = field(default_factory=list)
+    groups: list[CommandGroup] = field(default_factory=list)
+    samples: list[CodeSample] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    definitions: list[Definition] = field(default_factory=list)
+    timeline: list[TimelineEvent] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    stubs: list[Stub] = field(default_factory=list)
+
+    def freeze(self) -> Objective:
+        return Objective(self.id, self.title, self.icon, self.weight, self.description,
+                         tuple(self.kka), tuple(self.cited), tuple(self.groups), tuple(self.samples),
+                         tuple(self.tables), tuple(self.definitions), tuple(self.timeline),
+                         tuple(self.images), tuple(self.links), tuple(self.sections),
+                         tuple(_dedupe_stubs(self.stubs)), self.pos)
+
+
+@dataclass(slots=True)
+class TopicDraft:
+    number: str
+    title: str
+    icon: str | None
+    pos: SourcePos
+    explicit: bool  # from a `Topic NNN` heading, not inferred from an objective id
+
+
+@dataclass(slots=True)
+class _OpenSection:
+    title: str
+    level: int
+    pos: SourcePos
+    content: int = 0  # blocks of content read under it
+    children: int = 0
+
+
+@dataclass(slots=True)
+class FileResult:
+    topics: list[TopicDraft]
+    objectives: list[ObjectiveDraft]
+    diagnostics: list[Diagnostic]
+
+
+class FileAssembler:
+    """Reads the blocks of one file in order and fills topic and objective drafts."""
+
+    def __init__(self, path: str, root: Path, file_dir: Path) -> None:
+        self.path = path
+        self.root = root
+        self.file_dir = file_dir
+        self.topics: list[TopicDraft] = []
+        self.objectives: list[ObjectiveDraft] = []
+        self.diags: list[Diagnostic] = []
+        self.topic: TopicDraft | None = None
+        self.obj: ObjectiveDraft | None = None
+        self.mode: str | None = None  # "cited", "commands" or "kka"
+        self.mode_level = 0
+        self.mode_list: int | None = None  # the list a label (Key Knowledge Areas:) opened
+        self.stack: list[_OpenSection] = []
+        self.prev: Block | None = None
+        self.card_key: str | None = None
+        self.question: tuple[str, SourcePos] | None = None
+        self.last_level = 0
+
+    def pos(self, line: int) -> SourcePos:
+        return SourcePos(self.path, line)
+
+    # -- driver ---------------------------------------------------------------------------
+    def run(self, blocks: list[Block]) -> FileResult:
+        for block in blocks:
+            if isinstance(block, Heading):
+                self.on_heading(block)
+            elif isinstance(block, Paragraph):
+                self.on_paragraph(block)
+            elif isinstance(block, Fence):
+                self.on_fence(block)
+            elif isinstance(block, TableBlock):
+                self.on_table(block)
+            self.prev = block
+        self.close_sections(0)
+        return FileResult(self.topics, self.objectives, self.diags)
+
+    # -- headings -------------------------------------------------------------------------
+    def on_heading(self, h: Heading) -> None:
+        raw = h.inline.text.plain
+        icon, title = split_icon(raw)
+        title = clean_title(title)
+        pos = self.pos(h.line)
+        if self.last_level and h.level > self.last_level + 1:
+            self.diags.append(info(pos, "heading-skip",
+                                   f"heading level jumps from {self.last_level} to {h.level}; "
+                                   f"use {'#' * (self.last_level + 1)} here"))
+        self.last_level = h.level
+        self.close_sections(h.level)
+        self.question = None
+        self.card_key = None
+        if self.mode and h.level <= self.mode_level:
+            self.mode = None
+        self.collect_refs(h.inline, pos)
+        if m := _TOPIC.match(title):
+            self.start_topic(m.group(1), clean_title(m.group(2)) or f"Topic {m.group(1)}", icon, pos)
+            return
+        objective = _OBJECTIVE.match(title)
+        if objective and self.is_objective_heading(objective.group(1), objective.group(2), h.level, pos):
+            self.start_objective(objective.group(1), objective.group(2), icon, h.level, pos)
+            return
+        rest = clean_title(objective.group(2)) if objective else title
+        if objective and not _PART.match(rest) and rest:
+            title = rest
+        part = _PART.match(rest)
+        if part and self.obj:
+            if objective and objective.group(1) != self.obj.id:
+                self.diags.append(warning(pos, "objective-mismatch",
+                                          f"heading names objective {objective.group(1)} but sits "
+                                          f"under {self.obj.id}; fix the number"))
+            name = part.group(1).lower()
+            self.mode = {"cited objects": "cited", "terms and utilities": "cited",
+                         "important commands": "commands", "key knowledge areas": "kka"}[name]
+            self.mode_level = h.level
+            self.mode_list = None
+        self.open_section(title, icon, h.level, pos)
+        if title.endswith("?"):
+            self.question = (title, pos)
+        elif title.lower() == "definition" and len(self.stack) > 1:
+            self.question = (self.stack[-2].title, pos)
+
+    def is_objective_heading(self, oid: str, rest: str, level: int, pos: SourcePos) -> bool:
+        if _PART.match(clean_title(rest)) or not clean_title(rest):
+            return False
+        topic = self.topic.number if self.topic else None
+        if topic and not oid.startswith(topic + "."):
+            self.diags.append(warning(pos, "objective-mismatch",
+                                      f"heading starts with {oid}, which is not an objective of topic "
+                                      f"{topic}; read as a section title (fix or remove the number)"))
+            return False
+        if self.obj and level > self.obj.level and oid == self.obj.id:
+            return False
+        return not (self.obj and level > self.obj.level and self.obj.id.split(".")[0] != oid.split(".")[0])
+
+    def start_topic(self, number: str, title: str, icon: str | None, pos: SourcePos) -> None:
+        self.close_sections(0)
+        self.obj = None
+        self.mode = None
+        self.topic = TopicDraft(number, title, icon, pos, True)
+        self.topics.append(self.topic)
+
+    def start_objective(self, oid: str, title: str, icon: str | None, level: int,
+                        pos: SourcePos) -> None:
+        self.close_sections(0)
+        self.mode = None
+        if not self.topic or not oid.startswith(self.topic.number + "."):
+            number = oid.split(".")[0]
+            self.topic = TopicDraft(number, f"Topic {number}", None, pos, False)
+            self.topics.append(self.topic)
+        self.obj = ObjectiveDraft(oid, clean_title(title), icon, level, pos)
+        self.objectives.append(self.obj)
+
+    def open_section(self, title: str, icon: str | None, level: int, pos: SourcePos) -> None:
+        if self.stack:
+            self.stack[-1].children += 1
+        self.stack.append(_OpenSection(title, level, pos))
+        if self.obj:
+            self.obj.sections.append(Section(title, icon, level, pos))
+
+    def close_sections(self, level: int) -> None:
+        """Close sections at `level` or deeper; an empty or placeholder one becomes a stub."""
+        while self.stack and self.stack[-1].level >= level:
+            sec = self.stack.pop()
+            if not self.obj:
+                continue
+            if is_placeholder(sec.title):
+                self.obj.stubs.append(Stub(sec.title, "placeholder", sec.pos))
+            elif sec.content == 0 and sec.children == 0:
+                self.obj.stubs.append(Stub(sec.title, "empty section", sec.pos))
+
+    @property
+    def section(self) -> str | None:
+        return self.stack[-1].title if self.stack else (self.obj.title if self.obj else None)
+
+    def mark_content(self) -> None:
+        if self.stack:
+            self.stack[-1].content += 1
+
+    # -- paragraphs -----------------------------------------------------------------------
+    def on_paragraph(self, p: Paragraph) -> None:
+        plain = p.inline.text.plain.strip()
+        pos = self.pos(p.line)
+        if m := _CARD_KEY.match(plain):
+            self.card_key = m.group(1)
+            return
+        if is_ignorable_html(plain):
+            return
+        self.report_raw_html(plain, pos)
+        self.collect_refs(p.inline, pos)
+        if not self.obj:
+            return
+        if self.stack and is_placeholder(plain):
+            self.obj.stubs.append(Stub(self.stack[-1].title, "placeholder", self.stack[-1].pos))
+            return
+        self.mark_content()
+        label = _LABEL.match(strip_icons(plain) if p.depth == 0 else "")
+        if label and p.depth == 0 and self.is_label(p.inline):
+            self.on_label(label.group(1).lower(), p, pos)
+            return
+        if _CITED_INTRO.search(plain):
+            self.mode, self.mode_level, self.mode_list = "cited", 7, None
+            return
+        if p.depth and self.mode in ("kka", "cited") and p.item_start:
+            if self.mode_list is None:
+                self.mode_list = p.list_id
+            if p.list_id == self.mode_list and p.depth == 1 or self.mode == "cited" and p.depth == 1:
+                self.add_list_entry(p, pos)
+                return
+        elif self.mode == "kka" and p.depth == 0 and self.mode_list is not None:
+            self.mode = None
+        if term := self.bold_term(p.inline):
+            self.obj.definitions.append(Definition(term[0], term[1], "bold-term", pos))
+        elif self.question and p.depth == 0:
+            if not plain.endswith(":"):
+                self.obj.definitions.append(Definition(self.question[0], _strip_rich(p.inline.text),
+                                                       "question", self.question[1]))
+            self.question = None
+
+    def is_label(self, inline: Inline) -> bool:
+        spans = [s for s in inline.text.spans if s.text.strip()]
+        return bool(spans) and (spans[0].style is SpanStyle.STRONG or spans[0].style is SpanStyle.TEXT)
+
+    def on_label(self, name: str, p: Paragraph, pos: SourcePos) -> None:
+        assert self.obj is not None
+        value = _after_label(p.inline.text)
+        if name == "weight":
+            m = re.search(r"\d+", value.plain)
+            if m:
+                self.obj.weight = int(m.group(0))
+            else:
+                self.diags.append(warning(pos, "weight-invalid",
+                                          f"weight '{value.plain.strip()}' is not a number"))
+        elif name == "description":
+            self.obj.description = value if value else None
+        else:
+            self.mode, self.mode_level, self.mode_list = "kka", self.obj.level, None
+
+    def add_list_entry(self, p: Paragraph, pos: SourcePos) -> None:
+        assert self.obj is not None
+        if self.mode == "kka":
+            self.obj.kka.append(_strip_rich(p.inline.text))
+        else:
+            for part in _split_entries(p.inline.text.plain):
+                if obj := parse_cited_object(part, pos):
+                    self.obj.cited.append(obj)
+
+    def bold_term(self, inline: Inline) -> tuple[str, RichText] | None:
+        """`**Term**: text` (after an optional icon) as a definition."""
+        spans = list(inline.text.spans)
+        while spans and spans[0].style is SpanStyle.TEXT and not strip_icons(spans[0].text):
+            spans.pop(0)
+        if len(spans) < 2 or spans[0].style is not SpanStyle.STRONG:
+            return None
+        term = spans[0].text.strip()
+        rest = spans[1]
+        if term.endswith(":"):
+            term = term[:-1].strip()
+        elif rest.style is SpanStyle.TEXT and rest.text.lstrip().startswith((":", "-", "\u2013", "\u2014")):
+            spans[1] = Span(rest.text.lstrip()[1:], rest.style, rest.href)
+        else:
+            return None
+        text = _strip_rich(RichText(tuple(spans[1:])))
+        if not term or not text or _LABEL.match(term + ":"):
+            return None
+        return clean_title(term), text
+
+    # -- fences ---------------------------------------------------------------------------
+    def on_fence(self, f: Fence) -> None:
+        pos = self.pos(f.line)
+        if not f.closed:
+            self.diags.append(error(pos, "fence-unclosed",
+                                    "code fence is never closed; everything after it is read as code: "
+                                    "add the closing ``` line"))
+        card_key, self.card_key = self.card_key, None
+        if not self.obj:
+            return
+        lang = (f.info.split() or [""])[0].lower()
+        lead_in = self.lead_in()
+        if self.mode == "cited":
+            self.mark_content()
+            for offset, line in enumerate(f.content.split("\n")):
+                if obj := parse_cited_object(line, self.pos(f.line + 1 + offset)):
+                    self.obj.cited.append(obj)
+            return
+        if lang == "mermaid":
+            self.mark_content()
+            self.obj.timeline.extend(parse_timeline(f.content, self.path, f.line))
+            return
+        if lang not in SHELL_LANGUAGES or is_tree_listing(f.content):
+            self.mark_content()
+            if f.content.strip():
+                self.obj.samples.append(CodeSample(lang or "text", f.content.rstrip("\n"), lead_in,
+                                                   self.section, pos))
+            return
+        self.on_command_fence(f, lang, lead_in, card_key)
+
+    def on_command_fence(self, f: Fence, lang: str, lead_in: str | None, card_key: str | None) -> None:
+        assert self.obj is not None
+        if is_placeholder(f.content):
+            self.mark_content()
+            sec = self.stack[-1] if self.stack else None
+            where = sec.pos if sec and is_placeholder(sec.title) else self.pos(f.line + 1)
+            self.obj.stubs.append(Stub(sec.title if sec else self.obj.title, "placeholder", where))
+            return
+        block = parse_command_block(f.content, lang, self.path, f.line, section=self.section,
+                                    important=self.mode == "commands", lead_in=lead_in,
+                                    card_key=card_key)
+        self.mark_content()
+        if block.comment_only_line:
+            self.obj.stubs.append(Stub(self.section or self.obj.title, "comment-only block",
+                                       self.pos(block.comment_only_line)))
+            return
+        self.obj.groups.extend(block.groups)
+        for text, line in block.orphan_purposes:
+            self.diags.append(warning(self.pos(line), "purpose-without-command",
+                                      f"purpose comment '{text}' has no command under it: add the "
+                                      "command or remove the comment"))
+
+    def lead_in(self) -> str | None:
+        """The sentence right before a block, when it introduces it (`Use ldd to ...:`)."""
+        prev = self.prev
+        if isinstance(prev, Paragraph) and prev.depth == 0:
+            text = clean_title(prev.inline.text.plain)
+            if prev.inline.text.plain.strip().endswith(":") and 0 < len(text) <= 160:
+                return text
+        return None
+
+    # -- tables ---------------------------------------------------------------------------
+    def on_table(self, t: TableBlock) -> None:
+        if not self.obj:
+            return
+        self.mark_content()
+        pos = self.pos(t.line)
+        title, icon = self.table_title()
+        rows = []
+        for cells, line in t.rows:
+            rows.append(TableRow(tuple(_strip_rich(c.text) for c in cells), self.pos(line)))
+            for c in cells:
+                self.collect_refs(c, self.pos(line))
+        header = tuple(_strip_rich(c.text) for c in t.header)
+        self.obj.tables.append(Table(title, icon, header, tuple(rows), self.section, pos))
+
+    def table_title(self) -> tuple[str, str | None]:
+        prev = self.prev
+        if isinstance(prev, Paragraph) and prev.depth == 0:
+            raw = prev.inline.text.plain.strip()
+            icon, text = split_icon(raw)
+            text = clean_title(text)
+            if text and len(text) <= 80 and not raw.endswith("."):
+                return text, icon
+        if self.stack:
+            return self.stack[-1].title, None
+        assert self.obj is not None
+        return self.obj.title, None
+
+    # -- links, images, raw HTML ---------------------------------------------------------
+    def collect_refs(self, inline: Inline, pos: SourcePos) -> None:
+        for ref in inline.refs:
+            exists, resolved = self.resolve(ref.target)
+            if not self.obj:
+                continue
+            if ref.kind == "image":
+                self.obj.images.append(Image(ref.target, ref.text, exists, resolved, pos))
+            else:
+                self.obj.links.append(Link(ref.target, ref.text, exists, pos))
+
+    def resolve(self, target: str) -> tuple[bool | None, str | None]:
+        """Whether a relative target exists inside the source root (remote ones are never fetched)."""
+        if not target or target.startswith("#") or re.match(r"^(https?|mailto|ftp):", target, re.I):
+            return None, None
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("/"):
+            return False, None
+        clean = target.split("#", 1)[0].split("?", 1)[0]
+        try:
+            resolved = (self.file_dir / clean).resolve()
+            inside = resolved.is_relative_to(self.root.resolve())
+        except (OSError, ValueError):
+            return False, None
+        if not inside:
+            return False, None
+        return resolved.is_file(), resolved.relative_to(self.root.resolve()).as_posix()
+
+    def report_raw_html(self, plain: str, pos: SourcePos) -> None:
+        if m := RAW_HTML.search(plain):
+            self.diags.append(warning(pos, "raw-html",
+                                      f"raw HTML {m.group(0)[:40]!r} is not rendered (it shows as text); "
+                                      "write it in markdown"))
+
+
+def parse_timeline(content: str, path: str, fence_line: int) -> list[TimelineEvent]:
+    """A mermaid `timeline` block: `title ...`, then `period : event : event` lines."""
+    lines = content.split("\n")
+    if not lines or lines[0].strip().lower() != "timeline":
+        return []
+    title = None
+    events: list[TimelineEvent] = []
+    for offset, line in enumerate(lines[1:], start=2):
+        stripped = line.strip()
+        if stripped.lower().startswith("title "):
+            title = stripped[6:].strip()
+            continue
+        if not stripped or stripped.lower().startswith(("section ", "%%")):
+            continue
+        pos = SourcePos(path, fence_line + offset)
+        if stripped.startswith(":") and events:
+            last = events[-1]
+            extra = tuple(e.strip() for e in stripped[1:].split(":") if e.strip())
+            events[-1] = TimelineEvent(last.period, last.events + extra, last.timeline, last.pos)
+        elif m := _TIMELINE_ENTRY.match(stripped):
+            items = tuple(e.strip() for e in m.group(2).split(":") if e.strip())
+            events.append(TimelineEvent(m.group(1).strip(), items, title, pos))
+    return events
+
+
+def _after_label(text: RichText) -> RichText:
+    """The value after `**Weight:**` or `Description:`."""
+    spans = list(text.spans)
+    out: list[Span] = []
+    seen = False
+    for span in spans:
+        if not seen:
+            if ":" in span.text:
+                seen = True
+                rest = span.text.split(":", 1)[1]
+                if rest.strip() and span.style is not SpanStyle.STRONG:
+                    out.append(Span(rest, span.style, span.href))
+            continue
+        out.append(span)
+    return _strip_rich(RichText(tuple(out)))
+
+
+def _strip_rich(text: RichText) -> RichText:
+    """Trim white space and leading icons at the edges of rich text."""
+    spans = [s for s in text.spans if s.text]
+    if spans and spans[0].style is not SpanStyle.CODE:
+        first = spans[0]
+        spans[0] = Span(split_icon(first.text)[1] if first.text.strip() else "", first.style, first.href)
+        spans[0] = Span(spans[0].text.lstrip(), first.style, first.href)
+    if spans:
+        last = spans[-1]
+        spans[-1] = Span(last.text.rstrip(), last.style, last.href)
+    return RichText(tuple(s for s in spans if s.text))
+
+
+def _split_entries(text: str) -> list[str]:
+    """A list item may hold several entries separated by commas (outside parentheses)."""
+    parts, depth, cur = [], 0, ""
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "," and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    parts.append(cur)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _dedupe_stubs(stubs: list[Stub]) -> list[Stub]:
+    seen: set[tuple[int, str]] = set()
+    out = []
+    for stub in stubs:
+        if (stub.pos.line, stub.title) not in seen:
+            seen.add((stub.pos.line, stub.title))
+            out.append(stub)
+    return out

@@ -1,0 +1,209 @@
+"""markdown-it tokens to a flat stream of positioned blocks (headings, paragraphs, fences, tables)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from builder.model import RichText, Span, SpanStyle
+
+# Deep nesting beyond this is read as text by markdown-it instead of recursing.
+MAX_NESTING = 40
+
+
+def make_parser() -> MarkdownIt:
+    """CommonMark with raw HTML off (so `<device>` stays text) and GFM tables."""
+    md = MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_NESTING})
+    md.enable("table")
+    return md
+
+
+@dataclass(frozen=True, slots=True)
+class InlineRef:
+    """An image or link found in inline content."""
+
+    kind: str  # "image" or "link"
+    target: str
+    text: str
+
+
+@dataclass(slots=True)
+class Inline:
+    """Inline content converted to rich text plus the images and links in it."""
+
+    text: RichText
+    refs: list[InlineRef] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Heading:
+    level: int
+    inline: Inline
+    line: int
+
+
+@dataclass(slots=True)
+class Paragraph:
+    inline: Inline
+    line: int
+    list_id: int | None  # which list the paragraph's item belongs to (None outside lists)
+    depth: int  # list nesting depth, 0 outside lists
+    item_start: bool  # the first paragraph of a list item
+
+
+@dataclass(slots=True)
+class Fence:
+    info: str
+    content: str
+    line: int  # the opening fence line
+    end: int  # the last line of the block (1-based, inclusive)
+    closed: bool
+
+
+@dataclass(slots=True)
+class TableBlock:
+    header: list[Inline]
+    rows: list[tuple[list[Inline], int]]
+    line: int
+    end: int
+
+
+Block = Heading | Paragraph | Fence | TableBlock
+
+
+def convert_inline(token: Token | None) -> Inline:
+    """Flatten an inline token's children into styled spans."""
+    spans: list[Span] = []
+    refs: list[InlineRef] = []
+    strong = em = 0
+    href: str | None = None
+    link_text: list[str] = []
+    for child in (token.children or []) if token else []:
+        kind = child.type
+        if kind == "text":
+            style = (SpanStyle.LINK if href is not None else SpanStyle.STRONG if strong
+                     else SpanStyle.EMPHASIS if em else SpanStyle.TEXT)
+            _append(spans, Span(child.content, style, href if href is not None else None))
+            if href is not None:
+                link_text.append(child.content)
+        elif kind == "code_inline":
+            spans.append(Span(child.content, SpanStyle.CODE))
+            if href is not None:
+                link_text.append(child.content)
+        elif kind in ("softbreak", "hardbreak"):
+            _append(spans, Span(" "))
+        elif kind == "strong_open":
+            strong += 1
+        elif kind == "strong_close":
+            strong -= 1
+        elif kind == "em_open":
+            em += 1
+        elif kind == "em_close":
+            em -= 1
+        elif kind == "link_open":
+            href = str(child.attrs.get("href", ""))
+            link_text = []
+        elif kind == "link_close":
+            refs.append(InlineRef("link", href or "", "".join(link_text)))
+            href = None
+        elif kind == "image":
+            refs.append(InlineRef("image", str(child.attrs.get("src", "")), child.content))
+    return Inline(RichText(tuple(spans)), refs)
+
+
+def _append(spans: list[Span], span: Span) -> None:
+    if spans and spans[-1].style == span.style and spans[-1].href == span.href:
+        spans[-1] = Span(spans[-1].text + span.text, span.style, span.href)
+    else:
+        spans.append(span)
+
+
+def read_blocks(tokens: list[Token], lines: list[str]) -> list[Block]:
+    """Walk the flat token stream once and keep the blocks the recognizers need."""
+    blocks: list[Block] = []
+    list_ids: list[int] = []
+    item_fresh: list[bool] = []
+    next_list = 0
+    i = 0
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i]
+        kind = tok.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            list_ids.append(next_list)
+            next_list += 1
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            list_ids.pop()
+        elif kind == "list_item_open":
+            item_fresh.append(True)
+        elif kind == "list_item_close":
+            item_fresh.pop()
+        elif kind == "heading_open":
+            blocks.append(Heading(int(tok.tag[1:]), convert_inline(tokens[i + 1]), _line(tok)))
+            i += 2
+        elif kind == "paragraph_open":
+            fresh = bool(item_fresh) and item_fresh[-1]
+            if item_fresh:
+                item_fresh[-1] = False
+            blocks.append(Paragraph(convert_inline(tokens[i + 1]), _line(tok),
+                                    list_ids[-1] if list_ids else None, len(list_ids), fresh))
+            i += 2
+        elif kind in ("fence", "code_block"):
+            start = _line(tok)
+            end = tok.map[1] if tok.map else start
+            closed = kind == "code_block" or _fence_closed(tok, lines, end)
+            blocks.append(Fence(tok.info.strip() if kind == "fence" else "", tok.content,
+                                start, end, closed))
+            if item_fresh:
+                item_fresh[-1] = False
+        elif kind == "table_open":
+            table, i = _read_table(tokens, i)
+            blocks.append(table)
+            continue
+        i += 1
+    return blocks
+
+
+def _read_table(tokens: list[Token], i: int) -> tuple[TableBlock, int]:
+    start = tokens[i]
+    end_line = start.map[1] if start.map else _line(start)
+    header: list[Inline] = []
+    rows: list[tuple[list[Inline], int]] = []
+    in_head = False
+    row: list[Inline] = []
+    row_line = _line(start)
+    i += 1
+    while i < len(tokens) and tokens[i].type != "table_close":
+        tok = tokens[i]
+        if tok.type == "thead_open":
+            in_head = True
+        elif tok.type == "thead_close":
+            in_head = False
+        elif tok.type == "tr_open":
+            row = []
+            row_line = _line(tok) if tok.map else row_line + 1
+        elif tok.type == "inline":
+            row.append(convert_inline(tok))
+        elif tok.type == "tr_close":
+            if in_head:
+                header = row
+            else:
+                rows.append((row, row_line))
+        i += 1
+    return TableBlock(header, rows, _line(start), end_line), i + 1
+
+
+def _line(tok: Token) -> int:
+    return tok.map[0] + 1 if tok.map else 1
+
+
+def _fence_closed(tok: Token, lines: list[str], end: int) -> bool:
+    """markdown-it closes an open fence at the end of its container; see if a marker is there."""
+    if end < 1 or end > len(lines):
+        return False
+    last = lines[end - 1].strip()
+    marker = tok.markup or "```"
+    return end - 1 > (tok.map[0] if tok.map else 0) and last.startswith(marker[0] * len(marker)) \
+        and set(last) <= {marker[0]}

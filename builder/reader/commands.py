@@ -1,0 +1,122 @@
+"""Fenced shell blocks to command groups: purpose comments and the command lines under them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from builder.model import CommandGroup, CommandLine, GroupKind, SourcePos
+
+SHELL_LANGUAGES = {"", "sh", "bash", "shell", "console", "zsh", "shell-session", "terminal", "ksh",
+                   "fish", "bash-session", "sh-session", "shellsession"}
+_DISABLED = re.compile(r"^#([a-z./~$][\w./+~-]*)(\s|$)")
+_PATH = re.compile(r"^(?:~|\.{1,2})?/[^\s;|&<>$`'\"]*$")
+_TREE = re.compile("[\u2500-\u257f]")
+_PROMPT = re.compile(r"^(?:\$|[\w.-]+@[\w.-]+:[^$#]*[$#])\s+")
+
+
+@dataclass(slots=True)
+class _Group:
+    purpose: list[str] = field(default_factory=list)
+    purpose_line: int | None = None
+    lines: list[CommandLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class CommandBlock:
+    """What one shell fence holds."""
+
+    groups: tuple[CommandGroup, ...]
+    orphan_purposes: tuple[tuple[str, int], ...]  # comments with no command under them
+    comment_only_line: int | None  # the block holds nothing but comments (a stub)
+
+
+def is_tree_listing(content: str) -> bool:
+    """A directory tree drawn with box characters is a listing, not commands."""
+    return bool(_TREE.search(content))
+
+
+def parse_command_block(content: str, language: str, path: str, first_line: int, *,
+                        section: str | None, important: bool, lead_in: str | None,
+                        card_key: str | None) -> CommandBlock:
+    """A shell fence: `# purpose` comments, each followed by its command lines; blank lines end a group."""
+    console = language.lower() in {"console", "shell-session", "bash-session", "sh-session",
+                                   "shellsession", "terminal"} or any(
+        _PROMPT.match(line) for line in content.splitlines())
+    groups: list[_Group] = []
+    current = _Group()
+    orphans: list[tuple[str, int]] = []
+    pending: list[str] = []
+    pending_line = 0
+    comments = 0
+    content_lines = content.split("\n")
+    for offset, raw in enumerate(content_lines):
+        lineno = first_line + 1 + offset
+        if pending:
+            pending.append(raw)
+            if not raw.rstrip().endswith("\\"):
+                current.lines.append(CommandLine("\n".join(pending), SourcePos(path, pending_line)))
+                pending = []
+            continue
+        stripped = raw.strip()
+        if not stripped:
+            current = _close(current, groups, orphans)
+            continue
+        if stripped.startswith("#!"):
+            continue
+        disabled = _DISABLED.match(stripped)
+        if stripped.startswith("#") and not disabled:
+            comments += 1
+            text = stripped.lstrip("#").strip()
+            if current.lines:
+                current = _close(current, groups, orphans)
+            if text:
+                current.purpose.append(text)
+                current.purpose_line = current.purpose_line or lineno
+            continue
+        if disabled:
+            current.lines.append(CommandLine(stripped[1:], SourcePos(path, lineno), disabled=True))
+            continue
+        if console:
+            prompt = _PROMPT.match(raw)
+            if not prompt:
+                continue  # output of the command above
+            raw = raw[prompt.end():]
+        if raw.rstrip().endswith("\\"):
+            pending = [raw.rstrip()]
+            pending_line = lineno
+            continue
+        current.lines.append(CommandLine(raw.rstrip(), SourcePos(path, lineno)))
+    if pending:
+        current.lines.append(CommandLine("\n".join(pending), SourcePos(path, pending_line)))
+    _close(current, groups, orphans)
+    comment_only = None
+    if not groups and comments:
+        comment_only = orphans[0][1] if orphans else first_line + 1
+        orphans = []
+    built = tuple(_build(g, i == 0 and lead_in, language, section, important, path,
+                         card_key if i == 0 else None) for i, g in enumerate(groups))
+    return CommandBlock(built, tuple(orphans), comment_only)
+
+
+def _close(group: _Group, groups: list[_Group], orphans: list[tuple[str, int]]) -> _Group:
+    if group.lines:
+        groups.append(group)
+    elif group.purpose:
+        orphans.append((" ".join(group.purpose), group.purpose_line or 0))
+    return _Group()
+
+
+def _build(group: _Group, lead_in: str | None | bool, language: str, section: str | None,
+           important: bool, path: str, card_key: str | None) -> CommandGroup:
+    if group.purpose:
+        purpose, source = " ".join(group.purpose), "comment"
+    elif isinstance(lead_in, str) and lead_in:
+        purpose, source = lead_in, "lead-in"
+    else:
+        purpose, source = None, "none"
+    texts = [line.normalized for line in group.lines]
+    kind = GroupKind.FILES if texts and all(_PATH.match(t) for t in texts) else GroupKind.COMMANDS
+    line = group.purpose_line or group.lines[0].pos.line
+    return CommandGroup(purpose, source, tuple(group.lines), kind, language, section, important,
+                        SourcePos(path, line), card_key)

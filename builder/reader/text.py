@@ -1,0 +1,62 @@
+"""Small text recognizers shared by the reader: icons, titles, placeholders, raw HTML."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_JOINERS = {"\u200d", "\ufe0f", "\ufe0e", "\u20e3"}
+PLACEHOLDER_WORDS = {"foo", "bar", "baz", "todo", "tbd", "tbc", "fixme", "xxx", "lorem ipsum",
+                     "placeholder", "...", "…", "coming soon", "wip"}
+_HTML_TAGS = ("a|abbr|b|br|center|code|details|div|em|font|h[1-6]|hr|i|iframe|img|kbd|li|object|ol|p|"
+              "pre|script|small|span|strong|style|sub|summary|sup|table|tbody|td|th|thead|tr|u|ul|"
+              "embed|form|input|button|svg|video|audio|link|meta|base")
+RAW_HTML = re.compile(rf"</?(?:{_HTML_TAGS})\b[^<>]*>", re.IGNORECASE)
+_BACK_TO_TOP = re.compile(r"^\(?\s*back to\b.*\)?$", re.IGNORECASE)
+
+
+def is_icon_char(ch: str) -> bool:
+    """An emoji or pictograph (or a joiner inside one), as decorative headings use them."""
+    if ch in _JOINERS:
+        return True
+    cat = unicodedata.category(ch)
+    return cat == "So" or (cat == "Sk" and 0x1F3FB <= ord(ch) <= 0x1F3FF) or 0x1F1E6 <= ord(ch) <= 0x1F1FF
+
+
+def split_icon(text: str) -> tuple[str | None, str]:
+    """Split leading decorative emoji off a title: '🧱 Types' -> ('🧱', 'Types')."""
+    text = text.strip()
+    i = 0
+    while i < len(text) and (is_icon_char(text[i]) or (i and text[i] == " " and _more_icons(text, i))):
+        i += 1
+    icon = text[:i].replace(" ", "") or None
+    return icon, text[i:].strip()
+
+
+def _more_icons(text: str, i: int) -> bool:
+    j = i
+    while j < len(text) and text[j] == " ":
+        j += 1
+    return j < len(text) and is_icon_char(text[j])
+
+
+def strip_icons(text: str) -> str:
+    """Remove every emoji from a text (titles keep them apart in an icon field)."""
+    out = "".join(ch for ch in text if not is_icon_char(ch))
+    return re.sub(r"\s{2,}", " ", out).strip()
+
+
+def is_placeholder(text: str) -> bool:
+    """A stand-in such as `foo` or `TODO` instead of content."""
+    return text.strip().strip(".:!").lower() in PLACEHOLDER_WORDS or text.strip() in {"...", "…"}
+
+
+def is_ignorable_html(text: str) -> bool:
+    """Anchors and "back to top" lines that only make sense on a web page."""
+    stripped = RAW_HTML.sub("", text).strip()
+    return bool(RAW_HTML.search(text)) and (not stripped or bool(_BACK_TO_TOP.match(stripped)))
+
+
+def clean_title(text: str) -> str:
+    """A heading or caption as clean text: no icons, no trailing colon, single spaces."""
+    return re.sub(r"\s+", " ", strip_icons(text)).strip().rstrip(":").strip()

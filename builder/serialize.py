@@ -1,0 +1,82 @@
+"""The model as plain JSON data, and the JSON Schema of that data (derived from the dataclasses)."""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from enum import Enum
+from typing import Any
+
+from builder import model
+from builder.model import SCHEMA_VERSION, Guide
+
+# Derived values that are part of a node's identity; written so consumers need not recompute them.
+EXTRA_FIELDS: dict[type, tuple[str, ...]] = {
+    model.RichText: ("plain",),
+    model.CommandGroup: ("key",),
+    model.TableRow: ("key",),
+    model.CitedObject: ("key",),
+}
+SCHEMA_ID = f"https://cheatdeck.invalid/schema/notes-v{SCHEMA_VERSION}.json"
+
+
+def to_data(value: Any) -> Any:
+    """Dataclasses to dicts, enums to their values, tuples to lists."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        for name in EXTRA_FIELDS.get(type(value), ()):
+            out[name] = to_data(getattr(value, name))
+        return out
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (tuple, list)):
+        return [to_data(v) for v in value]
+    return value
+
+
+def guide_to_data(guide: Guide) -> dict[str, Any]:
+    return to_data(guide)
+
+
+def json_schema() -> dict[str, Any]:
+    """A JSON Schema (2020-12) for `guide_to_data`, built from the model's type hints."""
+    defs: dict[str, Any] = {}
+    root = _schema_for(Guide, defs)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "cheatdeck notes",
+        "$ref": root["$ref"],
+        "$defs": dict(sorted(defs.items())),
+    }
+
+
+def _schema_for(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    origin = typing.get_origin(tp)
+    if tp is str:
+        return {"type": "string"}
+    if tp is int:
+        return {"type": "integer"}
+    if tp is bool:
+        return {"type": "boolean"}
+    if tp is type(None):
+        return {"type": "null"}
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return {"enum": [m.value for m in tp]}
+    if origin in (typing.Union, types.UnionType):
+        return {"anyOf": [_schema_for(a, defs) for a in typing.get_args(tp)]}
+    if origin is tuple:
+        return {"type": "array", "items": _schema_for(typing.get_args(tp)[0], defs)}
+    if dataclasses.is_dataclass(tp):
+        name = tp.__name__
+        if name not in defs:
+            defs[name] = {}
+            hints = typing.get_type_hints(tp, vars(model))
+            props = {f.name: _schema_for(hints[f.name], defs) for f in dataclasses.fields(tp)}
+            for extra in EXTRA_FIELDS.get(tp, ()):
+                props[extra] = {"type": "string"}
+            defs[name] = {"type": "object", "properties": props, "required": sorted(props),
+                          "additionalProperties": False}
+        return {"$ref": f"#/$defs/{name}"}
+    raise TypeError(f"no JSON Schema for {tp!r}")
