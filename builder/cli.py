@@ -52,17 +52,39 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
               help="Build only this format: json, anki, sheets (repeatable; default: all).")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--exam", default=None, help="Exam name shown in decks and sheets.")
+@click.option("--ledger", type=click.Path(dir_okay=False), default=None,
+              help="Identity ledger file (default: cheatdeck.lock in the source folder).")
+@click.option("--locked", is_flag=True, help="Fail if the identity ledger is out of date instead of "
+                                             "updating it (for CI and releases).")
+@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, exists=True),
+              default=None, help="Folder of templates replacing the built-in ones.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
+@click.option("--orientation", type=click.Choice(["landscape", "portrait"]), default="landscape",
+              show_default=True)
+@click.option("--pdf-variant", default=None, metavar="VARIANT",
+              help="WeasyPrint PDF variant, e.g. pdf/ua-1 for tagged, accessible PDFs.")
+@click.option("--emoji", type=click.Choice(["color", "drop"]), default="color", show_default=True,
+              help="Render emoji icons in sheets with a colour font, or drop them.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for sheets (default: all cores).")
+@click.option("--release", is_flag=True, help="Release build: --locked, plus manifest.json and "
+                                              "SHA256SUMS.")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar (default: on a terminal only).")
 @click.pass_obj
 def build_command(obj: Context, sources: tuple[str, ...], output: str, only: tuple[str, ...],
-                  formats: tuple[str, ...], strict: bool, exam: str | None) -> None:
+                  formats: tuple[str, ...], strict: bool, exam: str | None, **options: object) -> None:
     """Build decks, sheets and notes.json from SOURCES (default: source/)."""
     known = available_writers()
     for name in formats:
         if name not in known:
             raise click.BadParameter(f"unknown format {name!r} (choose from {', '.join(known)})",
                                      param_hint="--format")
+    if options.get("release"):
+        options["locked"] = True
     config = BuildConfig(output=Path(output), formats=formats or tuple(known), only=only,
-                         strict=strict, progress=obj.say if obj.verbosity >= 0 else _silent)
+                         strict=strict, options=options,
+                         progress=obj.say if obj.verbosity >= 0 else _silent)
     result = _run(lambda: build(list(sources) or [DEFAULT_SOURCE], config, exam=exam))
     _unknown_only(result.guide, only)
     _report(obj, result, strict)
