@@ -11,7 +11,7 @@ OUTPUT ?= dist
 JOBS   ?=
 PYTEST_ARGS ?=
 
-.PHONY: all build test check bench clean distclean system-deps
+.PHONY: all build test check bench clean distclean system-deps schema
 
 all: build
 
@@ -45,3 +45,6 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV)
+
+schema: $(VENV)/.installed
+	$(BIN)/python -m builder.serialize

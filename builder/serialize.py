@@ -80,3 +80,17 @@ def _schema_for(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
                           "additionalProperties": False}
         return {"$ref": f"#/$defs/{name}"}
     raise TypeError(f"no JSON Schema for {tp!r}")
+
+
+def schema_text() -> str:
+    """The schema as it is committed in builder/schema/notes.schema.json."""
+    import json
+
+    return json.dumps(json_schema(), indent=1, sort_keys=True) + "\n"
+
+
+if __name__ == "__main__":  # regenerate on purpose: python -m builder.serialize
+    from builder.resources import schema_path
+
+    schema_path().write_text(schema_text(), encoding="utf-8")
+    print(f"wrote {schema_path()}")

@@ -15,7 +15,7 @@ from builder.reader.blocks import Block, Fence, Heading, Inline, Paragraph, Tabl
 from builder.reader.cited import parse_cited_object
 from builder.reader.commands import SHELL_LANGUAGES, is_tree_listing, parse_command_block
 from builder.reader.text import (
-    RAW_HTML, clean_title, is_ignorable_html, is_placeholder, split_icon, strip_icons,
+    RAW_HTML, clean_title, is_icon_char, is_ignorable_html, is_placeholder, split_icon, strip_icons,
 )
 
 _TOPIC = re.compile(r"^Topic\s+(\d{3})\b\s*[:.\-\u2013\u2014]?\s*(.*)$", re.IGNORECASE)
@@ -126,8 +126,9 @@ class FileAssembler:
     # -- headings -------------------------------------------------------------------------
     def on_heading(self, h: Heading) -> None:
         raw = h.inline.text.plain
-        icon, title = split_icon(raw)
-        title = clean_title(title)
+        icon, titled = split_icon(raw)
+        titled = re.sub(r"\s+", " ", titled).strip()
+        title = clean_title(titled)
         pos = self.pos(h.line)
         if self.last_level and h.level > self.last_level + 1:
             self.diags.append(info(pos, "heading-skip",
@@ -143,7 +144,7 @@ class FileAssembler:
         if m := _TOPIC.match(title):
             self.start_topic(m.group(1), clean_title(m.group(2)) or f"Topic {m.group(1)}", icon, pos)
             return
-        objective = _OBJECTIVE.match(title)
+        objective = _OBJECTIVE.match(titled)
         if objective and self.is_objective_heading(objective.group(1), objective.group(2), h.level, pos):
             self.start_objective(objective.group(1), objective.group(2), icon, h.level, pos)
             return
@@ -195,7 +196,8 @@ class FileAssembler:
             number = oid.split(".")[0]
             self.topic = TopicDraft(number, f"Topic {number}", None, pos, False)
             self.topics.append(self.topic)
-        self.obj = ObjectiveDraft(oid, clean_title(title), icon, level, pos)
+        inner_icon, title = split_icon(title)
+        self.obj = ObjectiveDraft(oid, clean_title(title), icon or inner_icon, level, pos)
         self.objectives.append(self.obj)
 
     def open_section(self, title: str, icon: str | None, level: int, pos: SourcePos) -> None:
@@ -404,13 +406,14 @@ class FileAssembler:
     # -- links, images, raw HTML ---------------------------------------------------------
     def collect_refs(self, inline: Inline, pos: SourcePos) -> None:
         for ref in inline.refs:
+            at = SourcePos(pos.path, pos.line + ref.line_offset)
             exists, resolved = self.resolve(ref.target)
             if not self.obj:
                 continue
             if ref.kind == "image":
-                self.obj.images.append(Image(ref.target, ref.text, exists, resolved, pos))
+                self.obj.images.append(Image(ref.target, ref.text, exists, resolved, at))
             else:
-                self.obj.links.append(Link(ref.target, ref.text, exists, pos))
+                self.obj.links.append(Link(ref.target, ref.text, exists, at))
 
     def resolve(self, target: str) -> tuple[bool | None, str | None]:
         """Whether a relative target exists inside the source root (remote ones are never fetched)."""
@@ -482,12 +485,18 @@ def _strip_rich(text: RichText) -> RichText:
     spans = [s for s in text.spans if s.text]
     if spans and spans[0].style is not SpanStyle.CODE:
         first = spans[0]
-        spans[0] = Span(split_icon(first.text)[1] if first.text.strip() else "", first.style, first.href)
-        spans[0] = Span(spans[0].text.lstrip(), first.style, first.href)
+        spans[0] = Span(_drop_leading_icons(first.text.lstrip()), first.style, first.href)
     if spans:
         last = spans[-1]
         spans[-1] = Span(last.text.rstrip(), last.style, last.href)
     return RichText(tuple(s for s in spans if s.text))
+
+
+def _drop_leading_icons(text: str) -> str:
+    i = 0
+    while i < len(text) and (is_icon_char(text[i]) or text[i] == " "):
+        i += 1
+    return text[i:]
 
 
 def _split_entries(text: str) -> list[str]:

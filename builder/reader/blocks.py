@@ -27,6 +27,7 @@ class InlineRef:
     kind: str  # "image" or "link"
     target: str
     text: str
+    line_offset: int = 0  # lines after the start of the block
 
 
 @dataclass(slots=True)
@@ -80,6 +81,7 @@ def convert_inline(token: Token | None) -> Inline:
     strong = em = 0
     href: str | None = None
     link_text: list[str] = []
+    offset = 0
     for child in (token.children or []) if token else []:
         kind = child.type
         if kind == "text":
@@ -94,6 +96,7 @@ def convert_inline(token: Token | None) -> Inline:
                 link_text.append(child.content)
         elif kind in ("softbreak", "hardbreak"):
             _append(spans, Span(" "))
+            offset += 1
         elif kind == "strong_open":
             strong += 1
         elif kind == "strong_close":
@@ -106,10 +109,10 @@ def convert_inline(token: Token | None) -> Inline:
             href = str(child.attrs.get("href", ""))
             link_text = []
         elif kind == "link_close":
-            refs.append(InlineRef("link", href or "", "".join(link_text)))
+            refs.append(InlineRef("link", href or "", "".join(link_text), offset))
             href = None
         elif kind == "image":
-            refs.append(InlineRef("image", str(child.attrs.get("src", "")), child.content))
+            refs.append(InlineRef("image", str(child.attrs.get("src", "")), child.content, offset))
     return Inline(RichText(tuple(spans)), refs)
 
 

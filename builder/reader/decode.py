@@ -63,7 +63,7 @@ def decode_source(data: bytes, path: str) -> DecodedText:
 
 
 def _decode_utf8(data: bytes, path: str, diags: list[Diagnostic]) -> str:
-    """Decode UTF-8; each invalid sequence becomes U+FFFD (removed later) and a diagnostic."""
+    """Decode UTF-8; each invalid sequence is dropped and reported with its line and byte offset."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -78,7 +78,6 @@ def _decode_utf8(data: bytes, path: str, diags: list[Diagnostic]) -> str:
         except UnicodeDecodeError as exc:
             bad = start + exc.start
             pieces.append(data[start:bad].decode("utf-8"))
-            pieces.append("\ufffd")
             line = data.count(b"\n", 0, bad) + 1
             col = bad - (data.rfind(b"\n", 0, bad) + 1) + 1
             if reported < 20:
