@@ -14,6 +14,7 @@ from builder.diagnostics import BuildError, Diagnostic, Severity
 from builder.model import Guide, Objective
 from builder.pipeline import CheckResult, build, check, select
 from builder.serialize import guide_to_data
+from builder.version import guide_version, source_commit
 from builder.writers import available_writers
 
 DEFAULT_SOURCE = "source"
@@ -29,12 +30,25 @@ class Context:
             click.echo(line, err=True)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """The tool version, and the version and commit of ./source when it is a git checkout."""
+    if not value or ctx.resilient_parsing:
+        return
+    click.echo(f"cheatdeck, version {__version__}")
+    folder = Path(DEFAULT_SOURCE)
+    version = guide_version(folder)
+    if version is not None:
+        click.echo(f"guide {DEFAULT_SOURCE}/, version {version} (commit {source_commit(folder)})")
+    ctx.exit()
+
+
 def sources_argument(fn):  # type: ignore[no-untyped-def]
     return click.argument("sources", nargs=-1, type=click.Path())(fn)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="cheatdeck")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the tool version and the guide version, then exit.")
 @click.option("-v", "--verbose", count=True, help="Say more (repeat for more).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.pass_context
@@ -89,7 +103,8 @@ def build_command(obj: Context, sources: tuple[str, ...], output: str, only: tup
     _unknown_only(result.guide, only)
     _report(obj, result, strict)
     if obj.verbosity >= 0:
-        click.echo(f"built {len(result.outputs)} file(s) into {output}/", err=True)
+        guide = f" (guide {result.guide.version})" if result.guide.version else ""
+        click.echo(f"built {len(result.outputs)} file(s) into {output}/{guide}", err=True)
     if result.failed(strict):
         sys.exit(1)
 
@@ -134,7 +149,8 @@ def inspect_command(obj: Context, sources: tuple[str, ...], as_json: bool, only:
 
 def describe(guide: Guide) -> list[str]:
     """A readable tree: topic, objectives with counts of each node kind, and the stubs."""
-    lines = [f"{guide.exam}  ({len(guide.sources)} file(s))"]
+    version = f", version {guide.version}" if guide.version else ""
+    lines = [f"{guide.exam}  ({len(guide.sources)} file(s){version})"]
     for topic in guide.topics:
         lines.append(f"Topic {topic.number}: {topic.title}  [{topic.pos}]")
         for o in topic.objectives:

@@ -11,7 +11,9 @@ from builder.diagnostics import Diagnostic, Severity, sort_diagnostics
 from builder.model import Guide
 from builder.output import ensure_dir, remove_stale_temps
 from builder.reader import read_guide
+from builder.release import source_date_epoch, write_release
 from builder.rules import check_guide
+from builder.version import guide_version, source_folder
 from builder.writers import WRITERS, load_writer
 
 
@@ -34,6 +36,8 @@ class BuildResult(CheckResult):
 
 def check(sources: list[str], *, exam: str | None = None, version: str | None = None) -> CheckResult:
     """Read the sources and run every rule; no files are written."""
+    if version is None:
+        version = guide_version(source_folder(sources))
     result = read_guide(sources, exam=exam, version=version)
     diagnostics = list(result.diagnostics) + check_guide(result.guide)
     return CheckResult(result.guide, tuple(sort_diagnostics(diagnostics)))
@@ -58,8 +62,13 @@ def build(sources: list[str], config: BuildConfig, *, exam: str | None = None,
     root = Path(guide.root)
     config = replace(config, source_root=root if root.is_absolute() else Path(os.getcwd()) / root)
     outputs: list[Path] = []
-    for name in config.formats:
-        if name not in WRITERS:
-            continue
-        outputs.extend(load_writer(name).write(guide, config))
+    # Writers date their output from SOURCE_DATE_EPOCH; in a git checkout it defaults to the
+    # source's last commit, so two builds of one commit agree byte for byte.
+    with source_date_epoch(config.source_root):
+        for name in config.formats:
+            if name not in WRITERS:
+                continue
+            outputs.extend(load_writer(name).write(guide, config))
+        if config.options.get("release"):
+            outputs.extend(write_release(guide, config, outputs))
     return BuildResult(guide, checked.diagnostics, tuple(outputs))
