@@ -43,7 +43,7 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 
 
 def sources_argument(fn):  # type: ignore[no-untyped-def]
-    return click.argument("sources", nargs=-1, type=click.Path())(fn)
+    return click.argument("sources", nargs=-1, type=click.Path(readable=False))(fn)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

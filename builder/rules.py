@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from builder.diagnostics import Diagnostic, info, warning
+from builder.diagnostics import Diagnostic, warning
 from builder.model import Guide, Objective
 
 Rule = Callable[[Objective], Iterator[Diagnostic]]
@@ -27,11 +27,15 @@ def check_guide(guide: Guide) -> list[Diagnostic]:
     return found
 
 
+STUB_RULES = {"placeholder": "stub-placeholder", "empty section": "stub-empty",
+              "comment-only block": "comment-only-block"}
+
+
 @rule("stub")
 def _stubs(o: Objective) -> Iterator[Diagnostic]:
     for stub in o.stubs:
-        yield warning(stub.pos, "stub", f"{stub.reason} '{stub.title}' in {o.id} is not content: "
-                                        "write it or remove it")
+        yield warning(stub.pos, STUB_RULES.get(stub.reason, "stub"),
+                      f"{stub.reason} '{stub.title}' in {o.id} is not content: write it or remove it")
 
 
 @rule("objective-incomplete")
@@ -62,19 +66,26 @@ def _no_purpose(o: Objective) -> Iterator[Diagnostic]:
 def _cited_unused(o: Objective) -> Iterator[Diagnostic]:
     texts = [line.normalized for g in o.command_groups for line in g.lines]
     texts += [s.text for s in o.samples]
+    languages = {s.language.lower() for s in o.samples}
     for obj in o.cited_objects:
         rx = obj.mention_regex()
-        if not any(rx.search(t) for t in texts):
-            yield info(obj.pos, "cited-unused", f"cited object '{obj.name}' is never shown in use in "
-                                                f"{o.id}: add a command that uses it")
+        if obj.name.lower() in languages or any(rx.search(t) for t in texts):
+            continue
+        yield warning(obj.pos, "cited-unused", f"cited object '{obj.name}' is never shown in use in "
+                                               f"{o.id}: add a command or file example that uses it")
 
 
 @rule("broken-reference")
 def _broken_refs(o: Objective) -> Iterator[Diagnostic]:
     for image in o.images:
         if image.exists is False:
-            yield warning(image.pos, "broken-image", f"image '{image.target}' does not exist under the "
-                                                   "source folder; it is left out of decks and sheets")
+            where = ("does not exist" if image.resolved else
+                     "is outside the source folder or not a local file")
+            yield warning(image.pos, "broken-image", f"image '{image.target}' {where}; it is left out "
+                                                     "of decks and sheets")
+        elif image.exists is None:
+            yield warning(image.pos, "remote-image", f"image '{image.target}' is remote and is never "
+                                                     "fetched; it is left out: copy it under source/")
     for link in o.links:
         if link.exists is False:
             yield warning(link.pos, "broken-link", f"link target '{link.target}' does not exist under "

@@ -39,6 +39,28 @@ def guide_to_data(guide: Guide) -> dict[str, Any]:
     return to_data(guide)
 
 
+def from_data(tp: Any, data: Any) -> Any:
+    """The inverse of `to_data`: rebuild model objects from JSON data, guided by type hints."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(tp)
+        if data is None and type(None) in args:
+            return None
+        return from_data(next(a for a in args if a is not type(None)), data)
+    if origin is tuple:
+        return tuple(from_data(typing.get_args(tp)[0], item) for item in data)
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return tp(data)
+    if dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp, vars(model))
+        return tp(**{f.name: from_data(hints[f.name], data[f.name]) for f in dataclasses.fields(tp)})
+    return data
+
+
+def guide_from_data(data: dict[str, Any]) -> Guide:
+    return from_data(Guide, data)
+
+
 def json_schema() -> dict[str, Any]:
     """A JSON Schema (2020-12) for `guide_to_data`, built from the model's type hints."""
     defs: dict[str, Any] = {}

@@ -22,3 +22,18 @@ def seed_path() -> Path:
     if not SEED.is_file():
         pytest.skip("seed guide ../shared/seed/topic-352.md is not present")
     return SEED
+
+
+def _register_hypothesis_profiles() -> None:
+    """`ci` (the default) keeps the fuzzing bounded; HYPOTHESIS_PROFILE=long runs far more."""
+    import os
+
+    from hypothesis import HealthCheck, settings
+
+    common = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+    settings.register_profile("ci", max_examples=150, **common)
+    settings.register_profile("long", max_examples=5000, **common)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+_register_hypothesis_profiles()

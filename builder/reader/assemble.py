@@ -25,6 +25,9 @@ _PART = re.compile(r"^(cited objects|important commands|terms and utilities|key 
 _LABEL = re.compile(r"^(weight|description|key knowledge areas)\s*:\s*(.*)$", re.IGNORECASE | re.S)
 _CITED_INTRO = re.compile(r"partial list of the used files, terms and utilities", re.IGNORECASE)
 _CARD_KEY = re.compile(r"^<!--\s*card:\s*([\w.:/-]+)\s*-->$")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_PIPE_IN_CODE = re.compile(r"`[^`]*(?<!\\)\|[^`]*`")
+_UNSAFE_URL = re.compile(r"\]\(\s*((?:file|javascript|vbscript|data):[^)\s]*)", re.IGNORECASE)
 _TIMELINE_ENTRY = re.compile(r"^\s*([^:]+?)\s*:\s*(.+)$")
 
 
@@ -87,8 +90,9 @@ class FileResult:
 class FileAssembler:
     """Reads the blocks of one file in order and fills topic and objective drafts."""
 
-    def __init__(self, path: str, root: Path, file_dir: Path) -> None:
+    def __init__(self, path: str, root: Path, file_dir: Path, lines: list[str] | None = None) -> None:
         self.path = path
+        self.lines = lines or []
         self.root = root
         self.file_dir = file_dir
         self.topics: list[TopicDraft] = []
@@ -131,7 +135,7 @@ class FileAssembler:
         title = clean_title(titled)
         pos = self.pos(h.line)
         if self.last_level and h.level > self.last_level + 1:
-            self.diags.append(info(pos, "heading-skip",
+            self.diags.append(warning(pos, "heading-skip",
                                    f"heading level jumps from {self.last_level} to {h.level}; "
                                    f"use {'#' * (self.last_level + 1)} here"))
         self.last_level = h.level
@@ -236,6 +240,7 @@ class FileAssembler:
         if is_ignorable_html(plain):
             return
         self.report_raw_html(plain, pos)
+        self.report_unsafe_urls(plain, pos)
         self.collect_refs(p.inline, pos)
         if not self.obj:
             return
@@ -377,6 +382,7 @@ class FileAssembler:
 
     # -- tables ---------------------------------------------------------------------------
     def on_table(self, t: TableBlock) -> None:
+        self.check_table_lines(t)
         if not self.obj:
             return
         self.mark_content()
@@ -389,6 +395,25 @@ class FileAssembler:
                 self.collect_refs(c, self.pos(line))
         header = tuple(_strip_rich(c.text) for c in t.header)
         self.obj.tables.append(Table(title, icon, header, tuple(rows), self.section, pos))
+
+    def check_table_lines(self, t: TableBlock) -> None:
+        """Rows whose cell count differs from the header (markdown-it silently pads or cuts them)."""
+        width = len(t.header)
+        for line in range(t.line, min(t.end, len(self.lines)) + 1):
+            raw = self.lines[line - 1].strip()
+            if line == t.line + 1 or not raw:
+                continue
+            cells = len(_CELL_SPLIT.split(raw.strip("|"))) if raw.strip("|") else 0
+            if cells == width:
+                continue
+            if _PIPE_IN_CODE.search(raw):
+                self.diags.append(warning(self.pos(line), "table-pipe-in-code",
+                                          "a `|` inside a code span splits the table cell: write \\| "
+                                          "instead"))
+            else:
+                self.diags.append(warning(self.pos(line), "table-ragged",
+                                          f"table row has {cells} cell(s) but the header has {width}: "
+                                          "add or remove cells"))
 
     def table_title(self) -> tuple[str, str | None]:
         prev = self.prev
@@ -430,6 +455,13 @@ class FileAssembler:
         if not inside:
             return False, None
         return resolved.is_file(), resolved.relative_to(self.root.resolve()).as_posix()
+
+    def report_unsafe_urls(self, plain: str, pos: SourcePos) -> None:
+        """markdown-it refuses file:, javascript:, vbscript: and data: targets and leaves them as text."""
+        for m in _UNSAFE_URL.finditer(plain):
+            self.diags.append(warning(pos, "unsafe-url",
+                                      f"target '{m.group(1)[:60]}' uses a scheme that is never followed "
+                                      "(file:, javascript:, vbscript:, data:); it shows as plain text"))
 
     def report_raw_html(self, plain: str, pos: SourcePos) -> None:
         if m := RAW_HTML.search(plain):

@@ -123,6 +123,14 @@ def _append(spans: list[Span], span: Span) -> None:
         spans.append(span)
 
 
+def nesting_limit_line(tokens: list[Token]) -> int | None:
+    """The line where nesting reached markdown-it's limit (deeper content is read as text)."""
+    for tok in tokens:
+        if tok.level >= MAX_NESTING - 1 and tok.map:
+            return tok.map[0] + 1
+    return None
+
+
 def read_blocks(tokens: list[Token], lines: list[str]) -> list[Block]:
     """Walk the flat token stream once and keep the blocks the recognizers need."""
     blocks: list[Block] = []
