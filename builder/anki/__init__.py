@@ -1,0 +1,1 @@
+"""Anki decks from the model: note types, notes, the identity ledger and packaging."""

@@ -1,0 +1,122 @@
+"""The one place genanki is used: notes to a reproducible .apkg (fixed ids, mods and zip entries)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import json
+import sqlite3
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import genanki
+
+from builder.anki.media import MediaFile
+from builder.anki.notes import AnkiNote
+from builder.anki.notetypes import NoteTypeText
+from builder.output import atomic_write
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold: never the build time
+
+
+@dataclass(frozen=True, slots=True)
+class PackagePlan:
+    """Everything one .apkg holds, with the mods and ids the ledger decided."""
+
+    notes: tuple[AnkiNote, ...]
+    note_types: tuple[NoteTypeText, ...]
+    decks: tuple[tuple[str, str], ...]  # (deck name, description), parents before children
+    note_mods: dict[str, int]  # GUID -> mod
+    note_ids: dict[str, int]  # GUID -> note id
+    type_mods: dict[int, int]  # note type ID -> mod
+    timestamp: int  # build time, for the collection's own header fields
+
+
+def deck_id(name: str) -> int:
+    """A fixed deck ID per deck name (Anki matches decks by name; the ID only has to be stable)."""
+    return 1 << 40 | int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:10], 16)
+
+
+def _model(text: NoteTypeText) -> genanki.Model:
+    nt = text.note_type
+    fields = [{"name": name, "id": fid} for name, fid in nt.fields]
+    templates = [{"name": t.name, "id": t.id, "qfmt": front, "afmt": back}
+                 for t, (front, back) in zip(nt.templates, text.templates)]
+    return genanki.Model(nt.id, nt.name, fields=fields, templates=templates, css=text.css,
+                         sort_field_index=0)
+
+
+def _decks(plan: PackagePlan) -> list[genanki.Deck]:
+    models = {t.note_type.id: _model(t) for t in plan.note_types}
+    decks = {name: genanki.Deck(deck_id(name), name, description=desc) for name, desc in plan.decks}
+    for due, note in enumerate(plan.notes):
+        decks[note.deck].add_note(genanki.Note(model=models[note.note_type.id], fields=list(note.fields),
+                                               tags=list(note.tags), guid=note.guid, due=due))
+    for name, model in sorted(models.items()):
+        next(iter(decks.values())).add_model(model)  # note types travel even when a deck is empty
+    return list(decks.values())
+
+
+def _stamp_db(db: sqlite3.Connection, plan: PackagePlan) -> None:
+    """Replace genanki's one timestamp with each note's own mod and the ledger's ids."""
+    # Negate first so that the new ids never collide with genanki's during the update.
+    db.execute("UPDATE notes SET id = -id")
+    db.execute("UPDATE cards SET id = -id, nid = -nid")
+    for note in plan.notes:
+        (old,) = db.execute("SELECT id FROM notes WHERE guid = ?", (note.guid,)).fetchone()
+        nid, mod = plan.note_ids[note.guid], plan.note_mods[note.guid]
+        db.execute("UPDATE notes SET id = ?, mod = ? WHERE id = ?", (nid, mod, old))
+        db.execute("UPDATE cards SET nid = ?, id = ? + ord, mod = ? WHERE nid = ?", (nid, nid, mod, old))
+    (models_json,) = db.execute("SELECT models FROM col").fetchone()
+    models = json.loads(models_json)
+    for model in models.values():
+        model["mod"] = plan.type_mods[int(model["id"])]
+    db.execute("UPDATE col SET models = ?", (json.dumps(models, sort_keys=True),))
+
+
+def collection_bytes(plan: PackagePlan) -> bytes:
+    """The collection.anki2 sqlite file for a plan."""
+    with tempfile.TemporaryDirectory(prefix="cheatdeck-anki-") as tmp:
+        path = Path(tmp) / "collection.anki2"
+        db = sqlite3.connect(path)
+        id_gen = itertools.count(plan.timestamp * 1000)
+        genanki.Package(_decks(plan)).write_to_db(db.cursor(), plan.timestamp, id_gen)
+        _stamp_db(db, plan)
+        db.commit()
+        db.execute("VACUUM")  # a compact file whose bytes depend only on its content
+        db.close()
+        return path.read_bytes()
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def apkg_bytes(plan: PackagePlan) -> bytes:
+    """The .apkg zip: fixed entry times, the collection first, media sorted by name."""
+    media = media_files(plan.notes)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr(_entry("collection.anki2"), collection_bytes(plan))
+        zf.writestr(_entry("media"), json.dumps({str(i): m.name for i, m in enumerate(media)},
+                                                sort_keys=True))
+        for i, item in enumerate(media):
+            zf.writestr(_entry(str(i)), item.path.read_bytes())
+    return buffer.getvalue()
+
+
+def write_package(path: Path, plan: PackagePlan) -> Path:
+    """Write the .apkg atomically (temp file + rename)."""
+    return atomic_write(path, apkg_bytes(plan))
+
+
+def media_files(notes: tuple[AnkiNote, ...]) -> list[MediaFile]:
+    """Each media file once, sorted by its content-hashed name."""
+    return sorted({m.name: m for n in notes for m in n.media}.values(), key=lambda m: m.name)

@@ -1,0 +1,20 @@
+"""The one place nh3 is used: every HTML fragment bound for an Anki field is cleaned here."""
+
+from __future__ import annotations
+
+import nh3
+
+# What card fields may contain: text structure, code spans and tables; no scripts, styles,
+# event handlers or frames, whatever a guide holds.
+TAGS = {"a", "b", "br", "code", "dd", "div", "dl", "dt", "em", "i", "img", "kbd", "li", "mark",
+        "ol", "p", "pre", "small", "span", "strong", "table", "tbody", "td", "th", "thead", "tr",
+        "ul"}
+ATTRIBUTES = {"*": {"class"}, "a": {"href"}, "img": {"src", "alt"}, "td": {"colspan"},
+              "th": {"colspan", "scope"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def clean_html(fragment: str) -> str:
+    """`fragment` with everything outside the card whitelist removed."""
+    return nh3.clean(fragment, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     clean_content_tags={"script", "style"}, strip_comments=True)
