@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from builder import __version__
+from builder.anki.counts import card_counts
 from builder.config import BuildConfig
 from builder.diagnostics import BuildError, Diagnostic, Severity
 from builder.model import Guide, Objective
@@ -157,6 +158,7 @@ def describe(guide: Guide) -> list[str]:
             lines.append(f"  {o.id} {o.title}  (weight {o.weight if o.weight is not None else '?'})"
                          f"  [{o.pos}]")
             lines.append("    " + ", ".join(f"{n} {label}" for label, n in _counts(o)))
+            lines.append("    cards: " + ", ".join(f"{n} {kind}" for kind, n in card_counts(o).items()))
             for c in o.cited_objects:
                 note = f" ({c.note})" if c.note else ""
                 lines.append(f"    cited {c.kind.value:<9} {c.name}{note}")
