@@ -10,7 +10,7 @@ from pathlib import Path
 from builder.diagnostics import Diagnostic, SourceError, error, warning
 from builder.model import Guide, Objective, SourceFile, SourcePos, Topic
 from builder.reader.assemble import FileAssembler, ObjectiveDraft, TopicDraft
-from builder.reader.blocks import make_parser, read_blocks
+from builder.reader.blocks import MAX_NESTING, make_parser, nesting_limit_line, read_blocks
 from builder.reader.decode import decode_source
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a guide is a few hundred KB; larger files are refused
@@ -67,8 +67,13 @@ def read_guide(sources: list[str], *, exam: str | None = None, version: str | No
         if decoded.binary:
             continue
         lines = decoded.text.split("\n")
-        blocks = read_blocks(parser.parse(decoded.text), lines)
-        result = FileAssembler(name, root, Path(name).parent).run(blocks)
+        tokens = parser.parse(decoded.text)
+        if (deep := nesting_limit_line(tokens)) is not None:
+            diags.append(warning(SourcePos(name, deep), "nesting-too-deep",
+                                 f"lists or block quotes nest deeper than {MAX_NESTING} levels; "
+                                 "what is deeper is read as plain text"))
+        blocks = read_blocks(tokens, lines)
+        result = FileAssembler(name, root, Path(name).parent, lines).run(blocks)
         diags.extend(result.diagnostics)
         if not result.objectives:
             diags.append(warning(SourcePos(name, 1), "no-objectives",
