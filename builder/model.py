@@ -309,6 +309,7 @@ class Guide:
     namespace: str = "cheatdeck"  # identity namespace for card GUIDs
     version: str | None = None  # guide version or commit, when known
     schema_version: int = field(default=SCHEMA_VERSION)
+    exams: tuple[Exam, ...] = ()  # practice exams read from exam-shaped files, in file order
 
     @property
     def objectives(self) -> tuple[Objective, ...]:
@@ -316,3 +317,92 @@ class Guide:
 
     def objective(self, objective_id: str) -> Objective | None:
         return next((o for o in self.objectives if o.id == objective_id), None)
+
+
+# -- practice exams ---------------------------------------------------------------------------
+#
+# A practice exam is read from its own file (numbered questions, options `A)`..`E)`, an Answer
+# Key section). Question identity (`Question.key`) never uses the question number or the
+# wording of the question, so renumbering and typo fixes keep a card's review history:
+#   1. an explicit `<!-- card: KEY -->` before or on the question line wins;
+#   2. otherwise `<scope>/q-<hash>`, where scope is the first objective id (or `topic-NNN`, or
+#      `exam`) and the hash covers the normalized text of the options (sorted, so reordering
+#      them is harmless) and of the right answer; a fill-in hashes its answer and the line that
+#      holds the blank;
+#   3. questions that still share a key (same options, same answer) add a hash of the question
+#      text; exact repeats add `-2`, `-3` in file order (and are reported).
+# Fixing a typo inside an option or an answer therefore changes the key: the Anki ledger can
+# match such near-misses; pin a key with `<!-- card: KEY -->` to be sure.
+
+
+class QuestionKind(str, Enum):
+    """How a question is answered."""
+
+    CHOICE = "choice"  # pick the option(s) named by the key
+    FILL_IN = "fill-in"  # type what goes in the blank
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One answer option of a multiple-choice question: `B) UTS`."""
+
+    letter: str  # upper case, as the answer key names it: "B"
+    text: RichText
+    pos: SourcePos
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A numbered practice question with its options and its answer from the key."""
+
+    number: int  # as printed in the exam: 61
+    kind: QuestionKind
+    text: RichText  # the question; a line break the author kept is a "\n" inside a span
+    code: tuple[CodeSample, ...]  # code blocks that belong to the question text
+    options: tuple[Option, ...]  # empty for a fill-in
+    answers: tuple[str, ...]  # letters of the right options; empty for a fill-in or no key
+    fill_answer: RichText | None  # what goes in the blank (`-f`); None for choice questions
+    objectives: tuple[str, ...]  # objective ids named by the heading it sits under
+    topic: str | None  # topic number from the objectives or a `Topic NNN` heading
+    section: str | None  # title of the heading it sits under
+    key: str  # stable identity, see the comment above `QuestionKind`
+    card_key: str | None  # explicit identity pinned by `<!-- card: KEY -->`
+    key_pos: SourcePos | None  # its entry in the answer key; None when the key lacks it
+    pos: SourcePos  # the numbered line
+
+    @property
+    def has_answer(self) -> bool:
+        return bool(self.answers) or self.fill_answer is not None
+
+    def option(self, letter: str) -> Option | None:
+        return next((o for o in self.options if o.letter == letter), None)
+
+
+@dataclass(frozen=True, slots=True)
+class ExamSection:
+    """A heading of an exam: `352.2 LXC, 352.3 Docker (Questions 79-95)`."""
+
+    title: str
+    level: int  # 1..6 as in markdown
+    objectives: tuple[str, ...]  # every objective id the title names
+    topic: str | None  # from `Topic NNN` in the title, or from its objectives
+    first: int | None  # the range the title announces, when it has one
+    last: int | None
+    numbers: tuple[int, ...]  # the questions under it (sub-headings included), in file order
+    pos: SourcePos
+
+
+@dataclass(frozen=True, slots=True)
+class Exam:
+    """A practice exam file: its sections and questions, answers merged in from the key."""
+
+    title: str  # the first heading, else the file name
+    slug: str  # file-name stem as lower-case words joined by `-`: names output files
+    path: str
+    sections: tuple[ExamSection, ...]
+    questions: tuple[Question, ...]
+    key_pos: SourcePos | None  # the (first) Answer Key heading
+    pos: SourcePos
+
+    def question(self, number: int) -> Question | None:
+        return next((q for q in self.questions if q.number == number), None)

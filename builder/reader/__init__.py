@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.diagnostics import Diagnostic, SourceError, error, warning
-from builder.model import Guide, Objective, SourceFile, SourcePos, Topic
+from builder.model import Exam, Guide, Objective, SourceFile, SourcePos, Topic
 from builder.reader.assemble import FileAssembler, ObjectiveDraft, TopicDraft
-from builder.reader.blocks import MAX_NESTING, make_parser, nesting_limit_line, read_blocks
+from builder.reader.blocks import make_parser, read_blocks
 from builder.reader.decode import decode_source
+from builder.reader.exam import looks_like_exam, read_exam, read_lines
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a guide is a few hundred KB; larger files are refused
 GUIDE_SUFFIXES = (".md", ".markdown")
@@ -57,6 +58,7 @@ def read_guide(sources: list[str], *, exam: str | None = None, version: str | No
     topic_drafts: list[TopicDraft] = []
     objective_drafts: list[ObjectiveDraft] = []
     source_files: list[SourceFile] = []
+    exams: list[Exam] = []
     for name in files:
         data = _read_bytes(name, diags)
         if data is None:
@@ -68,12 +70,14 @@ def read_guide(sources: list[str], *, exam: str | None = None, version: str | No
             continue
         lines = decoded.text.split("\n")
         tokens = parser.parse(decoded.text)
-        if (deep := nesting_limit_line(tokens)) is not None:
-            diags.append(warning(SourcePos(name, deep), "nesting-too-deep",
-                                 f"lists or block quotes nest deeper than {MAX_NESTING} levels; "
-                                 "what is deeper is read as plain text"))
+        exam_events = read_lines(tokens, lines)
+        if looks_like_exam(exam_events):  # a practice exam, not a guide: no objectives expected
+            exam_result = read_exam(exam_events, name)
+            exams.append(exam_result.exam)
+            diags.extend(exam_result.diagnostics)
+            continue
         blocks = read_blocks(tokens, lines)
-        result = FileAssembler(name, root, Path(name).parent, lines).run(blocks)
+        result = FileAssembler(name, root, Path(name).parent).run(blocks)
         diags.extend(result.diagnostics)
         if not result.objectives:
             diags.append(warning(SourcePos(name, 1), "no-objectives",
@@ -82,7 +86,7 @@ def read_guide(sources: list[str], *, exam: str | None = None, version: str | No
         objective_drafts.extend(result.objectives)
     topics = _merge(topic_drafts, objective_drafts, diags)
     guide = Guide(tuple(topics), tuple(source_files), Path(os.path.relpath(root)).as_posix(),
-                  exam=exam or "LPIC-3 305-300", version=version)
+                  exam=exam or "LPIC-3 305-300", version=version, exams=tuple(exams))
     return ReadResult(guide, tuple(diags))
 
 
