@@ -85,6 +85,10 @@ def write_release(guide: Guide, config: BuildConfig, outputs: list[Path]) -> lis
     version = guide.version or "unknown"
     if version.endswith("-dirty"):
         config.progress(f"release: warning: the source has uncommitted changes ({version})")
+    left_out = unreleased_files(dist, set(paths))
+    if left_out:
+        config.progress(f"release: warning: not written by this build, so not released: "
+                        f"{', '.join(left_out)}")
     config.progress(f"release: {len(artifacts)} artifact(s) in {manifest_path} and {sums_path}")
     return [p for p in (removed, manifest_path, sums_path) if p is not None]
 
@@ -103,6 +107,20 @@ def copy_removed(dist: Path, files: list[Path]) -> Path | None:
     if not found.is_file():
         return None
     return atomic_write(dist / REMOVED, found.read_bytes())
+
+
+def unreleased_files(dist: Path, released: set[str]) -> list[str]:
+    """Files in dist/ that no writer returned: stale ones from older builds, or a writer's slip.
+
+    Hidden folders (caches) and the release files themselves are not artifacts.
+    """
+    found = []
+    for path in sorted(dist.rglob("*")):
+        rel = path.relative_to(dist).as_posix()
+        if path.is_file() and rel not in released and rel not in RESERVED \
+                and not any(part.startswith(".") for part in rel.split("/")):
+            found.append(rel)
+    return found
 
 
 def relative_path(dist: Path, path: Path) -> str:
