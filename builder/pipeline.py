@@ -62,13 +62,17 @@ def build(sources: list[str], config: BuildConfig, *, exam: str | None = None,
     root = Path(guide.root)
     config = replace(config, source_root=root if root.is_absolute() else Path(os.getcwd()) / root)
     outputs: list[Path] = []
+    found: list[Diagnostic] = []  # what writers found while writing (sheets: refused URLs, glyphs)
     # Writers date their output from SOURCE_DATE_EPOCH; in a git checkout it defaults to the
     # source's last commit, so two builds of one commit agree byte for byte.
     with source_date_epoch(config.source_root):
         for name in config.formats:
             if name not in WRITERS:
                 continue
-            outputs.extend(load_writer(name).write(guide, config))
+            writer = load_writer(name)
+            outputs.extend(writer.write(guide, config))
+            found.extend(getattr(writer, "take_diagnostics", list)())
         if config.options.get("release"):
             outputs.extend(write_release(guide, config, outputs))
-    return BuildResult(guide, checked.diagnostics, tuple(outputs))
+    diagnostics = tuple(sort_diagnostics([*checked.diagnostics, *found])) if found else checked.diagnostics
+    return BuildResult(guide, diagnostics, tuple(outputs))

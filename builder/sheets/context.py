@@ -1,0 +1,303 @@
+"""The model as template contexts: frozen dataclasses each sheet template receives (pure)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import escape
+
+from builder import __version__
+from builder.model import (CitedObject, CodeSample, CommandGroup, Guide, Image, Objective, RichText,
+                           Span, SpanStyle, Table, Topic)
+from builder.sheets.codelines import fold_html
+from builder.writers.html import highlight_code, rich_to_html
+
+# Emoji and pictographs; dropped with --emoji drop so no font ever needs them.
+EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u231A\u231B\u23E9-\u23FA"
+                   "\uFE0E\uFE0F\u200D\u20E3\U000E0020-\U000E007F]")
+# Monospace characters per code line for (orientation) at the default stylesheet's sizes.
+CODE_WIDTH = {("a4", "landscape"): 62, ("a4", "portrait"): 66,
+              ("letter", "landscape"): 64, ("letter", "portrait"): 68}
+COLUMNS = {"landscape": 3, "portrait": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Page options the templates need."""
+
+    paper: str  # "a4" or "letter"
+    orientation: str  # "landscape" or "portrait"
+    emoji: str  # "color" or "drop"
+
+    @property
+    def page_size(self) -> str:
+        return f"{'A4' if self.paper == 'a4' else 'letter'} {self.orientation}"
+
+    @property
+    def columns(self) -> int:
+        return COLUMNS[self.orientation]
+
+    @property
+    def code_width(self) -> int:
+        return CODE_WIDTH[(self.paper, self.orientation)]
+
+
+@dataclass(frozen=True, slots=True)
+class SheetMeta:
+    """What the running header, footer and PDF metadata show."""
+
+    exam: str
+    topic: str  # "352 Container Virtualization"
+    title: str  # the document title
+    subject: str
+    keywords: str
+    tool_version: str
+    guide_version: str | None
+    created: str | None  # ISO date-time from SOURCE_DATE_EPOCH, or None
+    lang: str = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class CodeRow:
+    html: str  # escaped, highlighted, folded
+    disabled: bool  # a commented-out line, printed dimmed
+
+
+@dataclass(frozen=True, slots=True)
+class CommandBlock:
+    anchor: str
+    purpose_html: str
+    rows: tuple[CodeRow, ...]
+    section: str | None  # heading shown when it differs from the previous block's
+    files: bool  # the lines are paths, not commands
+
+
+@dataclass(frozen=True, slots=True)
+class CitedEntry:
+    name: str
+    kind: str
+    note: str | None
+    target: str | None  # anchor of the first block that uses it
+
+
+@dataclass(frozen=True, slots=True)
+class TableBlock:
+    title: str
+    header: tuple[str, ...]  # escaped HTML cells
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DefinitionEntry:
+    term: str
+    html: str
+
+
+@dataclass(frozen=True, slots=True)
+class SampleBlock:
+    anchor: str
+    caption: str | None
+    language: str
+    html: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineStrip:
+    title: str | None
+    periods: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    src: str  # URL relative to the source root, or the remote/raw target the fetcher refuses
+    alt: str
+    pos: str  # path:line:col of the image in the guide
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveSheet:
+    """Everything one objective's sheet shows."""
+
+    meta: SheetMeta
+    layout: Layout
+    id: str
+    anchor: str
+    title: str
+    icon: str | None
+    weight: int | None
+    description_html: str
+    knowledge_html: tuple[str, ...]
+    cited: tuple[CitedEntry, ...]
+    important: tuple[CommandBlock, ...]
+    other: tuple[CommandBlock, ...]
+    tables: tuple[TableBlock, ...]
+    definitions: tuple[DefinitionEntry, ...]
+    samples: tuple[SampleBlock, ...]
+    timeline: tuple[TimelineStrip, ...]
+    figures: tuple[Figure, ...]
+
+    @property
+    def has_commands(self) -> bool:
+        return bool(self.important or self.other)
+
+
+@dataclass(frozen=True, slots=True)
+class ContentsEntry:
+    id: str
+    anchor: str
+    title: str
+    weight: int | None
+    page: int  # 1-based page of the topic PDF where the objective starts
+    cited: tuple[str, ...]  # its cited objects, listed under the entry
+
+
+@dataclass(frozen=True, slots=True)
+class TopicCover:
+    """The title and contents page that opens a topic PDF."""
+
+    meta: SheetMeta
+    layout: Layout
+    number: str
+    title: str
+    entries: tuple[ContentsEntry, ...]
+    total_weight: int
+
+
+def slug(text: str) -> str:
+    """A file-name-safe slug: `Container Virtualization Concepts` → `container-virtualization-concepts`."""
+    return re.sub(r"[^a-z0-9]+", "-", EMOJI.sub("", text).lower()).strip("-") or "untitled"
+
+
+def anchor_for(objective_id: str, suffix: str = "") -> str:
+    """An element id unique within a topic PDF (objective ids are unique within a guide)."""
+    base = "o" + re.sub(r"[^A-Za-z0-9]+", "-", objective_id)
+    return f"{base}-{suffix}" if suffix else base
+
+
+def meta_for(guide: Guide, topic: Topic, title: str, subject: str, keywords: tuple[str, ...],
+             created: str | None, emoji: str) -> SheetMeta:
+    clean = _text_filter(emoji)
+    return SheetMeta(exam=guide.exam, topic=clean(f"{topic.number} {topic.title}"), title=clean(title),
+                     subject=clean(subject), keywords=", ".join(keywords), tool_version=__version__,
+                     guide_version=guide.version, created=created)
+
+
+def objective_sheet(guide: Guide, topic: Topic, o: Objective, layout: Layout,
+                    created: str | None = None) -> ObjectiveSheet:
+    """The context of one objective's sheet."""
+    clean = _text_filter(layout.emoji)
+    rich = _rich_filter(layout.emoji)
+    important, other = command_blocks(o, layout)
+    samples = tuple(_sample(o, i, s, layout) for i, s in enumerate(o.samples))
+    meta = meta_for(guide, topic, f"{o.id} {o.title}", f"{guide.exam} objective {o.id}: {o.title}",
+                    tuple(c.name for c in o.cited_objects), created, layout.emoji)
+    return ObjectiveSheet(
+        meta=meta, layout=layout, id=o.id, anchor=anchor_for(o.id), title=clean(o.title),
+        icon=o.icon if layout.emoji == "color" else None, weight=o.weight,
+        description_html=rich(o.description), knowledge_html=tuple(rich(k) for k in o.key_knowledge_areas),
+        cited=cited_entries(o, important + other, samples),
+        important=important, other=other,
+        tables=tuple(_table(t, clean, rich) for t in o.tables),
+        definitions=tuple(DefinitionEntry(clean(d.term), rich(d.text)) for d in o.definitions),
+        samples=samples, timeline=_timeline(o, clean), figures=_figures(o.images))
+
+
+def command_blocks(o: Objective, layout: Layout) -> tuple[tuple[CommandBlock, ...], tuple[CommandBlock, ...]]:
+    """Groups with at least one line: the Important Commands ones first, then the rest in order."""
+    clean = _text_filter(layout.emoji)
+    blocks: dict[bool, list[CommandBlock]] = {True: [], False: []}
+    last_section: dict[bool, str | None] = {True: None, False: None}
+    for i, group in enumerate(o.command_groups):
+        if not group.lines:
+            continue
+        section = clean(group.section) if group.section else None
+        shown = section if section != last_section[group.important] else None
+        last_section[group.important] = section
+        blocks[group.important].append(CommandBlock(
+            anchor=anchor_for(o.id, f"g{i}"), purpose_html=escape(clean(group.purpose or "")),
+            rows=tuple(_row(line.text, group.language, line.disabled, layout) for line in group.lines),
+            section=None if group.important else shown, files=group.kind.value == "files"))
+    return tuple(blocks[True]), tuple(blocks[False])
+
+
+def cited_entries(o: Objective, blocks: tuple[CommandBlock, ...],
+                  samples: tuple[SampleBlock, ...]) -> tuple[CitedEntry, ...]:
+    """Each cited object with a link to the first command block (or sample) that shows it."""
+    by_anchor = {anchor_for(o.id, f"g{i}"): g for i, g in enumerate(o.command_groups)}
+    ordered = [b.anchor for b in blocks]
+    return tuple(CitedEntry(c.name, c.kind.value, c.note, _first_use(c, ordered, by_anchor, o, samples))
+                 for c in o.cited_objects)
+
+
+def _first_use(c: CitedObject, ordered: list[str], by_anchor: dict[str, CommandGroup],
+               o: Objective, samples: tuple[SampleBlock, ...]) -> str | None:
+    rx = c.mention_regex()
+    for anchor in ordered:
+        if any(rx.search(line.normalized) for line in by_anchor[anchor].lines):
+            return anchor
+    for sample, block in zip(o.samples, samples):
+        if rx.search(sample.text):
+            return block.anchor
+    return None
+
+
+def _row(text: str, language: str, disabled: bool, layout: Layout) -> CodeRow:
+    shown = text if layout.emoji == "color" else EMOJI.sub("", text)
+    html = escape(shown, quote=False) if disabled else highlight_code(shown, language or "sh")
+    return CodeRow(fold_html(html, layout.code_width), disabled)
+
+
+def _sample(o: Objective, i: int, s: CodeSample, layout: Layout) -> SampleBlock:
+    text = s.text if layout.emoji == "color" else EMOJI.sub("", s.text)
+    html = "\n".join(fold_html(line, layout.code_width)
+                     for line in highlight_code(text, s.language or "text").split("\n"))
+    caption = _text_filter(layout.emoji)(s.caption) if s.caption else None
+    return SampleBlock(anchor_for(o.id, f"s{i}"), caption, s.language, html)
+
+
+def _table(t: Table, clean, rich) -> TableBlock:  # type: ignore[no-untyped-def]
+    width = len(t.header)
+    rows = tuple(tuple(rich(c) for c in (row.cells + (RichText(),) * width)[:width]) for row in t.rows)
+    return TableBlock(clean(t.title), tuple(rich(h) for h in t.header), rows)
+
+
+def _timeline(o: Objective, clean) -> tuple[TimelineStrip, ...]:  # type: ignore[no-untyped-def]
+    strips: dict[str | None, list[tuple[str, tuple[str, ...]]]] = {}
+    for event in o.timeline:
+        strips.setdefault(event.timeline, []).append(
+            (clean(event.period), tuple(clean(e) for e in event.events)))
+    return tuple(TimelineStrip(clean(title) if title else None, tuple(periods))
+                 for title, periods in strips.items())
+
+
+def _figures(images: tuple[Image, ...]) -> tuple[Figure, ...]:
+    """Images that exist under the source root, plus remote ones (which the fetcher refuses).
+
+    Missing or escaping files are left out here: the reader already reports them.
+    """
+    shown = []
+    for image in images:
+        if image.resolved and image.exists:
+            shown.append(Figure(image.resolved, image.alt, str(image.pos)))
+        elif image.exists is None and image.target and not image.target.startswith("#"):
+            shown.append(Figure(image.target, image.alt, str(image.pos)))
+    return tuple(shown)
+
+
+def _text_filter(emoji: str):  # type: ignore[no-untyped-def]
+    if emoji == "color":
+        return lambda text: text
+    return lambda text: " ".join(EMOJI.sub("", text).split()) if text else text
+
+
+def _rich_filter(emoji: str):  # type: ignore[no-untyped-def]
+    if emoji == "color":
+        return rich_to_html
+
+    def dropped(text: RichText | None) -> str:
+        if text is None:
+            return ""
+        return rich_to_html(RichText(tuple(Span(EMOJI.sub("", s.text), s.style, s.href)
+                                           for s in text.spans if s.style is SpanStyle.LINK
+                                           or EMOJI.sub("", s.text))))
+    return dropped

@@ -1,0 +1,69 @@
+"""WeasyPrint's findings about a sheet as located diagnostics, kept relative to their objective."""
+
+from __future__ import annotations
+
+from dataclasses import fields, is_dataclass
+from typing import Any
+
+from builder.diagnostics import Diagnostic, Severity
+from builder.model import Objective, SourcePos, Topic
+from builder.sheets.cache import Entry
+
+# Log lines that only restate a refusal we already report, or say nothing about the guide.
+ECHOES = ("Failed to load image at", "Failed to load stylesheet at", ".notdef glyph rendered")
+BENIGN = ("Using fontTools instead of HarfBuzz",)
+
+
+def entry_for(rendered: Any, node: Objective | Topic) -> Entry:
+    """A render's refusals, missing glyphs and log lines, with lines relative to `node`."""
+    found: list[tuple[SourcePos, str, str, str]] = []
+    for url, reason in rendered.refused:
+        found.append((_image_pos(node, url), "warning", "sheet-url-refused",
+                      f"not fetched for the sheet: {url} ({reason}); the sheet is built without it"))
+    for char in rendered.missing_glyphs:
+        found.append((locate_char(node, char), "warning", "sheet-missing-glyph",
+                      f"no installed font draws {char!r} (U+{ord(char):04X}): it would print as a "
+                      "box; install fonts-noto-color-emoji, use --emoji drop, or change the text"))
+    for level, message in dict.fromkeys(rendered.log):
+        if message.startswith(ECHOES):
+            continue
+        severity = "info" if message.startswith(BENIGN) else "warning"
+        found.append((node.pos, severity, "sheet-render", f"WeasyPrint {level.lower()}: {message}"))
+    diagnostics = tuple(dict.fromkeys((pos.path, pos.line - node.pos.line, pos.col, severity, rule, msg)
+                                      for pos, severity, rule, msg in found))
+    return Entry(rendered.pages, diagnostics)
+
+
+def rebase(entry: Entry, node: Objective | Topic) -> list[Diagnostic]:
+    """Stored findings placed at the node's current lines (it may have moved since it was cached)."""
+    return [Diagnostic(SourcePos(path, node.pos.line + offset, col), Severity(severity), rule, message)
+            for path, offset, col, severity, rule, message in entry.diagnostics]
+
+
+def _image_pos(node: Objective | Topic, url: str) -> SourcePos:
+    for image in getattr(node, "images", ()):
+        for name in (image.target, image.resolved):
+            if name and url.endswith(name.lstrip("./")):
+                return image.pos
+    return node.pos
+
+
+def locate_char(node: Any, char: str) -> SourcePos:
+    """The position of the innermost model node whose text holds `char`."""
+    found = _search(node, char, node.pos)
+    return found or node.pos
+
+
+def _search(value: Any, char: str, pos: SourcePos) -> SourcePos | None:
+    if isinstance(value, str):
+        return pos if char in value else None
+    if isinstance(value, (tuple, list)):
+        return next((hit for v in value if (hit := _search(v, char, pos))), None)
+    if is_dataclass(value) and not isinstance(value, type):
+        here = getattr(value, "pos", pos)
+        here = here if isinstance(here, SourcePos) else pos
+        return next((hit for f in fields(value) if (hit := _search(getattr(value, f.name), char, here))),
+                    None)
+    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):
+        return None  # an enum member
+    return None

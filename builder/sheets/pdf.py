@@ -1,0 +1,137 @@
+"""HTML to PDF with WeasyPrint: a fetcher confined to two folders and WeasyPrint's log captured."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+NOTDEF = re.compile(r"\.notdef glyph rendered for .*\(U\+([0-9A-F]{4,6})\)")
+
+
+class RefusedURL(ValueError):
+    """A URL the sheet fetcher will not serve."""
+
+
+class SafeFetcher(URLFetcher):
+    """Serves files under the allowed folders only: no network, no escape, no redirects.
+
+    Every refusal is remembered (url, reason) so the writer can report it with a source line.
+    """
+
+    def __init__(self, roots: tuple[Path, ...]) -> None:
+        super().__init__(allowed_protocols=("file",), allow_redirects=False)
+        self.roots = tuple(Path(r).resolve() for r in roots)
+        self.refused: list[tuple[str, str]] = []
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        try:
+            path = self.allowed_path(url)
+        except RefusedURL as exc:
+            self.refused.append((url, str(exc)))
+            raise
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
+
+    def allowed_path(self, url: str) -> Path:
+        """The file a URL names, if it is a regular file inside one of the roots."""
+        parts = urlsplit(url)
+        if parts.scheme.lower() != "file":
+            raise RefusedURL(f"only local files are fetched, not {parts.scheme or 'relative'} URLs")
+        if parts.netloc not in ("", "localhost"):
+            raise RefusedURL(f"file URL names another host ({parts.netloc})")
+        raw = Path(unquote(parts.path))
+        if ".." in raw.parts:
+            raise RefusedURL("'..' in a file URL")
+        # resolve() follows symlinks, so a link pointing out of the roots is caught here.
+        path = raw.resolve()
+        if not any(path.is_relative_to(root) for root in self.roots):
+            raise RefusedURL("outside the source and templates folders")
+        if not path.is_file():
+            raise RefusedURL("no such file")
+        return path
+
+
+@dataclass
+class LogCapture(logging.Handler):
+    """Collects WeasyPrint's warnings and errors during one render instead of printing them."""
+
+    records: list[tuple[str, str]] = field(default_factory=list)  # (level name, message)
+
+    def __post_init__(self) -> None:
+        logging.Handler.__init__(self, logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.levelname, record.getMessage()))
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A PDF and what WeasyPrint said while making it."""
+
+    pdf: bytes
+    pages: int
+    refused: tuple[tuple[str, str], ...]  # (url, reason)
+    log: tuple[tuple[str, str], ...]  # (level, message)
+    missing_glyphs: tuple[str, ...]  # characters no font could draw
+    links: tuple[tuple[str, int, tuple[float, float, float, float]], ...] = ()  # (anchor, page, rect)
+
+
+class PdfRenderer:
+    """Long-lived: fonts and the parsed stylesheet are set up once and reused for every page."""
+
+    def __init__(self, css_text: str, css_base: Path, roots: tuple[Path, ...],
+                 variant: str | None = None) -> None:
+        self.roots = tuple(roots) + (css_base,)
+        self.variant = variant
+        self.fonts = FontConfiguration()
+        fetcher = SafeFetcher(self.roots)
+        with _captured():
+            self.css = CSS(string=css_text, base_url=css_base.as_uri() + "/", url_fetcher=fetcher,
+                           font_config=self.fonts)
+
+    def render(self, html: str, base: Path) -> Rendered:
+        """Lay out one HTML document against `base` (the source root) and write it as PDF."""
+        fetcher = SafeFetcher(self.roots)
+        with _captured() as capture:
+            document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
+                stylesheets=[self.css], font_config=self.fonts)
+            pdf = document.write_pdf(pdf_variant=self.variant)
+        glyphs = tuple(dict.fromkeys(chr(int(m.group(1), 16)) for _, text in capture.records
+                                     if (m := NOTDEF.search(text))))
+        links = tuple((target[1:], number, tuple(rect)) for number, page in enumerate(document.pages)
+                      for kind, target, rect, _ in page.links if kind == "internal" or
+                      (isinstance(target, str) and target.startswith("#")))
+        return Rendered(pdf, len(document.pages), tuple(fetcher.refused), tuple(capture.records),
+                        glyphs, links)
+
+
+class _captured:
+    """Route the weasyprint loggers into a LogCapture for the duration of a render."""
+
+    NAMES = ("weasyprint", "weasyprint.progress")
+
+    def __enter__(self) -> LogCapture:
+        self.capture = LogCapture()
+        self.saved = []
+        for name in self.NAMES:
+            logger = logging.getLogger(name)
+            self.saved.append((logger, logger.propagate, list(logger.handlers)))
+            logger.handlers = [self.capture]
+            logger.propagate = False
+        return self.capture
+
+    def __exit__(self, *exc: object) -> None:
+        for logger, propagate, handlers in self.saved:
+            logger.handlers = handlers
+            logger.propagate = propagate

@@ -1,0 +1,95 @@
+"""Sheet contexts to HTML through the one Jinja2 environment (autoescape on, StrictUndefined)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from builder.resources import templates_dir
+from builder.sheets.context import ObjectiveSheet, SheetMeta, TopicCover
+
+STYLESHEET = "sheet.css"
+
+
+def sheet_template_dirs(replacement: Path | None) -> tuple[Path, ...]:
+    """Where sheet templates are looked up: the --templates folder first, then the built-in ones."""
+    builtin = templates_dir() / "sheets"
+    if replacement is None:
+        return (builtin,)
+    return (Path(replacement) / "sheets", builtin)
+
+
+def templates_digest(dirs: tuple[Path, ...]) -> str:
+    """A hash of every template file that could be used, for the render cache key."""
+    digest = hashlib.sha256()
+    for folder in dirs:
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def css_string(value: object) -> Markup:
+    """A CSS string literal, safe inside <style> (no quote, backslash or `</style>` escapes)."""
+    text = re.sub(r'[\\"<>\n\r\f]', lambda m: f"\\{ord(m.group()):x} ", str(value))
+    return Markup(f'"{text}"')
+
+
+def css_ident(value: object) -> Markup:
+    """Plain CSS keywords only (`A4 landscape`)."""
+    text = str(value)
+    if not re.fullmatch(r"[A-Za-z0-9 -]+", text):
+        raise ValueError(f"not a CSS keyword list: {text!r}")
+    return Markup(text)
+
+
+class SheetRenderer:
+    """Renders objective sheets and topic covers; one Environment for every template."""
+
+    def __init__(self, replacement: Path | None = None) -> None:
+        self.dirs = sheet_template_dirs(replacement)
+        self.env = Environment(loader=ChoiceLoader([FileSystemLoader(str(d)) for d in self.dirs]),
+                               autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+        self.env.filters["css_string"] = css_string
+        self.env.filters["css_ident"] = css_ident
+
+    def stylesheet(self) -> tuple[str, Path]:
+        """The sheet stylesheet's text and the folder it was found in (its base for url())."""
+        source, filename, _ = self.env.loader.get_source(self.env, STYLESHEET)  # type: ignore[union-attr]
+        return source, Path(filename).parent
+
+    def objective(self, sheet: ObjectiveSheet, *, standalone: bool) -> str:
+        """One objective's page; standalone pages link the stylesheet and the copied media."""
+        header = f"{sheet.id} {sheet.title}" + (f"  \u00b7  weight {sheet.weight}"
+                                                if sheet.weight is not None else "")
+        return self.env.get_template("objective.html").render(
+            sheet=sheet, meta=sheet.meta, layout=sheet.layout, body_class="sheet",
+            header_right=header, footer_left=footer(sheet.meta),
+            stylesheet_href=STYLESHEET if standalone else None,
+            media_prefix="media/" if standalone else "")
+
+    def cover(self, cover: TopicCover) -> str:
+        """The title and contents page that opens a topic PDF."""
+        return self.env.get_template("cover.html").render(
+            cover=cover, meta=cover.meta, layout=cover.layout, body_class="topic",
+            header_right=f"Topic {cover.number}", footer_left=footer(cover.meta),
+            stylesheet_href=None, media_prefix="", cover_targets=True)
+
+    def topic(self, cover: TopicCover, sheets: tuple[ObjectiveSheet, ...]) -> str:
+        """A topic's standalone HTML: the cover, then every objective."""
+        return self.env.get_template("topic.html").render(
+            cover=cover, sheets=sheets, meta=cover.meta, layout=cover.layout, body_class="topic",
+            header_right=f"Topic {cover.number}", footer_left=footer(cover.meta),
+            stylesheet_href=STYLESHEET, media_prefix="media/", cover_targets=False)
+
+
+def footer(meta: SheetMeta) -> str:
+    """`cheatdeck 0.1.0 · guide 2025.1`: what built this page, never when."""
+    made = f"cheatdeck {meta.tool_version}"
+    return f"{made}  \u00b7  guide {meta.guide_version}" if meta.guide_version else made

@@ -1,0 +1,158 @@
+"""Writing stale sheets: reuse cached renders, render the rest in the pool, assemble topics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from builder.output import atomic_write
+from builder.sheets.context import (ContentsEntry, Layout, ObjectiveSheet, TopicCover, anchor_for,
+                                    meta_for, objective_sheet)
+from builder.sheets.pool import PageJob, RenderPool, RenderSetup, TopicJob
+
+if TYPE_CHECKING:
+    from builder.sheets.build import Planned, SheetBuild
+
+# Contents lines that fit on one cover page; page numbers in the contents count the cover pages.
+COVER_ENTRIES = {"landscape": 16, "portrait": 28}
+
+
+def write_stale(build: SheetBuild, stale: list[Planned]) -> None:
+    """Bring every stale output up to date, rendering only keys the cache does not hold."""
+    layout = Layout(build.options.paper, build.options.orientation, build.options.emoji)
+    sheets: dict[str, ObjectiveSheet] = {}
+    objectives = [p for p in stale if p.objective is not None]
+    topics = [p for p in stale if p.objective is None]
+    renders = [p for p in objectives if not build.cache.has(p.key)]
+    topic_renders = [p for p in topics if not build.cache.has(p.key)]
+    for p in objectives:
+        sheets[p.key] = _sheet(build, p, layout)
+        _write_html(build, p, build.renderer.objective(sheets[p.key], standalone=True))
+        if p not in renders:
+            _publish(build, p)
+    if renders or topic_renders:
+        with _pool(build, max(len(renders), len(topic_renders))) as pool:
+            _render_objectives(build, pool, renders, sheets)
+            _render_topics(build, pool, topic_renders, layout)
+    for p in topics:
+        if p not in topic_renders:
+            _publish(build, p)
+        cover = _cover(build, p, layout)
+        members = tuple(objective_sheet(build.guide, p.topic, o, layout, _created()) for o in p.topic.objectives)
+        _write_html(build, p, build.renderer.topic(cover, members))
+    _write_support(build, layout)
+
+
+def _pool(build: SheetBuild, work: int) -> RenderPool:
+    css_text, css_base = build.renderer.stylesheet()
+    setup = RenderSetup(css_text, css_base, (build.config.source_root,), build.options.variant)
+    return RenderPool(setup, build.options.worker_count(work))
+
+
+def _render_objectives(build: SheetBuild, pool: RenderPool, renders: list[Planned],
+                       sheets: dict[str, ObjectiveSheet]) -> None:
+    by_key = {p.key: p for p in renders}
+    jobs = [PageJob(p.key, build.renderer.objective(sheets[p.key], standalone=False),
+                    build.config.source_root) for p in renders]
+    build.progress.start(len(jobs), "objective sheet(s)")
+    for job, rendered in pool.run(jobs):
+        p = by_key[job.key]
+        build.store(p, rendered)
+        _publish(build, p)
+        build.progress.advance(p.stem)
+    build.progress.finish()
+
+
+def _render_topics(build: SheetBuild, pool: RenderPool, renders: list[Planned], layout: Layout) -> None:
+    by_key = {p.key: p for p in renders}
+    jobs = []
+    for p in renders:
+        cover = _cover(build, p, layout)
+        parts = tuple((anchor_for(o.id), f"{o.id} {o.title}", build.cache.pdf_path(q.key))
+                      for o, q in zip(p.topic.objectives, _members(build, p)))
+        jobs.append(TopicJob(p.key, build.renderer.cover(cover), build.config.source_root, parts,
+                             _info(cover), cover.meta.lang))
+    build.progress.start(len(jobs), "topic sheet(s)")
+    for job, rendered in pool.run(jobs):
+        p = by_key[job.key]
+        build.store(p, rendered)
+        _publish(build, p)
+        build.progress.advance(p.stem)
+    build.progress.finish()
+
+
+def _info(cover: TopicCover) -> tuple[tuple[str, str], ...]:
+    """The topic PDF's Info dictionary; dates only from SOURCE_DATE_EPOCH."""
+    meta = cover.meta
+    date = meta.created and "D:" + meta.created.replace("-", "").replace(":", "").replace("T", "")[:-1] + "Z"
+    return (("Title", meta.title), ("Subject", meta.subject), ("Keywords", meta.keywords),
+            ("Author", meta.exam), ("Creator", f"cheatdeck {meta.tool_version}"),
+            ("Producer", f"cheatdeck {meta.tool_version}"), ("CreationDate", date or ""),
+            ("ModDate", date or ""))
+
+
+def _members(build: SheetBuild, topic_plan: Planned) -> list[Planned]:
+    return [p for p in build.plan if p.objective is not None and p.topic is topic_plan.topic]
+
+
+def _cover(build: SheetBuild, p: Planned, layout: Layout) -> TopicCover:
+    """The contents of a topic PDF: the cover pages come first, then each objective's pages."""
+    members = _members(build, p)
+    page = 1 + (len(members) - 1) // COVER_ENTRIES[layout.orientation] + 1
+    entries = []
+    for q in members:
+        o = q.objective
+        assert o is not None
+        entries.append(ContentsEntry(o.id, anchor_for(o.id), o.title, o.weight, page,
+                                     tuple(c.name for c in o.cited_objects)))
+        page += build.cache.entry(q.key).pages if build.cache.has(q.key) else 1
+    title = f"Topic {p.topic.number}: {p.topic.title}"
+    meta = meta_for(build.guide, p.topic, title, f"{build.guide.exam} {title}",
+                    tuple(c.name for q in members if q.objective for c in q.objective.cited_objects),
+                    _created(), layout.emoji)
+    return TopicCover(meta, layout, p.topic.number, meta.topic.split(" ", 1)[-1], tuple(entries),
+                      sum(o.weight or 0 for o in p.topic.objectives))
+
+
+def _sheet(build: SheetBuild, p: Planned, layout: Layout) -> ObjectiveSheet:
+    assert p.objective is not None
+    return objective_sheet(build.guide, p.topic, p.objective, layout, _created())
+
+
+def _publish(build: SheetBuild, p: Planned) -> None:
+    """Copy the stored render to its output name and note which key it came from."""
+    pdf, _ = build.outputs(p)
+    atomic_write(pdf, build.cache.pdf_path(p.key).read_bytes())
+    build.cache.record(pdf, p.key)
+
+
+def _write_html(build: SheetBuild, p: Planned, html: str) -> None:
+    _, path = build.outputs(p)
+    atomic_write(path, html)
+    build.cache.record(path, p.key)
+
+
+def _write_support(build: SheetBuild, layout: Layout) -> None:
+    """The stylesheet and the images the standalone HTML pages link to, when they changed."""
+    css_text, _ = build.renderer.stylesheet()
+    _write_if_changed(build.folder / "sheet.css", css_text.encode("utf-8"))
+    root = build.config.source_root
+    for p in build.plan:
+        for image in p.objective.images if p.objective else ():
+            if image.resolved and image.exists:
+                _write_if_changed(build.folder / "media" / image.resolved, (root / image.resolved).read_bytes())
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    atomic_write(path, data)
+
+
+def _created() -> str | None:
+    from builder.sheets.build import created_date
+
+    return created_date()
