@@ -1,0 +1,139 @@
+"""The identity ledger: mods move exactly when content does, and always forwards."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from builder.anki import ledger
+from builder.anki.ledger import Entry
+from builder.config import BuildConfig
+from builder.pipeline import build
+from builder.writers.anki import removed_text
+
+T0 = 1_780_000_000
+GUIDE = Path(__file__).parent / "fixtures" / "anki" / "guide"
+
+
+def notes(*pairs: tuple[str, str], objective: str = "352.1") -> list[Entry]:
+    return [Entry(guid, digest, f"{objective} command {guid}", objective) for guid, digest in pairs]
+
+
+TYPES = [Entry("111", "t1", "cheatdeck Command")]
+
+
+def test_first_build_stamps_everything_now() -> None:
+    s = ledger.stamp(None, notes(("a", "h1"), ("b", "h2")), TYPES, T0, None)
+    assert s.mods == {"a": T0, "b": T0, "111": T0}
+    assert s.ids["b"] - s.ids["a"] == ledger.ID_STEP and s.ids["a"] == T0 * 1000
+    assert s.out_of_date
+
+
+def test_unchanged_content_keeps_mod_and_id() -> None:
+    first = ledger.stamp(None, notes(("a", "h1"), ("b", "h2")), TYPES, T0, None)
+    again = ledger.stamp(first.data, notes(("a", "h1"), ("b", "h2")), TYPES, T0 + 500, None)
+    assert again.mods == first.mods and again.ids == first.ids
+    assert not again.out_of_date and ledger.dump(again.data) == ledger.dump(first.data)
+
+
+def test_changed_content_moves_strictly_forward_even_in_the_same_second() -> None:
+    first = ledger.stamp(None, notes(("a", "h1"), ("b", "h2")), TYPES, T0, None)
+    second = ledger.stamp(first.data, notes(("a", "h1*"), ("b", "h2")), TYPES, T0, None)
+    assert second.mods["a"] == T0 + 1 and second.mods["b"] == T0 and second.changed == ["a"]
+    third = ledger.stamp(second.data, notes(("a", "h1**"), ("b", "h2")), TYPES, T0, None)
+    assert third.mods["a"] == T0 + 2
+    later = ledger.stamp(third.data, notes(("a", "h1***"), ("b", "h2")), TYPES, T0 + 99, None)
+    assert later.mods["a"] == T0 + 99 and later.ids["a"] == first.ids["a"]
+
+
+def test_note_type_changes_bump_its_mod() -> None:
+    first = ledger.stamp(None, notes(("a", "h1")), TYPES, T0, None)
+    second = ledger.stamp(first.data, notes(("a", "h1")), [Entry("111", "t2", "cheatdeck Command")],
+                          T0, None)
+    assert second.mods["111"] == T0 + 1 and second.mods["a"] == T0 and second.out_of_date
+
+
+def test_removed_notes_become_tombstones_until_they_return() -> None:
+    first = ledger.stamp(None, notes(("a", "h1"), ("b", "h2")), TYPES, T0, None)
+    second = ledger.stamp(first.data, notes(("a", "h1")), TYPES, T0 + 10, None)
+    assert second.newly_removed == ["b"] and "b" in second.removed and "b" not in second.data["notes"]
+    third = ledger.stamp(second.data, notes(("a", "h1")), TYPES, T0 + 20, None)
+    assert third.newly_removed == [] and "b" in third.removed and not third.out_of_date
+    back = ledger.stamp(third.data, notes(("a", "h1"), ("b", "h2")), TYPES, T0 + 30, None)
+    assert "b" not in back.removed and back.new == ["b"]
+    assert back.ids["b"] > first.ids["b"]  # a returning note gets a fresh id above all others
+
+
+def test_partial_build_leaves_other_objectives_alone() -> None:
+    both = notes(("a", "h1")) + notes(("z", "h9"), objective="353.1")
+    first = ledger.stamp(None, both, TYPES, T0, None)
+    only = ledger.stamp(first.data, notes(("a", "h1")), TYPES, T0 + 1, {"352.1"})
+    assert only.newly_removed == [] and "z" in only.data["notes"]
+
+
+def test_dump_is_stable_one_entry_per_line() -> None:
+    data = ledger.stamp(None, notes(("b", "h2"), ("a", "h1")), TYPES, T0, None).data
+    text = ledger.dump(data)
+    assert json.loads(text)["notes"]["a"]["hash"] == "h1"
+    lines = text.splitlines()
+    assert lines.index(next(ln for ln in lines if ln.startswith('  "a"'))) < \
+        lines.index(next(ln for ln in lines if ln.startswith('  "b"')))
+
+
+def test_removed_txt_gives_searches() -> None:
+    text = removed_text({"abc": {"identity": "352.1 command lsns", "objective": "352.1"},
+                         "def": {"identity": "352.1 row T / x", "objective": "352.1"}})
+    assert "Id:abc OR Id:def" in text and "Id:abc\t352.1 command lsns" in text
+    assert "(none)" in removed_text({})
+
+
+def test_unreadable_ledger_is_a_build_error(tmp_path: Path) -> None:
+    bad = tmp_path / "cheatdeck.lock"
+    bad.write_text("{not json")
+    with pytest.raises(ledger.LedgerError, match="cheatdeck.lock"):
+        ledger.load(bad)
+
+
+def _build(src: Path, out: Path, **options: object):  # type: ignore[no-untyped-def]
+    return build([str(src)], BuildConfig(output=out, formats=("anki",), options=dict(options)))
+
+
+def test_locked_build_fails_on_an_out_of_date_ledger(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T0))
+    src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
+    with pytest.raises(ledger.LedgerError, match="no identity ledger"):
+        _build(src, tmp_path / "dist", locked=True)
+    _build(src, tmp_path / "dist")
+    assert (src / "cheatdeck.lock").is_file()  # the default place: next to the sources
+    _build(src, tmp_path / "dist", locked=True)  # up to date: passes
+    md = src / "352-containers.md"
+    md.write_text(md.read_text().replace("own /proc", "own proc"))
+    before = (src / "cheatdeck.lock").read_text()
+    with pytest.raises(ledger.LedgerError) as err:
+        _build(src, tmp_path / "dist", locked=True)
+    assert str(src / "cheatdeck.lock") in str(err.value) and "without --locked" in str(err.value)
+    assert "(0 new, 2 changed, 0 removed)" in str(err.value)  # the command and the unshare card
+    assert (src / "cheatdeck.lock").read_text() == before
+
+
+def test_read_only_guide_builds_with_a_warning(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T0))
+    src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
+    said: list[str] = []
+    monkeypatch.setattr("builder.writers.anki._writable", lambda path: False)
+    config = BuildConfig(output=tmp_path / "dist", formats=("anki",), progress=said.append)
+    result = build([str(src)], config)
+    assert not (src / "cheatdeck.lock").exists()
+    assert any(p.suffix == ".apkg" for p in result.outputs)
+    warnings = [line for line in said if "warning" in line]
+    assert len(warnings) == 1 and "--ledger" in warnings[0]
+
+
+def test_ledger_option_puts_it_elsewhere(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T0))
+    src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
+    _build(src, tmp_path / "dist", ledger=str(tmp_path / "elsewhere.lock"))
+    assert (tmp_path / "elsewhere.lock").is_file() and not (src / "cheatdeck.lock").exists()

@@ -1,0 +1,181 @@
+"""Model → Anki notes: identity, tags, sanitizing, media and a golden copy of every field."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import replace
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from builder.anki.counts import card_counts
+from builder.anki.notes import DuplicateCardError, guid_for, guide_notes
+from builder.anki.notetypes import NOTE_TYPES, load_text
+from builder.anki.sanitize import clean_html
+from builder.pipeline import check
+
+FIXTURES = Path(__file__).parent / "fixtures" / "anki"
+GUIDE = FIXTURES / "guide"
+HOSTILE = FIXTURES / "hostile"
+GOLDEN = FIXTURES / "golden" / "notes.json"
+
+
+def notes_of(source: Path):  # type: ignore[no-untyped-def]
+    return guide_notes(check([str(source)]).guide, source.resolve())
+
+
+def by_identity(notes):  # type: ignore[no-untyped-def]
+    return {n.identity: n for n in notes}
+
+
+def copy_guide(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(GUIDE, tmp_path / "guide"))
+
+
+def test_notes_match_golden() -> None:
+    """Every field of every note, by name; regenerate with CHEATDECK_REGEN_GOLDEN=1 on purpose."""
+    data = [{"guid": n.guid, "identity": n.identity, "deck": n.deck, "tags": list(n.tags),
+             "media": [m.name for m in n.media],
+             "fields": dict(zip(n.note_type.field_names, n.fields))} for n in notes_of(GUIDE)]
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    if os.environ.get("CHEATDECK_REGEN_GOLDEN"):
+        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_guid_is_identity_not_text(tmp_path: Path) -> None:
+    """Fixing a typo in a purpose or a cell keeps the GUID and changes the content hash."""
+    src = copy_guide(tmp_path)
+    before = by_identity(notes_of(src))
+    md = src / "352-containers.md"
+    md.write_text(md.read_text().replace("with its own /proc", "with its very own /proc")
+                  .replace("| Own guest kernel |", "| Its own guest kernel |"))
+    after = by_identity(notes_of(src))
+    assert before.keys() == after.keys()
+    for identity in ("352.1 command sudo unshare --fork --pid --mount-proc bash",
+                     "352.1 row Containers compared with virtual machines / Kernel"):
+        assert before[identity].guid == after[identity].guid
+        assert before[identity].digest != after[identity].digest
+    unchanged = before["352.1 row Namespace types / PID"]
+    assert unchanged.digest == after["352.1 row Namespace types / PID"].digest
+
+
+def test_pinned_key_survives_rewording(tmp_path: Path) -> None:
+    src = copy_guide(tmp_path)
+    pinned = by_identity(notes_of(src))["352.1 command nsenter-net"]
+    assert pinned.guid == guid_for("cheatdeck", "352.1", "command", "nsenter-net")
+    md = src / "352-containers.md"
+    md.write_text(md.read_text().replace("sudo nsenter -t <PID> -n ip addr show",
+                                         "nsenter --target <PID> --net ip -brief addr"))
+    assert by_identity(notes_of(src))["352.1 command nsenter-net"].guid == pinned.guid
+
+
+def test_duplicate_identity_names_both_places(tmp_path: Path) -> None:
+    src = copy_guide(tmp_path)
+    md = src / "352-containers.md"
+    md.write_text(md.read_text().replace("# list the namespaces of a process\nls -l /proc/<pid>/ns",
+                                         "# list the namespaces again\nlxc launch ubuntu:24.04 web\n"
+                                         "```\n\n```sh\n# and once more\nlxc launch ubuntu:24.04 web"))
+    with pytest.raises(DuplicateCardError) as err:
+        notes_of(src)
+    message = str(err.value)
+    assert message.count("352-containers.md:") == 2 and "card:" in message
+    assert "\n" not in message
+
+
+def test_tags_are_hierarchical_without_spaces() -> None:
+    notes = notes_of(GUIDE)
+    for note in notes:
+        assert all(" " not in t for t in note.tags)
+        assert "cheatdeck" in note.tags and f"kind::{note.kind}" in note.tags
+    assert "LPIC-3::305-300::352::352.1" in notes[0].tags and "weight::7" in notes[0].tags
+
+
+def test_card_counts_match_the_notes() -> None:
+    """`inspect` counts what the notes make: two cards per command, a reverse for 2-column rows."""
+    guide = check([str(GUIDE)]).guide
+    notes = notes_of(GUIDE)
+    for o in guide.objectives:
+        made = dict.fromkeys(card_counts(o), 0)
+        for n in (n for n in notes if n.objective == o.id):
+            fields = dict(zip(n.note_type.field_names, n.fields))
+            made[n.kind] += 2 if n.kind == "command" else 1 + bool(fields.get("Reverse"))
+        assert made == card_counts(o)
+    assert card_counts(guide.objectives[0])["row"] == 5 + 3  # three 2-column rows asked both ways
+
+
+def test_cited_objects_show_pattern_mentions_or_context() -> None:
+    notes = by_identity(notes_of(GUIDE))
+    pattern = dict(zip(NOTE_TYPES[2].field_names, notes["352.1 cited /proc/[0-9]+/ns"].fields))
+    assert "/proc/" in pattern["Shows"] and "list the namespaces of a process" in pattern["Shows"]
+    unused = dict(zip(NOTE_TYPES[2].field_names, notes["352.1 cited podman"].fields))
+    assert "Not shown in use" in unused["Shows"] and "kernel namespaces" in unused["Shows"]
+
+
+def test_images_are_content_named_and_missing_ones_dropped() -> None:
+    notes = notes_of(GUIDE)
+    media = [m for n in notes for m in n.media]
+    assert len(media) == 1 and media[0].name.startswith("cheatdeck-") and media[0].name.endswith(".png")
+    fields = " ".join(f for n in notes for f in n.fields)
+    assert f'src="{media[0].name}"' in fields
+    assert "missing.png" not in fields and "img/namespaces.png" not in fields
+
+
+class _TagScan(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.bad: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style", "iframe", "object"):
+            self.bad.append(tag)
+        for name, value in attrs:
+            if name.startswith("on") or (value or "").strip().lower().startswith("javascript:"):
+                self.bad.append(f"{tag} {name}={value}")
+
+
+def dangerous(html: str) -> list[str]:
+    scan = _TagScan()
+    scan.feed(html)
+    return scan.bad
+
+
+def test_hostile_guide_reaches_no_field_as_markup() -> None:
+    notes = notes_of(HOSTILE)
+    assert notes
+    for note in notes:
+        for value in note.fields:
+            assert dangerous(value) == [], (note.identity, value)
+
+
+def test_sanitizer_strips_what_escaping_missed() -> None:
+    raw = ('<p onclick="x()">a<script>alert(1)</script><img src="p.png" onerror="alert(2)">'
+           '<a href="javascript:alert(3)">b</a><a href="https://example.com">c</a></p>')
+    cleaned = clean_html(raw)
+    assert dangerous(cleaned) == []
+    assert "alert(1)" not in cleaned and 'href="https://example.com"' in cleaned
+
+
+def test_templates_name_only_existing_fields(tmp_path: Path) -> None:
+    """A `{{Field}}` that the note type lacks would show Anki's template error on every card."""
+    import re
+    for nt in NOTE_TYPES:
+        text = load_text(nt)
+        names = set(nt.field_names) | {"FrontSide"}
+        for front, back in text.templates:
+            used = set(re.findall(r"\{\{[#^/]?([A-Za-z]+)\}\}", front + back))
+            assert used <= names, (nt.name, used - names)
+
+
+def test_templates_override_changes_note_type_digest(tmp_path: Path) -> None:
+    nt = NOTE_TYPES[1]
+    base = load_text(nt)
+    (tmp_path / "anki").mkdir()
+    (tmp_path / "anki" / "cards.css").write_text(".card { color: red; }\n")
+    other = load_text(nt, tmp_path)
+    assert "color: red" in other.css and other.digest != base.digest
+    assert replace(base).digest == base.digest
