@@ -127,6 +127,33 @@ def test_pdf_pages_reads_the_page_count(tmp_path):
     assert pdf_pages(make_pdf(tmp_path / "sheet.pdf", 3)) == 3
 
 
+def test_deck_counts_agree_with_anki_itself(seed_path, tmp_path, monkeypatch):
+    """The manifest's counts for a real deck of the seed guide, against Anki's own import."""
+    if "anki" not in available_writers():
+        pytest.skip("the Anki writer is not in this checkout")
+    from anki.collection import Collection, ImportAnkiPackageRequest
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(GUIDE_TIME))
+    ledger = tmp_path / "cheatdeck.lock"  # the seed's folder is read-only: keep the ledger here
+    for extra in ([], ["--release"]):
+        result = CliRunner().invoke(cli, ["build", str(seed_path), "-f", "anki", "--ledger",
+                                          str(ledger), "-o", str(tmp_path / "dist"), *extra])
+        assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "dist" / "manifest.json").read_text())
+    deck = next(a for a in manifest["artifacts"] if a["path"] == "anki/lpic-3-305-300.apkg")
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        col.import_anki_package(ImportAnkiPackageRequest(
+            package_path=str(tmp_path / "dist" / deck["path"])))
+        assert sum(deck["notes"].values()) == col.note_count() > 0
+        assert sum(deck["cards"].values()) == col.card_count()
+        for kind in set(deck["notes"]) - {"untagged"}:
+            assert len(col.find_notes(f"tag:kind::{kind}")) == deck["notes"][kind], kind
+            assert len(col.find_cards(f"tag:kind::{kind}")) == deck["cards"][kind], kind
+    finally:
+        col.close()
+
+
 # --- manifest.json, SHA256SUMS and staged assets ------------------------------------------------
 
 def fake_build(dist: Path) -> tuple[list[Path], BuildConfig]:
@@ -388,7 +415,9 @@ def test_first_release_is_complete(first_release, tagged_repo):
     assert manifest["guide"]["commit"] == git(origin, "rev-parse", "HEAD")
     assert manifest["build"]["source_date_epoch"] == epoch  # the guide's commit, not the README's
     assert manifest["build"]["formats"] == available_writers()
-    assert "notes.json" in {a["path"] for a in manifest["artifacts"]}
+    types = {a["type"] for a in manifest["artifacts"]}
+    expected = {"json": "json", "anki": "apkg", "sheets": "pdf"}
+    assert {expected[f] for f in available_writers() if f in expected} <= types
     done = sha256sum_check(first_release)
     assert done.returncode == 0, done.stdout + done.stderr
 
