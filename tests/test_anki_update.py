@@ -1,0 +1,109 @@
+"""Release after release: v1 → review → edit → v2 updates in place and keeps every review."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("anki.collection")
+
+from builder.resources import templates_dir  # noqa: E402
+from test_anki_import import (APKG, EXAM, GUIDE, T0, build_decks, import_deck,  # noqa: E402
+                              model_name, open_collection)
+
+PURPOSE_OLD = "run a shell in a new PID namespace with its own /proc"
+PURPOSE_NEW = "start a shell in a new PID namespace that mounts its own /proc"
+CSS_RULE = ".prompt { font-size: 1.15em;"
+CSS_NEW = ".prompt { font-size: 1.2em;"
+
+
+def review_every_card(col) -> None:  # type: ignore[no-untyped-def]
+    """Answer each card once with Easy, as a learner would in a first pass."""
+    top = col.decks.id_for_name(EXAM)
+    conf = col.decks.config_dict_for_deck_id(top)
+    conf["new"]["perDay"] = 9999
+    col.decks.update_config(conf)
+    col.decks.select(top)
+    for _ in range(10_000):
+        card = col.sched.getCard()
+        if card is None:
+            break
+        col.sched.answerCard(card, 4)
+
+
+def history(col) -> dict[int, tuple[int, int, int]]:  # type: ignore[no-untyped-def]
+    """Per card: number of review log entries, card type and interval."""
+    rows = col.db.all("SELECT c.id, (SELECT count() FROM revlog r WHERE r.cid = c.id), c.type, c.ivl "
+                      "FROM cards c")
+    return {cid: (reviews, ctype, ivl) for cid, reviews, ctype, ivl in rows}
+
+
+def edit_sources(src: Path, tmp: Path) -> Path:
+    """A purpose, a table cell and a CSS rule change; one command group goes away."""
+    md = src / "352-containers.md"
+    text = md.read_text()
+    for old, new in ((PURPOSE_OLD, PURPOSE_NEW), ("| Own guest kernel |", "| Its own guest kernel |"),
+                     ("```sh\n# launch an Ubuntu container called web\nlxc launch ubuntu:24.04 web\n```",
+                      "")):
+        assert old in text
+        text = text.replace(old, new)
+    md.write_text(text)
+    override = tmp / "templates"
+    shutil.copytree(templates_dir() / "anki", override / "anki")
+    css = override / "anki" / "cards.css"
+    assert CSS_RULE in css.read_text()
+    css.write_text(css.read_text().replace(CSS_RULE, CSS_NEW))
+    return override
+
+
+def changed_guids(before: dict, after: dict) -> set[str]:
+    return {g for g, e in after["notes"].items() if g in before["notes"]
+            and e["mod"] != before["notes"][g]["mod"]}
+
+
+@pytest.mark.slow
+def test_v2_updates_in_place_and_keeps_reviews(tmp_path: Path) -> None:
+    src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
+    build_decks(src, tmp_path / "v1")
+    lock_v1 = json.loads((src / "cheatdeck.lock").read_text())
+    col = open_collection(tmp_path / "col")
+    try:
+        import_deck(col, tmp_path / "v1" / "anki" / APKG)
+        review_every_card(col)
+        reviewed = history(col)
+        assert reviewed and all(n == 1 and ctype == 2 for n, ctype, _ in reviewed.values())
+        notes_before = set(col.find_notes(""))
+
+        override = edit_sources(src, tmp_path)
+        # The same second as v1: changed notes must still get a newer mod.
+        out = build_decks(src, tmp_path / "v2", epoch=T0, templates_dir=str(override))
+        lock_v2 = json.loads((src / "cheatdeck.lock").read_text())
+        changed = changed_guids(lock_v1, lock_v2)
+        assert all(lock_v2["notes"][g]["mod"] == T0 + 1 for g in changed)
+
+        log = import_deck(col, out / APKG)
+        updated = {col.get_note(n.id.nid).guid for n in log.updated}
+        assert not log.new and updated == changed
+        assert len(log.duplicate) == len(lock_v2["notes"]) - len(changed)  # reported up to date
+        assert set(col.find_notes("")) == notes_before  # nothing duplicated, nothing lost
+        after = history(col)
+        assert {cid: h for cid, h in after.items() if cid in reviewed} == reviewed
+
+        recall = col.find_notes(f'"note:{model_name("command")}" "Purpose:{PURPOSE_NEW}"')
+        assert len(recall) == 1 and col.get_note(recall[0]).guid in updated
+        assert col.find_notes('"FullTable:*Its own guest kernel*"')
+        model = col.models.by_name(model_name("command"))
+        assert CSS_NEW in model["css"] and model["mod"] == T0 + 1
+
+        removed = (out / "removed.txt").read_text().splitlines()
+        searches = [line.split("\t")[0] for line in removed if line.startswith("Id:") and "\t" in line]
+        assert len(searches) == 1 and "lxc launch" in removed[-1]
+        assert len(col.find_notes(searches[0])) == 1  # the search finds the note to delete
+
+        again = import_deck(col, out / APKG)
+        assert not again.new and not again.updated
+    finally:
+        col.close()
