@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -39,8 +40,10 @@ def _git(folder: Path, *args: str) -> str | None:
     if not folder.is_dir():
         return None
     try:
+        # A build only reads git: it must never hold the index lock a commit running beside it needs.
         done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True,
-                              check=False, timeout=GIT_TIMEOUT, stdin=subprocess.DEVNULL)
+                              check=False, timeout=GIT_TIMEOUT, stdin=subprocess.DEVNULL,
+                              env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"})
     except (OSError, subprocess.SubprocessError):
         return None
     if done.returncode != 0:
