@@ -117,7 +117,7 @@ def test_rendered_cards_of_every_note_type(imported) -> None:  # type: ignore[no
     assert "unshare" in recognize.question() and "new PID namespace" not in recognize.question()
     cited = _card(col, "cited", "Object", "Object:/proc/*/ns")
     assert "list the namespaces of a process" in cited.answer()
-    assert "Not shown in use" in _card(col, "cited", "Object", "Object:podman").answer()
+    assert "does not show it in use" in _card(col, "cited", "Object", "Object:podman").answer()
     row = _card(col, "row", "Row", "Row:Kernel")
     assert "Containers compared with virtual machines" in row.question()
     assert "Own guest kernel" not in row.question() and 'class="hit"' in row.answer()

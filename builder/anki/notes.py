@@ -154,7 +154,7 @@ def _cited(ctx: _Context, index: int) -> AnkiNote:
     rx = obj.mention_regex()
     shows = f.mentions_html(o, lambda s: rx.search(s) is not None)
     if not shows:
-        shows = (f'<p class="none">Not shown in use in this guide. Know it for {f.text(o.id)} '
+        shows = (f'<p class="none">The guide does not show it in use here. Know it for {f.text(o.id)} '
                  f"{f.text(o.title)}:</p>" + f.rich_list(o.key_knowledge_areas))
     values = {**ctx.common(), "Sort": ctx.sort(index + 1), "Object": f.text(obj.name),
               "ObjectKind": f.text(obj.kind.value), "Annotation": f.text(obj.note), "Shows": shows}
