@@ -63,3 +63,8 @@ def test_c1_controls_are_removed():
     decoded = decode_source("a\u0085b\n".encode("utf-8"), "g.md")
     assert decoded.text == "ab\n"
     assert rules(decoded) == [(1, "mojibake-dropped")]
+
+
+def test_line_endings_are_counted_like_commonmark():
+    decoded = decode_source(b"a\r\nb\rc\nd", "g.md")
+    assert decoded.text == "a\nb\nc\nd"

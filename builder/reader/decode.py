@@ -34,6 +34,7 @@ _CONTINUATION = bytes(range(0x80, 0xC0)).decode("sloppy-windows-1252")
 MOJIBAKE_RUN = re.compile("[\u00c2-\u00f4][" + re.escape(_CONTINUATION) + "]{1,3}")
 # Markers that must never survive into the model.
 MOJIBAKE_MARKERS = ("ðŸ", "â€", "Ã", "ï¸", "\ufffd")
+_NEWLINES = re.compile(r"\r\n?|\n")
 _C1 = re.compile("[\u0080-\u009f]")
 _LEADS = "ðâÃïÂ"
 
@@ -56,7 +57,8 @@ def decode_source(data: bytes, path: str) -> DecodedText:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     text = _decode_utf8(data, path, diags)
-    lines = text.split("\n")
+    # Line endings as CommonMark (and markdown-it) count them: CRLF, CR or LF.
+    lines = _NEWLINES.split(text)
     for i, line in enumerate(lines):
         lines[i] = _repair_line(line, SourcePos(path, i + 1), diags)
     return DecodedText("\n".join(lines), tuple(diags))
