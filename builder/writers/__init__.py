@@ -18,6 +18,8 @@ WRITERS: dict[str, str] = {
     "json": "builder.writers.json_writer",
     "anki": "builder.writers.anki",
     "sheets": "builder.writers.sheets",
+    "exam-anki": "builder.writers.exam_anki",
+    "exam-sheet": "builder.writers.exam_sheet",
 }
 
 

@@ -1,0 +1,106 @@
+"""The exam Anki writer: dist/anki/<exam-slug>-exam.apkg for every practice exam in the sources.
+
+Exam notes keep their own identity ledger beside the guide's (`cheatdeck-exams.lock` next to
+`cheatdeck.lock`): the guide's Anki writer treats notes missing from its build as removed, so
+one ledger shared by two writers would tombstone the other writer's notes on every build.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from builder.anki import ledger
+from builder.anki.notes import AnkiNote, deck_description
+from builder.anki.notetypes import NoteType, NoteTypeText, card_css
+from builder.config import BuildConfig
+from builder.model import Exam, Guide
+from builder.output import atomic_write
+from builder.resources import templates_dir
+from builder.writers.anki import build_time, ledger_path
+from builder.writers.exam_cards import CLOZE_TYPES, EXAM_NOTE_TYPES, TEMPLATE_DIR, deck_name, exam_notes
+from builder.writers.exam_package import ExamPackage, write_exam_package
+
+NAME = "exam-anki"
+CSS_FILE = "exam-cards.css"
+
+
+def template_file(name: str, override: Path | None) -> Path:
+    """`<override>/exam/anki/<name>` when the build has one, else the built-in copy."""
+    if override is not None and (override / TEMPLATE_DIR / "anki" / name).is_file():
+        return override / TEMPLATE_DIR / "anki" / name
+    return templates_dir() / TEMPLATE_DIR / "anki" / name
+
+
+def load_text(nt: NoteType, override: Path | None) -> NoteTypeText:
+    """A note type's templates, and the guide cards' CSS followed by the exam cards' own."""
+    texts = tuple((template_file(t.front, override).read_text(encoding="utf-8"),
+                   template_file(t.back, override).read_text(encoding="utf-8"))
+                  for t in nt.templates)
+    css = card_css(override) + "\n" + template_file(CSS_FILE, override).read_text(encoding="utf-8")
+    return NoteTypeText(nt, texts, css)
+
+
+def exam_ledger_path(config: BuildConfig) -> Path:
+    main = ledger_path(config)
+    return main.with_name(f"{main.stem}-exams{main.suffix}")
+
+
+def write(guide: Guide, config: BuildConfig) -> list[Path]:
+    if not guide.exams:
+        return []
+    override = config.options.get("templates_dir")
+    texts = [load_text(nt, Path(str(override)) if override else None) for nt in EXAM_NOTE_TYPES]
+    per_exam, skipped = exam_notes(guide)
+    for reason in skipped:
+        config.progress(f"exam-anki: left out {reason}")
+    notes = [n for _, mine in per_exam for n in mine]
+    stamps = _stamp(config, notes, texts, build_time())
+    outputs = []
+    for exam, mine in per_exam:
+        path = config.output / "anki" / f"{exam.slug}-exam.apkg"
+        outputs.append(write_exam_package(path, _plan(guide, exam, mine, texts, stamps)))
+        config.progress(f"exam-anki: wrote {path} ({len(mine)} notes)")
+    return outputs
+
+
+def _plan(guide: Guide, exam: Exam, notes: list[AnkiNote], texts: list[NoteTypeText],
+          stamps: ledger.Stamps) -> ExamPackage:
+    description = deck_description(guide)
+    decks = ((guide.exam, description), (f"{guide.exam}::Exam", description),
+             (deck_name(guide, exam), description))
+    return ExamPackage(tuple(notes), tuple(texts), CLOZE_TYPES, tuple(dict.fromkeys(decks)),
+                       {n.guid: stamps.mods[n.guid] for n in notes},
+                       {n.guid: stamps.ids[n.guid] for n in notes},
+                       {t.note_type.id: stamps.mods[str(t.note_type.id)] for t in texts},
+                       max(stamps.mods.values(), default=0))
+
+
+def _stamp(config: BuildConfig, notes: list[AnkiNote], texts: list[NoteTypeText],
+           now: int) -> ledger.Stamps:
+    """Mods that move only when a note changes; the exam ledger is updated (or checked, --locked)."""
+    path = exam_ledger_path(config)
+    entries = [ledger.Entry(n.guid, n.digest[:16], n.identity, n.objective) for n in notes]
+    types = [ledger.Entry(str(t.note_type.id), t.digest[:16], t.note_type.name) for t in texts]
+    old = ledger.load(path)
+    stamps = ledger.stamp(old, entries, types, now, None)
+    if config.options.get("locked"):
+        if old is None or stamps.out_of_date:
+            raise ledger.LedgerError(f"{path}: exam identity ledger is missing or out of date; run "
+                                     "the build without --locked and commit it")
+    elif old is None or ledger.dump(stamps.data) != ledger.dump(old):
+        if _writable(path):
+            atomic_write(path, ledger.dump(stamps.data))
+        else:
+            config.progress(f"exam-anki: warning: cannot write the exam identity ledger {path}: "
+                            f"changed notes get mod {now} (pass --ledger PATH to keep history)")
+    for guid in stamps.newly_removed:
+        config.progress(f"exam-anki: removed since the last build: "
+                        f"{stamps.removed[guid]['identity']} (search Id:{guid})")
+    return stamps
+
+
+def _writable(path: Path) -> bool:
+    if path.exists():
+        return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    return path.parent.is_dir() and os.access(path.parent, os.W_OK)

@@ -1,0 +1,143 @@
+"""The printable exam: dist/sheets/exam-<slug>.pdf, questions first, the answer key on its own last page.
+
+Model → HTML (`render_html`, pure: Jinja2 with the context below) is kept apart from
+HTML → PDF, which goes through the sheets' WeasyPrint renderer (builder/sheets/pdf.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from builder import __version__
+from builder.config import BuildConfig
+from builder.model import Exam, Guide, Question, QuestionKind
+from builder.output import atomic_write
+from builder.resources import templates_dir
+from builder.writers.html import highlight_code, pygments_css, rich_to_html
+
+NAME = "exam-sheet"
+TEMPLATE = "exam.html.j2"
+STYLESHEET = "exam.css"
+_BLANK = re.compile(r"_{3,}")
+# Longest option (characters) that still fits 4, or 2, to a row on a portrait page.
+GRID_LIMITS = ((16, 4), (38, 2))
+
+
+@dataclass(frozen=True, slots=True)
+class SheetQuestion:
+    """One question as printed."""
+
+    number: int
+    html: Markup  # the question text (line breaks kept, blanks drawn as lines) and its code
+    options: tuple[tuple[str, Markup], ...]  # (letter, option html)
+    columns: int  # options per row: 4, 2 or 1
+    fill_in: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SheetHeading:
+    """A section heading, printed before the first question under it."""
+
+    title: str
+    level: int  # 2 or 3 on the page
+
+
+@dataclass(frozen=True, slots=True)
+class KeyItem:
+    """One line of the answer key."""
+
+    number: int
+    answer: Markup  # `B` or the fill-in text; "—" when the key has none
+
+
+@dataclass(frozen=True, slots=True)
+class ExamSheet:
+    """What exam.html.j2 receives as `sheet`."""
+
+    title: str
+    guide_exam: str  # the certification: "LPIC-3 305-300"
+    items: tuple[SheetQuestion | SheetHeading, ...]
+    key: tuple[KeyItem, ...]
+    count: int
+    page_size: str  # CSS @page size: "A4" or "letter"
+    footer: str  # what built it (never when)
+    code_css: Markup
+
+
+def _blank_html(html: str) -> str:
+    return _BLANK.sub('<span class="blank"></span>', html)
+
+
+def sheet_question(q: Question) -> SheetQuestion:
+    text = _blank_html(rich_to_html(q.text).replace("\n", "<br>"))
+    code = "".join(f'<pre class="code">{_blank_html(highlight_code(c.text, c.language))}</pre>'
+                   for c in q.code)
+    options = tuple((o.letter, Markup(rich_to_html(o.text))) for o in q.options)
+    longest = max((len(o.text.plain) for o in q.options), default=0)
+    columns = next((n for limit, n in GRID_LIMITS if longest <= limit), 1)
+    return SheetQuestion(q.number, Markup(text + code), options, columns,
+                         q.kind is QuestionKind.FILL_IN)
+
+
+def key_item(q: Question) -> KeyItem:
+    if q.kind is QuestionKind.CHOICE:
+        answer = Markup.escape(", ".join(q.answers))
+    else:
+        answer = Markup(rich_to_html(q.fill_answer)) if q.fill_answer else Markup("")
+    return KeyItem(q.number, answer if answer else Markup("\u2014"))
+
+
+def _items(exam: Exam) -> tuple[SheetQuestion | SheetHeading, ...]:
+    """Headings and questions in file order; headings with no question under them are left out."""
+    shown: list[tuple[tuple[int, int], SheetQuestion | SheetHeading]] = []
+    levels = sorted({s.level for s in exam.sections})
+    for s in exam.sections:
+        if s.numbers:
+            shown.append(((s.pos.line, 0), SheetHeading(s.title, 2 if s.level == levels[0] else 3)))
+    shown += [((q.pos.line, 1), sheet_question(q)) for q in exam.questions]
+    return tuple(item for _, item in sorted(shown, key=lambda pair: pair[0]))
+
+
+def exam_sheet(guide: Guide, exam: Exam, paper: str) -> ExamSheet:
+    version = f"  \u00b7  guide {guide.version}" if guide.version else ""
+    return ExamSheet(exam.title, guide.exam, _items(exam), tuple(key_item(q) for q in exam.questions),
+                     len(exam.questions), "A4" if paper == "a4" else "letter",
+                     f"cheatdeck {__version__}{version}", Markup(pygments_css("default", ".code")))
+
+
+def environment(override: Path | None) -> Environment:
+    """One Environment: the --templates folder's exam/ first, then the built-in one."""
+    dirs = ([str(override / "exam")] if override else []) + [str(templates_dir() / "exam")]
+    return Environment(loader=FileSystemLoader(dirs), autoescape=True, undefined=StrictUndefined,
+                       keep_trailing_newline=True)
+
+
+def render_html(sheet: ExamSheet, env: Environment) -> str:
+    css = env.loader.get_source(env, STYLESHEET)[0]  # type: ignore[union-attr]
+    return env.get_template(TEMPLATE).render(sheet=sheet, css=Markup(css))
+
+
+def write(guide: Guide, config: BuildConfig) -> list[Path]:
+    if not guide.exams:
+        return []
+    from builder.sheets.pdf import PdfRenderer  # WeasyPrint is loaded only when a PDF is made
+
+    override = config.options.get("templates_dir")
+    env = environment(Path(str(override)) if override else None)
+    variant = config.options.get("pdf_variant")
+    paper = str(config.options.get("paper") or "a4")
+    root = config.source_root.resolve()
+    renderer = PdfRenderer("", root, (root,), str(variant) if variant else None)
+    outputs = []
+    for exam in guide.exams:
+        html = render_html(exam_sheet(guide, exam, paper), env)
+        rendered = renderer.render(html, root)
+        path = atomic_write(config.output / "sheets" / f"exam-{exam.slug}.pdf", rendered.pdf)
+        config.progress(f"exam-sheet: wrote {path} ({rendered.pages} pages)")
+        outputs.append(path)
+    return outputs

@@ -1,0 +1,243 @@
+"""Exam cards imported by Anki's own backend, and the printable exam read back from its PDF."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from builder.config import BuildConfig
+from builder.pipeline import build, check
+from builder.writers.exam_cards import CHOICE, FILL_IN, cloze_html, exam_notes, options_html
+
+anki_collection = pytest.importorskip("anki.collection")
+Collection = anki_collection.Collection
+ImportAnkiPackageOptions = anki_collection.ImportAnkiPackageOptions
+ImportAnkiPackageRequest = anki_collection.ImportAnkiPackageRequest
+
+FIXTURES = Path(__file__).parent / "fixtures" / "exam"
+SOURCE = Path(__file__).resolve().parents[1] / "source"
+T0 = 1_780_000_000
+DECK = "LPIC-3 305-300::Exam::Practice Exam: every shape a question can take"
+
+
+@contextmanager
+def source_date_epoch(value: int) -> Iterator[None]:
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(value)
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def build_exam(src: Path, out: Path, formats: tuple[str, ...], epoch: int = T0) -> list[Path]:
+    with source_date_epoch(epoch):
+        result = build([str(src)], BuildConfig(output=out, formats=formats))
+    return list(result.outputs)
+
+
+@pytest.fixture(scope="module")
+def exam_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shapes exam in a folder of its own (its ledger goes beside it)."""
+    root = tmp_path_factory.mktemp("exam") / "src"
+    root.mkdir()
+    shutil.copy(FIXTURES / "shapes.md", root / "practice.md")
+    return root
+
+
+@pytest.fixture(scope="module")
+def apkg(exam_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    outputs = build_exam(exam_root, tmp_path_factory.mktemp("dist"), ("exam-anki",))
+    assert [p.name for p in outputs] == ["practice-exam.apkg"]
+    return outputs[0]
+
+
+@pytest.fixture(scope="module")
+def imported(apkg: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Collection, object]]:
+    col = Collection(str(tmp_path_factory.mktemp("col") / "collection.anki2"))
+    log = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(apkg),
+                                                           options=ImportAnkiPackageOptions())).log
+    yield col, log
+    col.close()
+
+
+def _card(col: Collection, number: int):  # type: ignore[no-untyped-def]
+    ids = col.find_cards(f'"deck:{DECK}" "Exam:*question {number}"')
+    assert len(ids) == 1, number
+    return col.get_card(ids[0])
+
+
+def test_counts_note_types_deck_and_tags(imported) -> None:  # type: ignore[no-untyped-def]
+    col, log = imported
+    assert len(log.new) == 10 and not log.updated and not log.duplicate
+    assert len(col.find_notes(f'"note:{CHOICE.name}"')) == 7
+    assert len(col.find_notes(f'"note:{FILL_IN.name}"')) == 3
+    assert len(col.find_cards(f'"deck:{DECK}"')) == 10
+    assert len(col.find_notes("tag:kind::exam tag:exam::practice")) == 10
+    assert len(col.find_notes('"tag:LPIC-3::305-300::352::352.1"')) == 4
+    assert col.models.by_name(FILL_IN.name)["type"] == 1  # a real cloze note type
+    assert col.models.by_name(CHOICE.name)["id"] == CHOICE.id
+
+
+def test_back_marks_the_right_option_and_dims_the_others(imported) -> None:  # type: ignore[no-untyped-def]
+    col, _ = imported
+    card = _card(col, 1)
+    front, back = card.question(), card.answer()
+    assert "Which namespace gives a container its own hostname?" in front
+    assert 'class="right"' not in front and "\u2713" not in front
+    right = re.findall(r'<li class="right"><span class="letter">(\w)</span><span class="opt">([^<]*)', back)
+    dim = re.findall(r'<li class="dim"><span class="letter">(\w)</span>', back)
+    assert right == [("B", "UTS")] and dim == ["A", "C", "D"]
+    two = _card(col, 3).answer()
+    assert re.findall(r'<li class="right"><span class="letter">(\w)', two) == ["A", "C"]
+
+
+def test_back_links_the_guide_passage_when_the_guide_has_one(tmp_path: Path) -> None:
+    if not SOURCE.is_dir():
+        pytest.skip("source/ not present")
+    guide = check([str(SOURCE), str(FIXTURES / "shapes.md")]).guide
+    per_exam, _ = exam_notes(guide)
+    notes = {n.pos.line: n for n in per_exam[0][1]}
+    guide_field = CHOICE.field_names.index("Guide")
+    lxc = notes[52].fields[guide_field]  # question 6: lxc-ls --fancy
+    assert "352.2 LXC" in lxc and "lxc-ls" in lxc and '<pre class="code">' in lxc
+    fill = notes[66]  # question 8 names no objective: the passage tags it
+    assert "docker" in fill.fields[FILL_IN.field_names.index("Guide")]
+    assert "LPIC-3::305-300::352::352.3" in fill.tags
+
+
+def test_cloze_renders_the_answer_in_place_of_the_blank(imported) -> None:  # type: ignore[no-untyped-def]
+    col, _ = imported
+    card = _card(col, 8)
+    front, back = card.question(), card.answer()
+    assert "docker logs" in front and "[...]" in front and "______" not in front
+    assert re.search(r'<span class="cloze"[^>]*>-f</span>', back)
+    code_block = _card(col, 10)
+    assert re.search(r'<span class="cloze"[^>]*>-d</span>', code_block.answer())
+    assert "<pre" in code_block.question()
+
+
+def test_cloze_text_escapes_cloze_syntax_in_the_answer(exam_root: Path) -> None:
+    guide = check([str(exam_root)]).guide
+    q = guide.exams[0].question(8)
+    assert q is not None and q.fill_answer is not None
+    from dataclasses import replace
+
+    from builder.model import RichText
+    odd = replace(q, fill_answer=RichText.of("a::b}}c"))
+    text = cloze_html(odd)
+    assert text.count("{{c1::") == 1 and "a::b" not in text and text.count("}}") == 1
+
+
+def test_options_html_escapes_what_the_exam_says() -> None:
+    guide = check([str(FIXTURES / "shapes.md")]).guide
+    q = guide.exams[0].question(2)
+    assert q is not None
+    assert "<script" not in options_html(q, marked=True)
+    assert options_html(q, marked=True).count('class="right"') == 1
+
+
+def _notes_db(apkg: Path, tmp_path: Path) -> list[tuple[int, str, int]]:
+    with zipfile.ZipFile(apkg) as zf:
+        tmp_path.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "c.anki2").write_bytes(zf.read("collection.anki2"))
+    db = sqlite3.connect(tmp_path / "c.anki2")
+    rows = db.execute("SELECT id, guid, mod FROM notes ORDER BY guid").fetchall()
+    db.close()
+    return rows
+
+
+@pytest.mark.slow
+def test_identity_survives_a_typo_fix_and_a_new_question_before_it(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    text = (FIXTURES / "shapes.md").read_text(encoding="utf-8")
+    (src / "practice.md").write_text(text, encoding="utf-8")
+    v1 = build_exam(src, tmp_path / "v1", ("exam-anki",))[0]
+    assert (src / "cheatdeck-exams.lock").is_file()
+    edited = text.replace("its own hostname?", "its own host name?").replace(
+        "10. Complete the command", "11. Complete the command").replace(
+        "9. The file that lists", "10. The file that lists").replace(
+        "8. Show the logs", "9. Which file holds a container's cgroup v2 limits?  \n"
+        "A) `memory.max`  \nB) `memory.limit`\n\n8. Show the logs").replace(
+        "8 `-f`  \n9 `subuid`  \n10: `-d`", "8 `-f`  \n9-A, 10 `subuid`  \n11: `-d`")
+    (src / "practice.md").write_text(edited, encoding="utf-8")
+    v2 = build_exam(src, tmp_path / "v2", ("exam-anki",), epoch=T0 + 100)[0]
+    before = {guid: (nid, mod) for nid, guid, mod in _notes_db(v1, tmp_path / "a")}
+    after = {guid: (nid, mod) for nid, guid, mod in _notes_db(v2, tmp_path / "b")}
+    assert set(before) < set(after) and len(after) == len(before) + 1
+    assert all(after[g][0] == before[g][0] for g in before)  # same notes, same note ids
+    changed = [g for g in before if after[g][1] != before[g][1]]
+    # question 1's text changed, 9 and 10 show their new numbers: updated in place, newer mod
+    assert len(changed) == 3 and all(after[g][1] == T0 + 100 for g in changed)
+    col = Collection(str(tmp_path / "col.anki2"))
+    try:
+        for apkg in (v1, v2):
+            col.import_anki_package(ImportAnkiPackageRequest(package_path=str(apkg),
+                                                             options=ImportAnkiPackageOptions()))
+        assert len(col.find_notes("")) == 11
+        assert "host name" in _card(col, 1).question()
+    finally:
+        col.close()
+
+
+@pytest.mark.slow
+def test_exam_deck_is_reproducible(exam_root: Path, tmp_path: Path) -> None:
+    a = build_exam(exam_root, tmp_path / "a", ("exam-anki",))[0]
+    b = build_exam(exam_root, tmp_path / "b", ("exam-anki",))[0]
+    assert a.read_bytes() == b.read_bytes()
+
+
+@pytest.mark.slow
+def test_guide_and_exam_decks_share_one_collection(tmp_path: Path) -> None:
+    if not SOURCE.is_dir():
+        pytest.skip("source/ not present")
+    src = tmp_path / "src"
+    shutil.copytree(SOURCE, src)
+    shutil.copy(FIXTURES / "shapes.md", src / "practice-exam.md")
+    outputs = build_exam(src, tmp_path / "dist", ("anki", "exam-anki"))
+    col = Collection(str(tmp_path / "col.anki2"))
+    try:
+        total = 0
+        for apkg in (p for p in outputs if p.suffix == ".apkg" and "-352" not in p.name):
+            total += len(col.import_anki_package(ImportAnkiPackageRequest(
+                package_path=str(apkg), options=ImportAnkiPackageOptions())).log.new)
+        assert len(col.find_notes("")) == total
+        assert len(col.find_notes("tag:kind::exam")) == 10
+    finally:
+        col.close()
+
+
+@pytest.mark.slow
+def test_printable_exam_has_questions_then_the_key_on_its_last_page(exam_root: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    outputs = build_exam(exam_root, tmp_path / "dist", ("exam-sheet",))
+    assert [p.name for p in outputs] == ["exam-practice.pdf"]
+    pages = [p.extract_text() for p in PdfReader(outputs[0]).pages]
+    assert len(pages) >= 2
+    body, key = "\n".join(pages[:-1]), pages[-1]
+    assert "Answer key" in key and "Answer key" not in body
+    assert "Which namespace gives a container its own hostname?" in body
+    assert "lxc-ls --fancy" in body and "HEALTHCHECK" in body
+    assert re.search(r"\b3\s+A, C\b", key) and re.search(r"\b8\s+-f\b", key)
+    assert "Which namespace" not in key
+    assert build_exam(exam_root, tmp_path / "again", ("exam-sheet",))[0].read_bytes() == \
+        outputs[0].read_bytes()
+
+
+def test_guides_without_exams_write_nothing(tmp_path: Path) -> None:
+    if not SOURCE.is_dir():
+        pytest.skip("source/ not present")
+    assert build_exam(SOURCE, tmp_path / "dist", ("exam-anki", "exam-sheet")) == []
