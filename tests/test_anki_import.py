@@ -136,6 +136,13 @@ def test_rendered_cards_of_every_note_type(imported) -> None:  # type: ignore[no
             assert "template has a problem" not in html and dangerous(html.split("</style>", 1)[-1]) == []
 
 
+def test_deck_description_names_the_tool_version(imported) -> None:  # type: ignore[no-untyped-def]
+    from builder import __version__
+    col, _ = imported
+    description = col.decks.by_name(EXAM)["desc"]
+    assert f"cheatdeck {__version__}" in description
+
+
 def test_no_missing_media(imported) -> None:  # type: ignore[no-untyped-def]
     col, _ = imported
     result = col.media.check()

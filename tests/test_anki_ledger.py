@@ -137,3 +137,22 @@ def test_ledger_option_puts_it_elsewhere(tmp_path: Path, monkeypatch) -> None:
     src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
     _build(src, tmp_path / "dist", ledger=str(tmp_path / "elsewhere.lock"))
     assert (tmp_path / "elsewhere.lock").is_file() and not (src / "cheatdeck.lock").exists()
+
+
+def test_cli_locked_error_is_one_clean_line(tmp_path: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from builder.cli import cli
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T0))
+    src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
+    lock = tmp_path / "ci.lock"
+    args = ["build", str(src), "-o", str(tmp_path / "dist"), "-f", "anki", "--ledger", str(lock)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    md = src / "352-containers.md"
+    md.write_text(md.read_text().replace("| Mount points |", "| Mount tables |"))
+    result = CliRunner().invoke(cli, args + ["--locked"])
+    assert result.exit_code == 1 and result.exception is None or isinstance(result.exception, SystemExit)
+    errors = [line for line in result.output.splitlines() if line.startswith("cheatdeck: error:")]
+    assert len(errors) == 1 and str(lock) in errors[0] and "without --locked" in errors[0]
+    assert "Traceback" not in result.output
