@@ -99,14 +99,14 @@ class SheetBuild:
     """Brings dist/sheets/ up to date with the guide, rendering only what changed."""
 
     def __init__(self, guide: Guide, config: BuildConfig) -> None:
-        from builder.sheets.render import sheet_template_dirs, templates_digest
+        from builder.sheets.folders import sheet_template_dirs, templates_digest
 
         self.guide, self.config = guide, config
         self.options = SheetOptions.from_config(config)
         self.folder = config.output / "sheets"
         self.cache = SheetCache(config.output / CACHE)
-        self.plan = plan(guide, config, self.options,
-                         templates_digest(sheet_template_dirs(self.options.templates)))
+        self.template_dirs = sheet_template_dirs(self.options.templates)
+        self.plan = plan(guide, config, self.options, templates_digest(self.template_dirs))
         self.progress = Progress(config.progress, self.options.progress)
         self.diagnostics: list[Diagnostic] = []
         self._renderer: Any = None
@@ -149,7 +149,7 @@ class SheetBuild:
 
     def store(self, p: Planned, rendered: Any) -> Entry:
         """Keep a fresh render in the cache, with its findings located relative to the objective."""
-        entry = entry_for(rendered, p.objective or p.topic)
+        entry = entry_for(rendered, p.objective or p.topic, self.template_dirs)
         self.cache.store(p.key, rendered.pdf, entry)
         return entry
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html import escape
+from urllib.parse import quote
 
 from builder import __version__
 from builder.model import (CitedObject, CodeSample, CommandGroup, Guide, Image, Objective, RichText,
@@ -109,7 +110,7 @@ class TimelineStrip:
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    src: str  # URL relative to the source root, or the remote/raw target the fetcher refuses
+    src: str  # path relative to the source root
     alt: str
     pos: str  # path:line:col of the image in the guide
 
@@ -271,17 +272,8 @@ def _timeline(o: Objective, clean) -> tuple[TimelineStrip, ...]:  # type: ignore
 
 
 def _figures(images: tuple[Image, ...]) -> tuple[Figure, ...]:
-    """Images that exist under the source root, plus remote ones (which the fetcher refuses).
-
-    Missing or escaping files are left out here: the reader already reports them.
-    """
-    shown = []
-    for image in images:
-        if image.resolved and image.exists:
-            shown.append(Figure(image.resolved, image.alt, str(image.pos)))
-        elif image.exists is None and image.target and not image.target.startswith("#"):
-            shown.append(Figure(image.target, image.alt, str(image.pos)))
-    return tuple(shown)
+    """Images that exist under the source root; the reader reports the missing and remote ones."""
+    return tuple(Figure(quote(i.resolved), i.alt, str(i.pos)) for i in images if i.resolved and i.exists)
 
 
 def _text_filter(emoji: str):  # type: ignore[no-untyped-def]

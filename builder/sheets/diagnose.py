@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import fields, is_dataclass
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from builder.diagnostics import Diagnostic, Severity
 from builder.model import Objective, SourcePos, Topic
@@ -14,11 +16,11 @@ ECHOES = ("Failed to load image at", "Failed to load stylesheet at", ".notdef gl
 BENIGN = ("Using fontTools instead of HarfBuzz",)
 
 
-def entry_for(rendered: Any, node: Objective | Topic) -> Entry:
-    """A render's refusals, missing glyphs and log lines, with lines relative to `node`."""
+def entry_for(rendered: Any, node: Objective | Topic, templates: tuple[Path, ...] = ()) -> Entry:
+    """A render's refusals, missing glyphs and log lines; lines in the guide relative to `node`."""
     found: list[tuple[SourcePos, str, str, str]] = []
     for url, reason in rendered.refused:
-        found.append((_image_pos(node, url), "warning", "sheet-url-refused",
+        found.append((_url_pos(node, url, templates), "warning", "sheet-url-refused",
                       f"not fetched for the sheet: {url} ({reason}); the sheet is built without it"))
     for char in rendered.missing_glyphs:
         found.append((locate_char(node, char), "warning", "sheet-missing-glyph",
@@ -29,22 +31,37 @@ def entry_for(rendered: Any, node: Objective | Topic) -> Entry:
             continue
         severity = "info" if message.startswith(BENIGN) else "warning"
         found.append((node.pos, severity, "sheet-render", f"WeasyPrint {level.lower()}: {message}"))
-    diagnostics = tuple(dict.fromkeys((pos.path, pos.line - node.pos.line, pos.col, severity, rule, msg)
+    diagnostics = tuple(dict.fromkeys((pos.path, _offset(pos, node), pos.col, severity, rule, msg)
                                       for pos, severity, rule, msg in found))
     return Entry(rendered.pages, diagnostics)
 
 
+def _offset(pos: SourcePos, node: Objective | Topic) -> int:
+    """Lines in the node's own file are kept relative to it; template lines stay as they are."""
+    return pos.line - node.pos.line if pos.path == node.pos.path else pos.line
+
+
 def rebase(entry: Entry, node: Objective | Topic) -> list[Diagnostic]:
     """Stored findings placed at the node's current lines (it may have moved since it was cached)."""
-    return [Diagnostic(SourcePos(path, node.pos.line + offset, col), Severity(severity), rule, message)
+    return [Diagnostic(SourcePos(path, offset + (node.pos.line if path == node.pos.path else 0), col),
+                       Severity(severity), rule, message)
             for path, offset, col, severity, rule, message in entry.diagnostics]
 
 
-def _image_pos(node: Objective | Topic, url: str) -> SourcePos:
+def _url_pos(node: Objective | Topic, url: str, templates: tuple[Path, ...]) -> SourcePos:
+    """Where a refused URL was written: an image in the guide, else a line of a template."""
+    target = unquote(url)
     for image in getattr(node, "images", ()):
         for name in (image.target, image.resolved):
-            if name and url.endswith(name.lstrip("./")):
+            if name and target.endswith(name.lstrip("./")):
                 return image.pos
+    needle = urlsplit(target).path.rsplit("/", 1)[-1] or target
+    for folder in templates:
+        for path in sorted(folder.glob("*")) if folder.is_dir() else ():
+            lines = path.read_text("utf-8", errors="replace").splitlines() if path.is_file() else []
+            for number, line in enumerate(lines, 1):
+                if needle in line:
+                    return SourcePos(str(path), number, line.index(needle) + 1)
     return node.pos
 
 

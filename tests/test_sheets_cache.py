@@ -1,0 +1,125 @@
+"""Incremental sheets: a no-op rebuild renders nothing, an edit re-renders only what changed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from builder.config import BuildConfig
+from builder.pipeline import build
+from tests.conftest import FIXTURES, ROOT
+
+pytestmark = pytest.mark.slow
+
+RICH = FIXTURES / "sheets" / "rich"
+
+
+@pytest.fixture
+def guide(tmp_path) -> Path:
+    shutil.copytree(RICH, tmp_path / "source")
+    return tmp_path / "source" / "topic-930.md"
+
+
+def run(source: Path, out: Path, **options):
+    said: list[str] = []
+    config = BuildConfig(output=out, formats=("sheets",), progress=said.append,
+                         options={"jobs": 2, "progress": False, **options})
+    return build([str(source)], config), said
+
+
+def stamps(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in folder.glob("*.*")}
+
+
+def rendered(said: list[str]) -> list[str]:
+    return [line.split("] ", 1)[1] for line in said if line.startswith("sheets: [")]
+
+
+def test_a_rebuild_with_no_change_renders_and_writes_nothing(guide, tmp_path):
+    out = tmp_path / "dist"
+    _, said = run(guide, out)
+    assert sorted(rendered(said)) == ["930-sheet-fixture", "930.1-namespaces-and-cgroups",
+                                      "930.2-without-commands"]
+    before = stamps(out / "sheets")
+    result, said = run(guide, out)
+    assert rendered(said) == []
+    assert stamps(out / "sheets") == before
+    assert len(result.outputs) == 6
+
+
+def test_editing_one_objective_re_renders_it_and_its_topic_only(guide, tmp_path):
+    out = tmp_path / "dist"
+    run(guide, out)
+    before = stamps(out / "sheets")
+    text = guide.read_text("utf-8")
+    # More lines in 930.1 move 930.2 down the file: positions alone must not re-render it.
+    guide.write_text(text.replace("ip netns list\n", "ip netns list\nip netns exec red ip link\n\n\n"), "utf-8")
+    _, said = run(guide, out)
+    assert sorted(rendered(said)) == ["930-sheet-fixture", "930.1-namespaces-and-cgroups"]
+    after = stamps(out / "sheets")
+    assert after["930.2-without-commands.pdf"] == before["930.2-without-commands.pdf"]
+    assert after["930.1-namespaces-and-cgroups.pdf"] != before["930.1-namespaces-and-cgroups.pdf"]
+
+
+def test_cached_findings_follow_their_objective_when_it_moves(guide, tmp_path):
+    out = tmp_path / "dist"
+    text = guide.read_text("utf-8").replace("* Awareness of the terms", "* Awareness of the terms \ue000")
+    guide.write_text(text, "utf-8")
+    first, _ = run(guide, out)
+    (glyph,) = [d for d in first.diagnostics if d.rule == "sheet-missing-glyph"]
+    guide.write_text(text.replace("ip netns list\n", "ip netns list\nip netns exec red ip link\n\n\n"), "utf-8")
+    second, said = run(guide, out)
+    assert "930.2-without-commands" not in rendered(said)
+    (moved,) = [d for d in second.diagnostics if d.rule == "sheet-missing-glyph"]
+    assert moved.pos.line == glyph.pos.line + 3
+
+
+def test_changing_an_option_or_removing_an_objective_updates_every_sheet(guide, tmp_path):
+    out = tmp_path / "dist"
+    run(guide, out)
+    _, said = run(guide, out, paper="letter")
+    assert len(rendered(said)) == 3
+    text = guide.read_text("utf-8")
+    guide.write_text(text[:text.index("### 930.2")], "utf-8")
+    run(guide, out, paper="letter")
+    assert not (out / "sheets" / "930.2-without-commands.pdf").exists()
+    assert not (out / "sheets" / "930.2-without-commands.html").exists()
+    manifest = json.loads((out / ".cache" / "sheets" / "manifest.json").read_text())
+    assert sorted(manifest) == ["930-sheet-fixture.html", "930-sheet-fixture.pdf",
+                                "930.1-namespaces-and-cgroups.html", "930.1-namespaces-and-cgroups.pdf"]
+    assert len(list((out / ".cache" / "sheets").glob("*/*.pdf"))) == 2  # old renders pruned
+
+
+def test_only_builds_objective_sheets_and_keeps_the_others(guide, tmp_path):
+    out = tmp_path / "dist"
+    run(guide, out)
+    config = BuildConfig(output=out, formats=("sheets",), only=("930.2",), options={"jobs": 1})
+    guide.write_text(guide.read_text("utf-8").replace("Candidates know the words only.", "Changed."), "utf-8")
+    result = build([str(guide)], config)
+    assert [p.name for p in result.outputs] == ["930.2-without-commands.pdf", "930.2-without-commands.html"]
+    assert (out / "sheets" / "930.1-namespaces-and-cgroups.pdf").is_file()
+    assert (out / "sheets" / "930-sheet-fixture.pdf").is_file()
+
+
+def imported_after(args: list[str], tmp_path: Path) -> set[str]:
+    code = ("import sys; from builder.cli import cli; "
+            "sys.argv = ['cheatdeck', '-q', 'build', *sys.argv[1:]]\n"
+            "try:\n    cli(standalone_mode=False)\nfinally:\n"
+            "    print(' '.join(m for m in ('weasyprint', 'jinja2', 'pypdf') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.split())
+
+
+def test_deck_only_builds_and_no_op_sheet_builds_never_import_weasyprint(guide, tmp_path):
+    out = str(tmp_path / "dist")
+    for deck in ("json", "anki"):
+        assert "weasyprint" not in imported_after(["-f", deck, "-o", out, str(guide)], tmp_path)
+    assert "weasyprint" in imported_after(["-f", "sheets", "-j", "1", "-o", out, str(guide)], tmp_path)
+    assert imported_after(["-f", "sheets", "-o", out, str(guide)], tmp_path) == set()

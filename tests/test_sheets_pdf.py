@@ -1,0 +1,242 @@
+"""End to end: sheets built from the seed and a rich fixture, read back as PDFs and pictures."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+
+from builder.config import BuildConfig
+from builder.pipeline import build
+from tests.conftest import FIXTURES
+
+pypdf = pytest.importorskip("pypdf")
+pytestmark = pytest.mark.slow
+
+RICH = FIXTURES / "sheets" / "rich" / "topic-930.md"
+A4_LANDSCAPE = (842, 595)
+MOJIBAKE = re.compile("\ufffd|Ã.|â€|ðŸ")
+
+
+def run(sources, out: Path, **options):
+    config = BuildConfig(output=out, formats=("sheets",), options={"jobs": 2, **options})
+    return build([str(s) for s in sources], config)
+
+
+@pytest.fixture(scope="module")
+def seed_build(tmp_path_factory):
+    from tests.conftest import SEED
+    if not SEED.is_file():
+        pytest.skip("seed guide ../shared/seed/topic-352.md is not present")
+    out = tmp_path_factory.mktemp("seed")
+    return run([SEED], out), out / "sheets"
+
+
+@pytest.fixture(scope="module")
+def rich_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("rich")
+    return run([RICH], out), out / "sheets"
+
+
+def text_of(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(path).pages)
+
+
+def squeeze(text: str) -> str:
+    """Text without white space or wrap markers: how a folded command reads back."""
+    return re.sub(r"[\s\u21aa]+", "", text)
+
+
+def test_every_objective_and_topic_has_a_pdf_and_an_html_page(seed_build):
+    result, sheets = seed_build
+    names = sorted(p.name for p in sheets.glob("*.pdf"))
+    assert names == ["352-container-virtualization.pdf", "352.1-container-virtualization-concepts.pdf",
+                     "352.2-lxc.pdf", "352.3-docker.pdf", "352.4-container-orchestration-platforms.pdf"]
+    for pdf in sheets.glob("*.pdf"):
+        assert pdf.with_suffix(".html").is_file()
+    assert (sheets / "sheet.css").is_file()
+    assert set(result.outputs) >= set(sheets.glob("*.pdf"))
+
+
+def test_pages_are_a4_landscape_and_within_budget(seed_build):
+    _, sheets = seed_build
+    for pdf in sheets.glob("352.*.pdf"):
+        reader = pypdf.PdfReader(pdf)
+        assert 1 <= len(reader.pages) <= 2, pdf.name
+        for page in reader.pages:
+            assert (round(page.mediabox.width), round(page.mediabox.height)) == A4_LANDSCAPE
+
+
+def test_every_font_is_embedded(seed_build, rich_build):
+    for sheets in (seed_build[1], rich_build[1]):
+        for pdf in sheets.glob("*.pdf"):
+            for page in pypdf.PdfReader(pdf).pages:
+                for font in (page["/Resources"].get("/Font") or {}).values():
+                    font = font.get_object()
+                    if font["/Subtype"] == "/Type3":
+                        continue  # glyphs drawn inside the PDF (colour emoji): embedded by nature
+                    descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+                    descriptor = descendant["/FontDescriptor"].get_object()
+                    assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), \
+                        (pdf.name, font["/BaseFont"])
+
+
+def test_command_lines_and_cited_objects_are_in_the_text(seed_build):
+    result, sheets = seed_build
+    o = result.guide.objective("352.1")
+    text = squeeze(text_of(sheets / "352.1-container-virtualization-concepts.pdf"))
+    for group in o.command_groups:
+        for line in group.lines:
+            assert squeeze(line.text.replace("\\\n", "")) in text, line.text
+    for cited in o.cited_objects:
+        assert squeeze(cited.name) in text
+    assert not MOJIBAKE.search(text_of(sheets / "352.1-container-virtualization-concepts.pdf"))
+
+
+def test_pdf_metadata_names_the_objective(seed_build):
+    _, sheets = seed_build
+    reader = pypdf.PdfReader(sheets / "352.1-container-virtualization-concepts.pdf")
+    meta = reader.metadata
+    assert meta.title == "352.1 Container Virtualization Concepts"
+    assert "352.1" in meta.subject
+    assert "nsenter" in meta["/Keywords"] and "/proc/[0-9]+/ns" in meta["/Keywords"]
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_topic_pdf_has_a_contents_page_and_bookmarks_to_each_objective(seed_build):
+    result, sheets = seed_build
+    reader = pypdf.PdfReader(sheets / "352-container-virtualization.pdf")
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    titles = [item.title for item in top]
+    assert titles[0].startswith("Topic 352")
+    starts = {}
+    for item in top[1:]:
+        starts[item.title.split()[0]] = reader.get_destination_page_number(item)
+    assert list(starts) == ["352.1", "352.2", "352.3", "352.4"]
+    assert starts["352.1"] == 1 and list(starts.values()) == sorted(starts.values())
+    contents = reader.pages[0].extract_text()
+    for oid in starts:
+        assert oid in contents
+    # the page numbers printed in the contents (floated right, so extracted first)
+    assert [int(n) for n in re.findall(r"^\d+$", contents, re.M)] == [s + 1 for s in starts.values()]
+    # the contents links land on each objective's first page
+    dests = reader.named_destinations
+    assert {k: reader.get_destination_page_number(dests[f"o{k.replace('.', '-')}"]) for k in starts} == starts
+
+
+def test_standalone_html_parses_and_links_its_stylesheet_and_images(rich_build):
+    from tests.test_sheets_context import parse_html
+    _, sheets = rich_build
+    for page in sheets.glob("*.html"):
+        parse_html(page.read_text("utf-8"))
+    html = (sheets / "930.1-namespaces-and-cgroups.html").read_text("utf-8")
+    assert 'href="sheet.css"' in html
+    assert 'src="media/images/diagram.png"' in html
+    assert (sheets / "media" / "images" / "diagram.png").read_bytes() == \
+        (RICH.parent / "images" / "diagram.png").read_bytes()
+
+
+def test_long_lines_wrap_with_a_marker_and_emoji_draw_in_colour(rich_build):
+    result, sheets = rich_build
+    pdf = sheets / "930.1-namespaces-and-cgroups.pdf"
+    text = text_of(pdf)
+    assert "\u21aa" in text  # the long unshare line wrapped visibly
+    assert squeeze("unshare --mount --uts --ipc --user --pid --net --map-root-user --mount-proc --fork "
+                   "chroot /srv/debian-rootfs /bin/bash --login") in squeeze(text)
+    fonts = {str(f.get_object()["/BaseFont"]) for p in pypdf.PdfReader(pdf).pages
+             for f in (p["/Resources"].get("/Font") or {}).values()}
+    assert any("Emoji" in f for f in fonts)  # ✅ in the description, drawn by the colour font
+    assert not [d for d in result.diagnostics if d.rule.startswith("sheet-")]
+
+
+def png_is_blank(path: Path) -> bool:
+    """Whether every pixel of an 8-bit greyscale/RGB PNG from pdftoppm has one value."""
+    data = path.read_bytes()
+    width, height, depth, kind = struct.unpack(">IIBB", data[16:26])
+    chunks, at = [], 8
+    while at < len(data):
+        size = struct.unpack(">I", data[at:at + 4])[0]
+        if data[at + 4:at + 8] == b"IDAT":
+            chunks.append(data[at + 8:at + 8 + size])
+        at += size + 12
+    raw = zlib.decompress(b"".join(chunks))
+    channels = {0: 1, 2: 3}[kind]
+    stride = width * channels + 1
+    pixels = b"".join(raw[row * stride + 1:(row + 1) * stride] for row in range(height))
+    return len(set(pixels)) <= 1
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")
+def test_page_one_renders_to_a_picture_that_is_not_blank(rich_build, tmp_path):
+    _, sheets = rich_build
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-gray", "-f", "1", "-l", "1",
+                    str(sheets / "930.1-namespaces-and-cgroups.pdf"), str(tmp_path / "page")], check=True)
+    (picture,) = tmp_path.glob("page*.png")
+    assert not png_is_blank(picture)
+    blank = tmp_path / "blank.png"
+    header = struct.pack(">IIBBBBB", 4, 4, 8, 0, 0, 0, 0)
+    def chunk(tag, body):
+        return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))
+    blank.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) +
+                      chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff\xff" * 4)) + chunk(b"IEND", b""))
+    assert png_is_blank(blank)  # the check itself can fail
+
+
+def test_same_input_and_source_date_epoch_give_identical_bytes(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    # Outside the repository: the guide version would otherwise follow whatever is committed
+    # between the two builds.
+    source = tmp_path / "source"
+    shutil.copytree(RICH.parent, source)
+    run([source / RICH.name], tmp_path / "a")
+    run([source / RICH.name], tmp_path / "b", jobs=1)
+    for pdf in (tmp_path / "a" / "sheets").glob("*.pdf"):
+        assert pdf.read_bytes() == (tmp_path / "b" / "sheets" / pdf.name).read_bytes(), pdf.name
+    meta = pypdf.PdfReader(tmp_path / "a" / "sheets" / "930.1-namespaces-and-cgroups.pdf").metadata
+    assert meta["/CreationDate"].startswith("D:20231114")
+
+
+def test_letter_portrait_and_tagged_pdf_ua(tmp_path):
+    run([RICH], tmp_path, paper="letter", orientation="portrait", pdf_variant="pdf/ua-1", emoji="drop")
+    reader = pypdf.PdfReader(tmp_path / "sheets" / "930.1-namespaces-and-cgroups.pdf")
+    page = reader.pages[0]
+    assert (round(page.mediabox.width), round(page.mediabox.height)) == (612, 792)
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    fonts = {str(f.get_object()["/BaseFont"]) for p in reader.pages
+             for f in (p["/Resources"].get("/Font") or {}).values()}
+    assert not any("Emoji" in f for f in fonts)  # --emoji drop: no emoji left to draw
+
+
+def test_missing_glyph_and_refused_urls_are_located_diagnostics(tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+    guide = RICH.read_text("utf-8").replace("# create and list network namespaces",
+                                            "# create and list network namespaces \ue000")
+    (source / "topic-930.md").write_text(guide, "utf-8")
+    templates = tmp_path / "templates" / "sheets"
+    templates.mkdir(parents=True)
+    builtin = Path(__file__).resolve().parents[1] / "templates" / "sheets" / "article.html"
+    (templates / "article.html").write_text(builtin.read_text("utf-8").replace(
+        "</article>", '<img src="file:///etc/passwd" alt="a"><img src="https://example.com/x.png" alt="b">'
+                      '<img src="../../outside.png" alt="c"></article>'), "utf-8")
+    (tmp_path / "outside.png").write_bytes(b"x")
+    result = run([source / "topic-930.md"], tmp_path / "out", templates_dir=str(tmp_path / "templates"))
+    found = [d for d in result.diagnostics if d.rule.startswith("sheet-")]
+    glyph = [d for d in found if d.rule == "sheet-missing-glyph"]
+    assert len(glyph) == 1 and "U+E000" in glyph[0].message
+    line = guide.splitlines().index(next(l for l in guide.splitlines() if "\ue000" in l)) + 1
+    assert glyph[0].pos.path.endswith("topic-930.md") and glyph[0].pos.line == line
+    refused = sorted(d.message.split()[5] for d in found if d.rule == "sheet-url-refused"
+                     and "930.1" not in d.message)
+    assert any("etc/passwd" in m for m in refused) and any("example.com" in m for m in refused)
+    assert any("outside.png" in m for m in refused)
+    assert all(d.pos.path.endswith("article.html") and d.pos.line > 1
+               for d in found if d.rule == "sheet-url-refused")
+    assert (tmp_path / "out" / "sheets" / "930.1-namespaces-and-cgroups.pdf").is_file()
+    assert result.failed(strict=True)
