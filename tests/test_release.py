@@ -156,7 +156,7 @@ def test_deck_counts_agree_with_anki_itself(seed_path, tmp_path, monkeypatch):
 
 # --- manifest.json, SHA256SUMS and staged assets ------------------------------------------------
 
-def fake_build(dist: Path) -> tuple[list[Path], BuildConfig]:
+def fake_build(dist: Path, messages: list[str]) -> tuple[list[Path], BuildConfig]:
     """What the writers leave in dist/, made here so the release step is tested on its own."""
     guide = read_guide([str(GUIDE)], version="v1.0").guide
     outputs = [dist / "notes.json", make_apkg(dist / "anki" / "release-sample.apkg"),
@@ -172,19 +172,21 @@ def fake_build(dist: Path) -> tuple[list[Path], BuildConfig]:
     (dist / ".cache" / "sheet.key").write_text("cache\n")
     (dist / "sheets" / "stale.pdf").write_bytes(b"%PDF-1.7 from an older build\n")
     config = BuildConfig(output=dist, formats=("json", "anki", "sheets"), source_root=GUIDE,
-                         options={"release": True, "locked": True}, progress=MESSAGES.append)
+                         options={"release": True, "locked": True}, progress=messages.append)
     return outputs, config
 
 
-MESSAGES: list[str] = []
+@pytest.fixture
+def messages() -> list[str]:
+    """What the release step said on the way (its progress lines)."""
+    return []
 
 
 @pytest.fixture
-def released(tmp_path, monkeypatch) -> Path:
+def released(tmp_path, monkeypatch, messages) -> Path:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(GUIDE_TIME))
-    MESSAGES.clear()
     dist = tmp_path / "dist"
-    outputs, config = fake_build(dist)
+    outputs, config = fake_build(dist, messages)
     guide = read_guide([str(GUIDE)], version="v1.0").guide
     written = write_release(guide, config, outputs)
     assert [p.name for p in written] == ["removed.txt", "manifest.json", "SHA256SUMS"]
@@ -223,10 +225,10 @@ def test_sha256sums_verify_with_sha256sum(released):
     assert sha256sum_check(released).returncode != 0
 
 
-def test_files_no_writer_returned_are_left_out_and_named(released):
+def test_files_no_writer_returned_are_left_out_and_named(released, messages):
     manifest = json.loads((released / "manifest.json").read_text())
     assert "sheets/stale.pdf" not in {a["path"] for a in manifest["artifacts"]}
-    assert MESSAGES[-2] == "release: warning: not written by this build, so not released: " \
+    assert messages[-2] == "release: warning: not written by this build, so not released: " \
                            "sheets/stale.pdf"
 
 
