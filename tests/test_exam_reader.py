@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 from pathlib import Path
 
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from builder.cli import cli
 from builder.model import QuestionKind, SpanStyle
@@ -107,6 +110,18 @@ def test_fill_ins() -> None:
     ten = exam.question(10)
     assert ten is not None and ten.code[0].text == "docker run ___ nginx"
     assert all(not q.options and not q.answers for q in exam.questions if q.number >= 8)
+
+
+def test_answer_key_forms_and_parenthesised_options() -> None:
+    exam, diags = read_exam_file(FIXTURES / "key-forms.md")
+    assert [str(d) for d in diags] == []
+    got = [(q.number, q.answers, q.fill_answer.plain if q.fill_answer else None,
+            q.key_pos.line if q.key_pos else None) for q in exam.questions]
+    assert got == [(1, ("A",), None, 31), (2, ("A", "C"), None, 33), (3, ("A",), None, 37),
+                   (4, ("A",), None, 39), (5, ("A",), None, 39), (6, (), "web=3", 40)]
+    first = exam.question(1)
+    assert first is not None and [o.text.plain for o in first.options] == ["docker compose", "kubectl"]
+    assert [(s.first, s.last, s.objectives) for s in exam.sections] == [(1, 6, ("352.4",))]
 
 
 def test_issue_example_reports_each_defect_at_its_line() -> None:
@@ -220,3 +235,28 @@ def test_notes_json_with_exams_matches_the_schema(tmp_path: Path) -> None:
     assert [len(e["questions"]) for e in data["exams"]] == [10, 4]  # in the order given
     fill = data["exams"][0]["questions"][7]
     assert fill["kind"] == "fill-in" and fill["fill_answer"]["plain"] == "-f"
+
+
+_PIECES = ["# Practice Exam", "## Section B - Topic 352", "### 352.1 Concepts (Questions 1-3)",
+           "## Answer Key", "1. Which namespace?", "2) Which file?  ", "61. Pick one:", "A) PID  ",
+           "B) `UTS`", "c. NET", "- D) USER", "   E) more", "`docker logs ______ web`", "```sh",
+           "docker run ___ nginx", "```", "1-B, 2-C, 3-A/C", "4 `-f`", "61: `x`", "<!-- card: k -->",
+           "| Q | A |", "|---|---|", "| 1 | B |", "", "", "text **bold** _em_", "    indented",
+           "> quote 1. B", "1-Z", "999999-A", "\r", "\t- A) tab"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=40), st.booleans())
+def test_exam_reader_survives_exam_shaped_markdown(pieces: list[str], crlf: bool) -> None:
+    """Whatever the pieces, reading never raises and every diagnostic points into the file."""
+    text = ("\r\n" if crlf else "\n").join(pieces)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "exam.md"
+        path.write_text(text, encoding="utf-8", newline="")
+        result = read_guide([str(path)])
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
+    for d in result.diagnostics:
+        assert 1 <= d.pos.line <= lines, str(d)
+    for exam in result.guide.exams:
+        assert all(q.key for q in exam.questions)
+        assert len({q.key for q in exam.questions}) == len(exam.questions)
+        assert all(set(q.answers) <= {o.letter for o in q.options} for q in exam.questions)

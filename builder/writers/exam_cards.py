@@ -15,7 +15,7 @@ from builder.anki import fields as f
 from builder.anki.notes import AnkiNote, guid_for
 from builder.anki.notetypes import TOOL_NAME, CardTemplate, NoteType
 from builder.anki.sanitize import clean_html
-from builder.model import Exam, Guide, Question, QuestionKind, RichText, SpanStyle
+from builder.model import Exam, Guide, Objective, Question, QuestionKind, RichText, SpanStyle
 from builder.writers.exam_refs import GuideRef, find_reference
 from builder.writers.html import highlight_code, rich_to_html
 
@@ -121,18 +121,25 @@ def reference_html(ref: GuideRef | None) -> str:
     return head
 
 
+def _shown_objective(guide: Guide, q: Question, ref: GuideRef | None) -> Objective | None:
+    """The objective a card names: the answering passage's when the heading allows it."""
+    if ref is not None and (not q.objectives or ref.objective.id in q.objectives):
+        return ref.objective
+    return guide.objective(q.objectives[0]) if len(q.objectives) == 1 else None
+
+
 def question_note(guide: Guide, exam: Exam, q: Question) -> AnkiNote:
     """One note for an answered question: multiple-choice or cloze."""
     nt = CHOICE if q.kind is QuestionKind.CHOICE else FILL_IN
     guid = guid_for(guide.namespace, "exam", nt.kind, q.key)
     ref = find_reference(guide, q)
-    objective = guide.objective(q.objectives[0]) if q.objectives else ref.objective if ref else None
+    objective = _shown_objective(guide, q, ref)
     values = {
         "Sort": f"{exam.slug} \u00b7 {q.number:04d}",
         "Guide": reference_html(ref),
         "Exam": f.text(f"{exam.title} \u00b7 question {q.number}"),
         "Objective": f.text(f"{objective.id} {objective.title}" if objective
-                            else ", ".join(q.objectives)),
+                            else ", ".join(q.objectives)),  # a heading naming several: all ids
         "Section": f.text(section_label(q)),
         "Id": f.text(guid),
     }
