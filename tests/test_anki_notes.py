@@ -179,3 +179,12 @@ def test_templates_override_changes_note_type_digest(tmp_path: Path) -> None:
     other = load_text(nt, tmp_path)
     assert "color: red" in other.css and other.digest != base.digest
     assert replace(base).digest == base.digest
+
+
+def test_deck_description_shows_tool_and_guide_versions() -> None:
+    from builder import __version__
+    from builder.anki.notes import deck_description
+
+    guide = check([str(GUIDE)]).guide
+    assert f"cheatdeck {__version__}" in deck_description(replace(guide, version=None))
+    assert "guide v2.1 &lt;x&gt;" in deck_description(replace(guide, version="v2.1 <x>"))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from html import escape
+from typing import Callable
 
 from builder.anki.media import MediaFile
 from builder.model import (CodeSample, CommandGroup, CommandLine, Definition, Image, Objective,
                            RichText, Table, TableRow, TimelineEvent)
 from builder.writers.html import highlight_code, rich_to_html
+
+Matcher = Callable[[str], bool]  # does this text mention the object?
 
 # How many mentions of each sort a cited-object card shows before it says "and N more".
 MENTION_LIMITS = {"groups": 6, "samples": 3, "definitions": 4, "rows": 4}
@@ -72,7 +75,7 @@ def images_html(images: list[tuple[Image, MediaFile]]) -> str:
     return "".join(f'<img src="{escape(m.name)}" alt="{escape(i.alt)}">' for i, m in images)
 
 
-def mentions_html(o: Objective, rx_search) -> str:  # type: ignore[no-untyped-def]
+def mentions_html(o: Objective, rx_search: Matcher) -> str:
     """What the objective shows about an object: groups, samples, definitions and rows."""
     parts = [_group_mentions(o.command_groups, rx_search), _sample_mentions(o.samples, rx_search),
              _definition_mentions(o.definitions, rx_search), _row_mentions(o.tables, rx_search)]
@@ -83,7 +86,7 @@ def _more(shown: int, total: int) -> str:
     return f'<p class="more">… and {total - shown} more in the guide</p>' if total > shown else ""
 
 
-def _group_mentions(groups: tuple[CommandGroup, ...], rx_search) -> str:  # type: ignore[no-untyped-def]
+def _group_mentions(groups: tuple[CommandGroup, ...], rx_search: Matcher) -> str:
     hits = [(g, tuple(ln for ln in g.lines if rx_search(ln.normalized))) for g in groups]
     hits = [(g, lines) for g, lines in hits if lines]
     limit = MENTION_LIMITS["groups"]
@@ -94,7 +97,7 @@ def _group_mentions(groups: tuple[CommandGroup, ...], rx_search) -> str:  # type
     return "".join(items) + _more(min(limit, len(hits)), len(hits))
 
 
-def _sample_mentions(samples: tuple[CodeSample, ...], rx_search) -> str:  # type: ignore[no-untyped-def]
+def _sample_mentions(samples: tuple[CodeSample, ...], rx_search: Matcher) -> str:
     hits = [(s, [ln for ln in s.text.splitlines() if rx_search(ln)]) for s in samples]
     hits = [(s, lines) for s, lines in hits if lines]
     limit = MENTION_LIMITS["samples"]
@@ -105,7 +108,7 @@ def _sample_mentions(samples: tuple[CodeSample, ...], rx_search) -> str:  # type
     return "".join(items) + _more(min(limit, len(hits)), len(hits))
 
 
-def _definition_mentions(defs: tuple[Definition, ...], rx_search) -> str:  # type: ignore[no-untyped-def]
+def _definition_mentions(defs: tuple[Definition, ...], rx_search: Matcher) -> str:
     hits = [d for d in defs if rx_search(d.text.plain) or rx_search(d.term)]
     limit = MENTION_LIMITS["definitions"]
     items = [f"<dt>{text(d.term)}</dt><dd>{rich_to_html(d.text)}</dd>" for d in hits[:limit]]
@@ -113,7 +116,7 @@ def _definition_mentions(defs: tuple[Definition, ...], rx_search) -> str:  # typ
     return body + _more(min(limit, len(hits)), len(hits))
 
 
-def _row_mentions(tables: tuple[Table, ...], rx_search) -> str:  # type: ignore[no-untyped-def]
+def _row_mentions(tables: tuple[Table, ...], rx_search: Matcher) -> str:
     hits = [(t, r) for t in tables for r in t.rows if any(rx_search(c.plain) for c in r.cells)]
     limit = MENTION_LIMITS["rows"]
     items = []
