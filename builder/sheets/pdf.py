@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -91,9 +94,12 @@ class PdfRenderer:
     """Long-lived: fonts and the parsed stylesheet are set up once and reused for every page."""
 
     def __init__(self, css_text: str, css_base: Path, roots: tuple[Path, ...],
-                 variant: str | None = None) -> None:
+                 variant: str | None = None, epoch: str | None = None) -> None:
         self.roots = tuple(roots) + (css_base,)
         self.variant = variant
+        # fontTools stamps the fonts it subsets with SOURCE_DATE_EPOCH, else with the clock; a
+        # worker's environment dates from when it started, so each render sets it explicitly.
+        self.epoch = epoch or "0"
         self.fonts = FontConfiguration()
         fetcher = SafeFetcher(self.roots)
         with _captured():
@@ -103,7 +109,7 @@ class PdfRenderer:
     def render(self, html: str, base: Path) -> Rendered:
         """Lay out one HTML document against `base` (the source root) and write it as PDF."""
         fetcher = SafeFetcher(self.roots)
-        with _captured() as capture:
+        with _captured() as capture, _source_date_epoch(self.epoch):
             document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
                 stylesheets=[self.css], font_config=self.fonts)
             pdf = document.write_pdf(pdf_variant=self.variant)
@@ -114,6 +120,19 @@ class PdfRenderer:
                       (isinstance(target, str) and target.startswith("#")))
         return Rendered(pdf, len(document.pages), tuple(fetcher.refused), tuple(capture.records),
                         glyphs, links)
+
+
+@contextmanager
+def _source_date_epoch(epoch: str) -> Iterator[None]:
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
 class _captured:

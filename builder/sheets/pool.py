@@ -18,6 +18,7 @@ class RenderSetup:
     css_base: Path
     roots: tuple[Path, ...]
     variant: str | None
+    epoch: str | None  # SOURCE_DATE_EPOCH of the build
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,7 @@ def _start(setup: RenderSetup) -> None:
     global _renderer
     from builder.sheets.pdf import PdfRenderer
 
-    _renderer = PdfRenderer(setup.css_text, setup.css_base, setup.roots, setup.variant)
+    _renderer = PdfRenderer(setup.css_text, setup.css_base, setup.roots, setup.variant, setup.epoch)
 
 
 def run_job(job: PageJob | TopicJob) -> Any:

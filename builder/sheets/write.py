@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,7 +46,8 @@ def write_stale(build: SheetBuild, stale: list[Planned]) -> None:
 
 def _pool(build: SheetBuild, work: int) -> RenderPool:
     css_text, css_base = build.renderer.stylesheet()
-    setup = RenderSetup(css_text, css_base, (build.config.source_root,), build.options.variant)
+    setup = RenderSetup(css_text, css_base, (build.config.source_root,), build.options.variant,
+                        os.environ.get("SOURCE_DATE_EPOCH"))
     return RenderPool(setup, build.options.worker_count(work))
 
 
