@@ -25,6 +25,7 @@ _PART = re.compile(r"^(cited objects|important commands|terms and utilities|key 
 _LABEL = re.compile(r"^(weight|description|key knowledge areas)\s*:\s*(.*)$", re.IGNORECASE | re.S)
 _CITED_INTRO = re.compile(r"partial list of the used files, terms and utilities", re.IGNORECASE)
 _CARD_KEY = re.compile(r"^<!--\s*card:\s*([\w.:/-]+)\s*-->$")
+_CARD_IN_CELL = re.compile(r"\s*<!--\s*card:\s*([\w.:/-]+)\s*-->\s*")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _PIPE_IN_CODE = re.compile(r"`[^`]*(?<!\\)\|[^`]*`")
 _UNSAFE_URL = re.compile(r"\]\(\s*((?:file|javascript|vbscript|data):[^)\s]*)", re.IGNORECASE)
@@ -390,7 +391,8 @@ class FileAssembler:
         title, icon = self.table_title()
         rows = []
         for cells, line in t.rows:
-            rows.append(TableRow(tuple(_strip_rich(c.text) for c in cells), self.pos(line)))
+            texts, card_key = _row_pin(tuple(_strip_rich(c.text) for c in cells))
+            rows.append(TableRow(texts, self.pos(line), card_key))
             for c in cells:
                 self.collect_refs(c, self.pos(line))
         header = tuple(_strip_rich(c.text) for c in t.header)
@@ -510,6 +512,15 @@ def _after_label(text: RichText) -> RichText:
             continue
         out.append(span)
     return _strip_rich(RichText(tuple(out)))
+
+
+def _row_pin(cells: tuple[RichText, ...]) -> tuple[tuple[RichText, ...], str | None]:
+    """A `<!-- card: KEY -->` in a row's first cell pins the row's card identity."""
+    m = _CARD_IN_CELL.search(cells[0].plain) if cells else None
+    if not m:
+        return cells, None
+    spans = tuple(Span(_CARD_IN_CELL.sub("", s.text), s.style, s.href) for s in cells[0].spans)
+    return (_strip_rich(RichText(spans)),) + cells[1:], m.group(1)
 
 
 def _strip_rich(text: RichText) -> RichText:
