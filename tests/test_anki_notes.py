@@ -188,3 +188,14 @@ def test_deck_description_shows_tool_and_guide_versions() -> None:
     guide = check([str(GUIDE)]).guide
     assert f"cheatdeck {__version__}" in deck_description(replace(guide, version=None))
     assert "guide v2.1 &lt;x&gt;" in deck_description(replace(guide, version="v2.1 <x>"))
+
+
+def test_pinned_row_survives_renaming(tmp_path: Path) -> None:
+    src = copy_guide(tmp_path)
+    pinned = by_identity(notes_of(src))["352.1 row Namespace types / ns-uts"]
+    assert pinned.guid == guid_for("cheatdeck", "352.1", "row", "ns-uts")
+    assert "card:" not in " ".join(pinned.fields)  # the pin is not shown on the card
+    md = src / "352-containers.md"
+    md.write_text(md.read_text().replace("| UTS <!--", "| UTS (hostname) <!--"))
+    renamed = by_identity(notes_of(src))["352.1 row Namespace types / ns-uts"]
+    assert renamed.guid == pinned.guid and "UTS (hostname)" in renamed.fields[3]
