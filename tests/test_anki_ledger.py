@@ -156,3 +156,11 @@ def test_cli_locked_error_is_one_clean_line(tmp_path: Path, monkeypatch) -> None
     errors = [line for line in result.output.splitlines() if line.startswith("cheatdeck: error:")]
     assert len(errors) == 1 and str(lock) in errors[0] and "without --locked" in errors[0]
     assert "Traceback" not in result.output
+
+
+def test_empty_selection_creates_no_ledger(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T0))
+    src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
+    config = BuildConfig(output=tmp_path / "dist", formats=("anki",), only=("999.9",))
+    build([str(src)], config)
+    assert not (src / "cheatdeck.lock").exists()

@@ -62,6 +62,8 @@ def _stamp(guide: Guide, config: BuildConfig, notes: list[AnkiNote], texts: list
     scope = {o.id for o in guide.objectives} if config.only else None
     old = ledger.load(path)
     stamps = ledger.stamp(old, entries, types, now, scope)
+    if old is None and not notes:
+        return stamps  # nothing built (an empty --only selection): no ledger to start
     if config.options.get("locked"):
         _check_locked(path, old, stamps)
     elif old is None and not _writable(path):
