@@ -241,3 +241,55 @@ def test_guides_without_exams_write_nothing(tmp_path: Path) -> None:
     if not SOURCE.is_dir():
         pytest.skip("source/ not present")
     assert build_exam(SOURCE, tmp_path / "dist", ("exam-anki", "exam-sheet")) == []
+
+
+def test_a_question_in_two_exams_is_packaged_once(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(FIXTURES / "shapes.md", src / "a.md")
+    shutil.copy(FIXTURES / "shapes.md", src / "b.md")
+    with source_date_epoch(T0):
+        result = build([str(src)], BuildConfig(output=tmp_path / "dist", formats=("exam-anki",)))
+    assert sorted(p.name for p in result.outputs) == ["a-exam.apkg", "b-exam.apkg"]
+    shared = [d for d in result.diagnostics if d.rule == "exam-card-shared"]
+    assert len(shared) == 10 and all(d.pos.path.endswith("b.md") for d in shared)
+
+
+def _long_exam(count: int) -> str:
+    """A generated exam shaped like the real ones: sections of 20, four options, a key at the end."""
+    lines = ["# Generated Practice Exam", ""]
+    for start in range(1, count + 1, 20):
+        end = min(start + 19, count)
+        lines += [f"### 352.{start % 4 + 1} Section (Questions {start}-{end})", ""]
+        for n in range(start, end + 1):
+            lines += [f"{n}. Which option is number {n % 4} for question {n}?  ",
+                      f"A) first {n}  ", f"B) second {n}  ", f"C) third {n}  ", f"D) fourth {n}", ""]
+    key = [f"{n}-{'ABCD'[n % 4]}" for n in range(1, count + 1)]
+    lines += ["## Answer Key", ""] + [", ".join(key[i:i + 10]) for i in range(0, count, 10)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.slow
+def test_a_long_exam_builds_every_card_and_prints_its_key_last(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "long.md").write_text(_long_exam(150), encoding="utf-8")
+    checked = check([str(src)])
+    assert [str(d) for d in checked.diagnostics] == []
+    outputs = build_exam(src, tmp_path / "dist", ("exam-anki", "exam-sheet"))
+    apkg = next(p for p in outputs if p.suffix == ".apkg")
+    col = Collection(str(tmp_path / "col.anki2"))
+    try:
+        log = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(apkg),
+                                                               options=ImportAnkiPackageOptions())).log
+        assert len(log.new) == 150
+        card = col.get_card(col.find_cards('"Exam:*question 150"')[0])
+        assert re.search(r'<li class="right"><span class="letter">C</span><span class="opt">third 150', card.answer())
+    finally:
+        col.close()
+    pages = PdfReader(next(p for p in outputs if p.suffix == ".pdf")).pages
+    key = pages[-1].extract_text()
+    assert "Answer key" in key and re.search(r"\b150\s+C\b", key) and "Which option" not in key
+    assert all("Answer key" not in p.extract_text() for p in pages[:-1])

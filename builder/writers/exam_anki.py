@@ -8,12 +8,14 @@ one ledger shared by two writers would tombstone the other writer's notes on eve
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from builder.anki import ledger
 from builder.anki.notes import AnkiNote, deck_description
 from builder.anki.notetypes import NoteType, NoteTypeText, card_css
 from builder.config import BuildConfig
+from builder.diagnostics import Diagnostic, info
 from builder.model import Exam, Guide
 from builder.output import atomic_write
 from builder.resources import templates_dir
@@ -22,6 +24,8 @@ from builder.writers.exam_cards import CLOZE_TYPES, EXAM_NOTE_TYPES, TEMPLATE_DI
 from builder.writers.exam_package import ExamPackage, write_exam_package
 
 NAME = "exam-anki"
+_found: list[Diagnostic] = []
+_lock = threading.Lock()
 CSS_FILE = "exam-cards.css"
 
 
@@ -51,9 +55,9 @@ def write(guide: Guide, config: BuildConfig) -> list[Path]:
         return []
     override = config.options.get("templates_dir")
     texts = [load_text(nt, Path(str(override)) if override else None) for nt in EXAM_NOTE_TYPES]
-    per_exam, skipped = exam_notes(guide)
-    for reason in skipped:
-        config.progress(f"exam-anki: left out {reason}")
+    per_exam, shared = exam_notes(guide)
+    with _lock:
+        _found[:] = [info(pos, "exam-card-shared", message) for pos, message in shared]
     notes = [n for _, mine in per_exam for n in mine]
     stamps = _stamp(config, notes, texts, build_time())
     outputs = []
@@ -62,6 +66,14 @@ def write(guide: Guide, config: BuildConfig) -> list[Path]:
         outputs.append(write_exam_package(path, _plan(guide, exam, mine, texts, stamps)))
         config.progress(f"exam-anki: wrote {path} ({len(mine)} notes)")
     return outputs
+
+
+def take_diagnostics() -> list[Diagnostic]:
+    """What the last write() found (a question that is another exam's card), once."""
+    with _lock:
+        found = list(_found)
+        _found.clear()
+    return found
 
 
 def _plan(guide: Guide, exam: Exam, notes: list[AnkiNote], texts: list[NoteTypeText],

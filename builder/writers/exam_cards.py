@@ -15,7 +15,9 @@ from builder.anki import fields as f
 from builder.anki.notes import AnkiNote, guid_for
 from builder.anki.notetypes import TOOL_NAME, CardTemplate, NoteType
 from builder.anki.sanitize import clean_html
-from builder.model import Exam, Guide, Objective, Question, QuestionKind, RichText, SpanStyle
+from builder.model import (
+    Exam, Guide, Objective, Question, QuestionKind, RichText, SourcePos, SpanStyle,
+)
 from builder.writers.exam_refs import GuideRef, find_reference
 from builder.writers.html import highlight_code, rich_to_html
 
@@ -155,22 +157,23 @@ def question_note(guide: Guide, exam: Exam, q: Question) -> AnkiNote:
                     deck_name(guide, exam), cleaned, exam_tags(guide, exam, tagged), q.pos)
 
 
-def exam_notes(guide: Guide) -> tuple[list[tuple[Exam, list[AnkiNote]]], list[str]]:
-    """Each exam with the notes of its answered questions, and what was left out (and why)."""
+def exam_notes(guide: Guide) -> tuple[list[tuple[Exam, list[AnkiNote]]], list[tuple[SourcePos, str]]]:
+    """Each exam with the notes of its answered questions (an unanswered one is reported by the
+    reader), and the questions left out because an earlier exam already made their card."""
     out: list[tuple[Exam, list[AnkiNote]]] = []
-    skipped: list[str] = []
+    shared: list[tuple[SourcePos, str]] = []
     seen: dict[str, AnkiNote] = {}
     for exam in guide.exams:
         notes: list[AnkiNote] = []
         for q in exam.questions:
             if not q.has_answer:
-                skipped.append(f"{q.pos}: question {q.number} has no answer in the key")
                 continue
             note = question_note(guide, exam, q)
             if note.guid in seen:
-                skipped.append(f"{q.pos}: question {q.number} is the same card as {seen[note.guid].pos}")
+                shared.append((q.pos, f"question {q.number} is the same card as the question at "
+                                      f"{seen[note.guid].pos}; it is packaged once, with that exam"))
                 continue
             seen[note.guid] = note
             notes.append(note)
         out.append((exam, notes))
-    return out, skipped
+    return out, shared

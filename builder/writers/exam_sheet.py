@@ -7,6 +7,7 @@ HTML → PDF, which goes through the sheets' WeasyPrint renderer (builder/sheets
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,17 +16,21 @@ from markupsafe import Markup
 
 from builder import __version__
 from builder.config import BuildConfig
+from builder.diagnostics import Diagnostic, warning
 from builder.model import Exam, Guide, Question, QuestionKind
 from builder.output import atomic_write
 from builder.resources import templates_dir
 from builder.writers.html import highlight_code, pygments_css, rich_to_html
 
 NAME = "exam-sheet"
+_found: list[Diagnostic] = []
+_lock = threading.Lock()
 TEMPLATE = "exam.html.j2"
 STYLESHEET = "exam.css"
 _BLANK = re.compile(r"_{3,}")
 # Longest option (characters) that still fits 4, or 2, to a row on a portrait page.
 GRID_LIMITS = ((16, 4), (38, 2))
+KEY_NARROW = 40  # answer HTML longer than this needs a wider key column
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +67,7 @@ class ExamSheet:
     title: str
     guide_exam: str  # the certification: "LPIC-3 305-300"
     items: tuple[SheetQuestion | SheetHeading, ...]
-    key: tuple[KeyItem, ...]
+    key_rows: tuple[tuple[KeyItem | None, ...], ...]  # the key in columns, read top to bottom
     count: int
     page_size: str  # CSS @page size: "A4" or "letter"
     footer: str  # what built it (never when)
@@ -92,6 +97,14 @@ def key_item(q: Question) -> KeyItem:
     return KeyItem(q.number, answer if answer else Markup("\u2014"))
 
 
+def key_rows(items: list[KeyItem]) -> tuple[tuple[KeyItem | None, ...], ...]:
+    """The key as table rows, filled column by column: 5 columns, 3 when fill-in answers are long."""
+    columns = 3 if any(len(str(i.answer)) > KEY_NARROW for i in items) else 5
+    height = max(1, -(-len(items) // columns))
+    return tuple(tuple(items[c * height + r] if c * height + r < len(items) else None
+                       for c in range(columns)) for r in range(height))
+
+
 def _items(exam: Exam) -> tuple[SheetQuestion | SheetHeading, ...]:
     """Headings and questions in file order; headings with no question under them are left out."""
     shown: list[tuple[tuple[int, int], SheetQuestion | SheetHeading]] = []
@@ -105,7 +118,7 @@ def _items(exam: Exam) -> tuple[SheetQuestion | SheetHeading, ...]:
 
 def exam_sheet(guide: Guide, exam: Exam, paper: str) -> ExamSheet:
     version = f"  \u00b7  guide {guide.version}" if guide.version else ""
-    return ExamSheet(exam.title, guide.exam, _items(exam), tuple(key_item(q) for q in exam.questions),
+    return ExamSheet(exam.title, guide.exam, _items(exam), key_rows([key_item(q) for q in exam.questions]),
                      len(exam.questions), "A4" if paper == "a4" else "letter",
                      f"cheatdeck {__version__}{version}", Markup(pygments_css("default", ".code")))
 
@@ -134,10 +147,25 @@ def write(guide: Guide, config: BuildConfig) -> list[Path]:
     root = config.source_root.resolve()
     renderer = PdfRenderer("", root, (root,), str(variant) if variant else None)
     outputs = []
+    found: list[Diagnostic] = []
     for exam in guide.exams:
         html = render_html(exam_sheet(guide, exam, paper), env)
         rendered = renderer.render(html, root)
         path = atomic_write(config.output / "sheets" / f"exam-{exam.slug}.pdf", rendered.pdf)
         config.progress(f"exam-sheet: wrote {path} ({rendered.pages} pages)")
         outputs.append(path)
+        if rendered.missing_glyphs:
+            shown = " ".join(f"{ch} (U+{ord(ch):04X})" for ch in rendered.missing_glyphs)
+            found.append(warning(exam.pos, "exam-sheet-glyph", f"no font can print {shown}: the "
+                                 f"printed exam shows a box instead; install a font or reword"))
+    with _lock:
+        _found[:] = found
     return outputs
+
+
+def take_diagnostics() -> list[Diagnostic]:
+    """What the last write() found (characters no font could print), once."""
+    with _lock:
+        found = list(_found)
+        _found.clear()
+    return found
