@@ -124,6 +124,27 @@ def test_answer_key_forms_and_parenthesised_options() -> None:
     assert [(s.first, s.last, s.objectives) for s in exam.sections] == [(1, 6, ("352.4",))]
 
 
+def test_question_headings_and_answers_under_each_question() -> None:
+    exam, diags = read_exam_file(FIXTURES / "inline-answers.md")
+    assert [str(d) for d in diags] == []
+    got = [(q.number, q.pos.line, q.text.plain.split("\n")[0], q.answers,
+            q.fill_answer.plain if q.fill_answer else None, q.key_pos.line if q.key_pos else None)
+           for q in exam.questions]
+    assert got == [
+        (1, 5, "Which namespace isolates hostnames?", ("B",), None, 12),
+        (2, 14, "Which file shows the cgroup membership of a process:", ("A",), None, 18),
+        (3, 20, "Show the logs of container web and keep following them:", (), "-f", 23)]
+    assert all(q.topic == "352" for q in exam.questions)
+    assert exam.sections and exam.sections[0].numbers == (1, 2, 3)
+
+
+def test_answer_key_as_a_bold_paragraph_and_no_headings() -> None:
+    exam, diags = read_exam_file(FIXTURES / "bold-key.md")
+    assert [str(d) for d in diags] == []
+    assert exam.title == "bold-key" and exam.key_pos is not None and exam.key_pos.line == 11
+    assert [(q.number, q.answers) for q in exam.questions] == [(1, ("B",)), (2, ("A",))]
+
+
 def test_issue_example_reports_each_defect_at_its_line() -> None:
     exam, diags = read_exam_file(FIXTURES / "issue-example.md")
     assert sorted((d.rule, d.pos.line) for d in diags) == [

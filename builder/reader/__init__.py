@@ -12,7 +12,8 @@ from builder.model import Exam, Guide, Objective, SourceFile, SourcePos, Topic
 from builder.reader.assemble import FileAssembler, ObjectiveDraft, TopicDraft
 from builder.reader.blocks import make_parser, read_blocks
 from builder.reader.decode import decode_source
-from builder.reader.exam import looks_like_exam, read_exam, read_lines
+from builder.reader.exam import read_exam
+from builder.reader.exam_lines import looks_like_exam, read_lines
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a guide is a few hundred KB; larger files are refused
 GUIDE_SUFFIXES = (".md", ".markdown")

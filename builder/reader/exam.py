@@ -6,19 +6,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markdown_it.token import Token
-
 from builder.diagnostics import Diagnostic, error, info
 from builder.model import CodeSample, Exam, ExamSection, RichText, SourcePos, SpanStyle
 from builder.reader import spans
-from builder.reader.blocks import Fence, Heading, _fence_closed, convert_inline
+from builder.reader.blocks import Fence, Heading
 from builder.reader.exam_key import KeyLine, QuestionDraft
+from builder.reader.exam_lines import (
+    ANSWER_KEY, INLINE_ANSWER, OPTION, QUESTION, QUESTION_HEADING, Event, ExamLine, is_key_title,
+)
 from builder.reader.exam_merge import merge_exam
-from builder.reader.text import clean_title
+from builder.reader.text import clean_title, split_icon
 
-_QUESTION = re.compile(r"^\s*(?:Q(?:uestion)?\s*)?(\d{1,4})\s*[.)]\s+(?=\S)", re.IGNORECASE)
-_OPTION = re.compile(r"^\s*\(?([A-Fa-f])\s*[.)]\s+(?=\S)")
-_ANSWER_KEY = re.compile(r"^(?:answer\s+key|answers?\s+sheet|answers|solutions?)\b", re.IGNORECASE)
+_BLANK = re.compile(r"_{3,}")
 _CARD_KEY = re.compile(r"<!--\s*card:\s*([\w.:/-]+)\s*-->")
 _OBJECTIVE_ID = re.compile(r"(?<![\d.])(\d{3}\.\d{1,2})(?![\d.])")
 _TOPIC = re.compile(r"\bTopic\s+(\d{3})\b", re.IGNORECASE)
@@ -26,92 +25,10 @@ _RANGE = re.compile(r"\bQ(?:uestions?|s)?\.?\s*#?(\d{1,4})(?:\s*(?:-|\u2013|\u20
                     re.IGNORECASE)
 
 
-@dataclass(slots=True)
-class ExamLine:
-    """One source line of a paragraph or table row, as rich text."""
-
-    line: int
-    text: RichText
-    item: int | None  # the number of the ordered-list item this line opens
-    depth: int  # list nesting depth, 0 outside lists
-    para_start: bool  # the first line of its paragraph
-    hard: bool = False  # follows a hard break (two trailing spaces): the author wants a new line
-
-
-Event = Heading | ExamLine | Fence
-
-
 @dataclass(frozen=True, slots=True)
 class ExamResult:
     exam: Exam
     diagnostics: tuple[Diagnostic, ...]
-
-
-def read_lines(tokens: list[Token], lines: list[str]) -> list[Event]:
-    """The token stream as headings, fences and single lines (hard and soft breaks split lines)."""
-    events: list[Event] = []
-    kinds: list[str] = []
-    item: int | None = None
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        if tok.type in ("ordered_list_open", "bullet_list_open"):
-            kinds.append(tok.type)
-        elif tok.type in ("ordered_list_close", "bullet_list_close"):
-            kinds.pop()
-        elif tok.type == "list_item_open":
-            item = int(tok.info) if kinds[-1] == "ordered_list_open" and tok.info.isdigit() else None
-        elif tok.type == "heading_open":
-            events.append(Heading(int(tok.tag[1:]), convert_inline(tokens[i + 1]), _line(tok)))
-            i += 2
-        elif tok.type == "paragraph_open":
-            events.extend(_paragraph_lines(tokens[i + 1], item, len(kinds)))
-            item = None
-            i += 2
-        elif tok.type in ("fence", "code_block"):
-            end = tok.map[1] if tok.map else _line(tok)
-            closed = tok.type == "code_block" or _fence_closed(tok, lines, end)
-            events.append(Fence(tok.info.strip(), tok.content, _line(tok), end, closed))
-            item = None
-        elif tok.type == "tr_open" and tokens[i - 1].type != "thead_open":
-            cells = []
-            while tokens[i].type != "tr_close":
-                if tokens[i].type == "inline":
-                    cells.append(convert_inline(tokens[i]).text)
-                i += 1
-            events.append(ExamLine(_line(tok), spans.join(cells, " "), None, len(kinds), True))
-        i += 1
-    return events
-
-
-def _paragraph_lines(inline: Token, item: int | None, depth: int) -> list[ExamLine]:
-    groups: list[list[Token]] = [[]]
-    hard = [False]
-    for child in inline.children or []:
-        if child.type in ("softbreak", "hardbreak"):
-            groups.append([])
-            hard.append(child.type == "hardbreak")
-        else:
-            groups[-1].append(child)
-    start = _line(inline)
-    return [ExamLine(start + n, convert_inline(Token("inline", "", 0, children=group)).text,
-                     item if n == 0 else None, depth, n == 0, hard[n])
-            for n, group in enumerate(groups)]
-
-
-def _line(tok: Token) -> int:
-    return tok.map[0] + 1 if tok.map else 1
-
-
-def looks_like_exam(events: list[Event]) -> bool:
-    """Numbered questions with `A)` options, or numbered items under an Answer Key heading."""
-    first_options = sum(1 for e in events if isinstance(e, ExamLine)
-                        and (m := _OPTION.match(e.text.plain)) and m.group(1) in "Aa")
-    has_key = any(isinstance(e, Heading) and _ANSWER_KEY.match(clean_title(e.inline.text.plain))
-                  for e in events)
-    numbered = sum(1 for e in events if isinstance(e, ExamLine) and e.item is not None)
-    return (first_options >= 3 or (first_options >= 2 and numbered >= 2)
-            or (has_key and (first_options >= 1 or numbered >= 1)))
 
 
 @dataclass(slots=True)
@@ -140,6 +57,7 @@ class ExamAssembler:
         self.stack: list[_SectionDraft] = []
         self.questions: list[QuestionDraft] = []
         self.key_lines: list[KeyLine] = []
+        self.inline_key: list[KeyLine] = []  # `Answer: B` lines under their questions
         self.key_headings: list[SourcePos] = []
         self.diags: list[Diagnostic] = []
         self.q: QuestionDraft | None = None
@@ -157,8 +75,8 @@ class ExamAssembler:
                 self.on_line(event)
             else:
                 self.on_fence(event)
-        questions, diags = merge_exam(self.questions, self.key_lines, self.key_headings,
-                                      [s.freeze() for s in self.sections], self.path)
+        questions, diags = merge_exam(self.questions, self.inline_key + self.key_lines,
+                                      self.key_headings, [s.freeze() for s in self.sections], self.path)
         stem = Path(self.path).stem
         exam = Exam(self.title or stem, re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "exam",
                     self.path, tuple(s.freeze() for s in self.sections), tuple(questions),
@@ -171,11 +89,14 @@ class ExamAssembler:
         self.card_key = None
         title = clean_title(h.inline.text.plain)
         pos = self.pos(h.line)
-        if _ANSWER_KEY.match(title):
+        if ANSWER_KEY.match(title):
             self.in_key = True
             self.key_headings.append(pos)
             return
         self.in_key = False
+        if QUESTION_HEADING.match(title):
+            self.question_heading(h)
+            return
         if self.title is None and h.level == 1 and not self.questions:
             self.title = title
             return
@@ -185,7 +106,20 @@ class ExamAssembler:
         self.stack.append(section)
         self.sections.append(section)
 
+    def question_heading(self, h: Heading) -> None:
+        """`### Q61: Which namespace...?`: the heading starts a question instead of a section."""
+        plain = h.inline.text.plain
+        rest = split_icon(plain)[1]
+        m = QUESTION_HEADING.match(rest)
+        assert m is not None
+        start = plain.index(rest) + m.end() if rest else len(plain)
+        self.start_question(int(m.group(1)), h.line, spans.strip(spans.drop_prefix(h.inline.text, start)))
+
     def on_line(self, line: ExamLine) -> None:
+        if is_key_title(line):
+            self.q, self.in_key = None, True
+            self.key_headings.append(self.pos(line.line))
+            return
         if self.in_key:
             self.key_lines.append(KeyLine(line.line, line.text, line.item))
             return
@@ -200,7 +134,12 @@ class ExamAssembler:
             return
         if self.q is None:
             return  # the exam's preamble: format notes, instructions
-        if m := _OPTION.match(text.plain):
+        if (m := INLINE_ANSWER.match(text.plain)) and not _BLANK.search(text.plain):
+            answer = spans.drop_prefix(text, m.end())
+            self.inline_key.append(KeyLine(line.line, spans.join([RichText.of(f"{self.q.number}: "),
+                                                                  answer], ""), None))
+            return
+        if m := OPTION.match(text.plain):
             if m.group(1).upper() == "A" or self.q.options:
                 self.add_options(text, line.line)
                 return
@@ -217,25 +156,28 @@ class ExamAssembler:
         """`61. Question?` as a list item, or as a line of its own paragraph."""
         number = line.item if line.depth <= 1 else None
         if number is None:
-            m = _QUESTION.match(text.plain)
+            m = QUESTION.match(text.plain)
             fresh = line.para_start or self.card_key is not None or bool(self.q and self.q.options)
             if not m or not fresh:
                 return False
-            number, text = int(m.group(1)), spans.drop_prefix(text, m.end())
-        self.q = QuestionDraft(number, self.pos(line.line), [spans.strip(text)], card_key=self.card_key,
+            number, text = int(m.group(1) or m.group(2)), spans.drop_prefix(text, m.end())
+        self.start_question(number, line.line, spans.strip(text))
+        return True
+
+    def start_question(self, number: int, line: int, text: RichText) -> None:
+        self.q = QuestionDraft(number, self.pos(line), [text] if text else [], card_key=self.card_key,
                                section=self.stack[-1].title if self.stack else None,
                                objectives=_objectives(self.stack), topic=_topic(self.stack))
         self.card_key = None
         self.questions.append(self.q)
         for section in self.stack:
             section.numbers.append(number)
-        return True
 
     def add_options(self, text: RichText, line: int) -> None:
         """One option, or several on one line: `A) PID   B) UTS   C) NET`."""
         assert self.q is not None
         while text:
-            m = _OPTION.match(text.plain)
+            m = OPTION.match(text.plain)
             assert m is not None
             letter = m.group(1).upper()
             rest = spans.drop_prefix(text, m.end())

@@ -30,11 +30,12 @@ def merge_exam(drafts: list[QuestionDraft], key_lines: list[KeyLine], key_headin
                                  f"the answer key answers question {entry.number}, but the exam has "
                                  "no such question: remove the entry or add the question"))
     chosen = first_entries(entries, diags)
-    if drafts and not key_headings:
+    answered_somewhere = bool(key_headings or key_lines)
+    if drafts and not answered_somewhere:
         diags.append(warning(SourcePos(path, 1), "exam-no-key",
                              f"exam has no 'Answer Key' heading, so none of its {len(drafts)} "
                              "questions can be marked: add '## Answer Key' with lines like '61-B, 62-C'"))
-    questions = [build_question(d, chosen.get(d.number), bool(key_headings), diags) for d in drafts]
+    questions = [build_question(d, chosen.get(d.number), answered_somewhere, diags) for d in drafts]
     return assign_keys(questions, diags), diags
 
 
