@@ -10,16 +10,13 @@ from builder import __version__
 from builder.anki import fields as f
 from builder.anki.counts import carded_rows, command_groups, has_reverse
 from builder.anki.media import MediaFile, media_for
-from builder.anki.notetypes import (BY_KIND, CITED, COMMAND, DEFINITION, OVERVIEW, ROW, TIMELINE,
+from builder.anki.notetypes import (CITED, COMMAND, DEFINITION, OVERVIEW, ROW, TIMELINE,
                                     TOOL_NAME, NoteType)
 from builder.anki.sanitize import clean_html
 from builder.diagnostics import BuildError
 from builder.model import (CommandGroup, Definition, Guide, Image, Objective, SourcePos, Table,
                            TableRow, Topic)
 from builder.writers.html import rich_to_html
-
-KINDS = tuple(BY_KIND)
-
 
 class DuplicateCardError(BuildError):
     """Two cards of one build claim the same identity."""

@@ -55,8 +55,9 @@ def _decks(plan: PackagePlan) -> list[genanki.Deck]:
     for due, note in enumerate(plan.notes):
         decks[note.deck].add_note(genanki.Note(model=models[note.note_type.id], fields=list(note.fields),
                                                tags=list(note.tags), guid=note.guid, due=due))
-    for name, model in sorted(models.items()):
-        next(iter(decks.values())).add_model(model)  # note types travel even when a deck is empty
+    first = next(iter(decks.values()))
+    for _, model in sorted(models.items()):
+        first.add_model(model)  # every note type travels, even one without notes in this package
     return list(decks.values())
 
 
