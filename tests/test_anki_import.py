@@ -171,6 +171,8 @@ def test_importing_twice_adds_nothing(v1: Path, tmp_path: Path) -> None:
         assert len(first.new) > 0
         assert len(again.new) == 0 and len(again.updated) == 0
         assert len(again.duplicate) == len(first.new)  # Anki's word for "up to date"
+        topic = import_deck(col, v1 / "dist" / "anki" / "lpic-3-305-300-352.apkg")
+        assert not topic.new and not topic.updated and topic.duplicate  # same notes, same identity
     finally:
         col.close()
 
