@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from builder.reader import read_guide
 from builder.release import source_date_epoch, write_release
 from builder.rules import check_guide
 from builder.version import guide_version, source_folder
+from builder.writer_cache import WriterCache
 from builder.writers import WRITERS, load_writer
 
 
@@ -66,13 +68,35 @@ def build(sources: list[str], config: BuildConfig, *, exam: str | None = None,
     # Writers date their output from SOURCE_DATE_EPOCH; in a git checkout it defaults to the
     # source's last commit, so two builds of one commit agree byte for byte.
     with source_date_epoch(config.source_root):
-        for name in config.formats:
-            if name not in WRITERS:
-                continue
-            writer = load_writer(name)
-            outputs.extend(writer.write(guide, config))
-            found.extend(getattr(writer, "take_diagnostics", list)())
+        for written, diagnostics in run_writers(guide, config):
+            outputs.extend(written)
+            found.extend(diagnostics)
         if config.options.get("release"):
             outputs.extend(write_release(guide, config, outputs))
     diagnostics = tuple(sort_diagnostics([*checked.diagnostics, *found])) if found else checked.diagnostics
     return BuildResult(guide, diagnostics, tuple(outputs))
+
+
+def run_writers(guide: Guide, config: BuildConfig) -> list[tuple[list[Path], list[Diagnostic]]]:
+    """Each format's outputs and findings, in format order.
+
+    Writers run in threads: the sheets writer mostly waits on its render processes, so the deck
+    is built meanwhile. A writer whose inputs did not change since it last ran is skipped.
+    """
+    names = [name for name in config.formats if name in WRITERS]
+    cache = WriterCache(guide, config)
+    with ThreadPoolExecutor(max_workers=max(1, len(names))) as pool:
+        futures = [pool.submit(_run_writer, name, guide, config, cache) for name in names]
+        return [future.result() for future in futures]
+
+
+def _run_writer(name: str, guide: Guide, config: BuildConfig,
+                cache: WriterCache) -> tuple[list[Path], list[Diagnostic]]:
+    fresh = cache.fresh(name)
+    if fresh is not None:
+        config.progress(f"{name}: up to date")
+        return fresh, []
+    writer = load_writer(name)
+    written = list(writer.write(guide, config))
+    cache.remember(name, written)
+    return written, list(getattr(writer, "take_diagnostics", list)())

@@ -1,0 +1,82 @@
+"""Skip a writer whose inputs have not changed since it last wrote outputs that are still there."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from builder import __version__
+from builder.config import BuildConfig
+from builder.model import Guide
+from builder.output import atomic_write
+from builder.resources import templates_dir
+from builder.serialize import guide_to_data
+
+# Writers whose every input is covered by the key below (the sheets writer keeps its own cache).
+CACHED = ("json", "anki")
+FOLDER = Path(".cache") / "writers"
+RUN_ONLY = ("progress", "jobs")  # options that change how a build runs, not what it writes
+
+
+class WriterCache:
+    """One record per writer: the key of its inputs after it ran, and the stat of its outputs."""
+
+    def __init__(self, guide: Guide, config: BuildConfig) -> None:
+        self.config = config
+        self.folder = config.output / FOLDER
+        self.guide_digest = _sha(json.dumps(guide_to_data(guide), sort_keys=True, ensure_ascii=False))
+        self.images = [config.source_root / i.resolved for o in guide.objectives for i in o.images
+                       if i.resolved and i.exists]
+
+    def key(self, name: str) -> str:
+        """Everything a deck or notes.json is made from, by content or by stat for files."""
+        options = {k: str(v) for k, v in self.config.options.items() if k not in RUN_ONLY}
+        files = [*_tree(Path(__file__).parent), *_tree(templates_dir()), *self.images]
+        if self.config.options.get("templates_dir"):
+            files += _tree(Path(str(self.config.options["templates_dir"])))
+        ledger = self.config.options.get("ledger") or self.config.source_root / "cheatdeck.lock"
+        files.append(Path(str(ledger)))
+        return _sha(json.dumps([name, __version__, self.guide_digest, options, list(self.config.only),
+                                os.environ.get("SOURCE_DATE_EPOCH"), _stats(files)], sort_keys=True))
+
+    def fresh(self, name: str) -> list[Path] | None:
+        """The outputs of the last run, if its key still holds and they are untouched."""
+        if name not in CACHED or self.config.options.get("release"):
+            return None
+        try:
+            record = json.loads((self.folder / f"{name}.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        outputs = [Path(p) for p in record.get("outputs", [])]
+        if record.get("key") != self.key(name) or record.get("stats") != _stats(outputs):
+            return None
+        return outputs
+
+    def remember(self, name: str, outputs: list[Path]) -> None:
+        """Record the key as it stands after the run (a writer may have updated its ledger)."""
+        if name in CACHED:
+            atomic_write(self.folder / f"{name}.json", json.dumps(
+                {"key": self.key(name), "outputs": [str(p) for p in outputs], "stats": _stats(outputs)}))
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _tree(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
+        if folder.is_dir() else []
+
+
+def _stats(paths: list[Path]) -> list[Any]:
+    out: list[Any] = []
+    for path in paths:
+        try:
+            stat = path.stat()
+            out.append([str(path), stat.st_size, stat.st_mtime_ns])
+        except OSError:
+            out.append([str(path), None])
+    return out
