@@ -186,3 +186,12 @@ def test_identical_bytes_from_two_directories(tmp_path: Path) -> None:
         outputs.append({p.name: p.read_bytes() for p in out.iterdir()}
                        | {"lock": (src / "cheatdeck.lock").read_bytes()})
     assert outputs[0].keys() == outputs[1].keys() and outputs[0] == outputs[1]
+
+
+def test_unchanged_rebuild_later_gives_the_same_bytes(v1: Path, tmp_path: Path) -> None:
+    """With the ledger up to date the build time reaches nothing: a later rebuild is identical."""
+    src = Path(shutil.copytree(v1 / "guide", tmp_path / "guide"))
+    out = build_decks(src, tmp_path / "dist", epoch=T0 + 86_400)
+    for name in (APKG, "lpic-3-305-300-352.apkg", "removed.txt"):
+        assert (out / name).read_bytes() == (v1 / "dist" / "anki" / name).read_bytes(), name
+    assert (src / "cheatdeck.lock").read_bytes() == (v1 / "guide" / "cheatdeck.lock").read_bytes()
