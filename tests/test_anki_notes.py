@@ -199,3 +199,37 @@ def test_pinned_row_survives_renaming(tmp_path: Path) -> None:
     md.write_text(md.read_text().replace("| UTS <!--", "| UTS (hostname) <!--"))
     renamed = by_identity(notes_of(src))["352.1 row Namespace types / ns-uts"]
     assert renamed.guid == pinned.guid and "UTS (hostname)" in renamed.fields[3]
+
+
+def test_fuzzed_text_never_becomes_markup() -> None:
+    """Whatever text a guide holds in purposes, commands, cells and terms, no field gets markup."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from builder.anki.notes import objective_notes
+    from builder.model import RichText, Span, SpanStyle
+
+    guide = check([str(GUIDE)]).guide
+    topic, o = guide.topics[0], guide.topics[0].objectives[0]
+    pieces = st.sampled_from(["<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
+                              "javascript:alert(1)", '"><svg onload=alert(1)>', "<!--", "-->",
+                              "&lt;b&gt;", "<a href='javascript:x'>", "{{FrontSide}}", "]]>"])
+    text = st.lists(st.one_of(pieces, st.text(max_size=8)), max_size=6).map("".join)
+    styles = st.sampled_from(list(SpanStyle))
+
+    @settings(max_examples=60, deadline=None)
+    @given(text, text, text, styles, text)
+    def check_fields(purpose: str, line: str, cell: str, style: SpanStyle, href: str) -> None:
+        group = o.command_groups[0]
+        lines = (replace(group.lines[0], text=line or "x"),)
+        rich = RichText((Span(cell, style, href if style is SpanStyle.LINK else None),))
+        table = o.tables[0]
+        row = replace(table.rows[0], cells=(rich, rich))
+        changed = replace(o, command_groups=(replace(group, purpose=purpose or "p", lines=lines),),
+                          tables=(replace(table, rows=(row,)),),
+                          definitions=(replace(o.definitions[0], term=cell or "t", text=rich),))
+        for note in objective_notes(guide, topic, changed, GUIDE.resolve()):
+            for value in note.fields:
+                assert dangerous(value) == [], (note.identity, value)
+
+    check_fields()
