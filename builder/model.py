@@ -369,6 +369,7 @@ class Question:
     card_key: str | None  # explicit identity pinned by `<!-- card: KEY -->`
     key_pos: SourcePos | None  # its entry in the answer key; None when the key lacks it
     pos: SourcePos  # the numbered line
+    explanation: RichText | None = None  # why, when the key says it: `61-B (UTS isolates the hostname)`
 
     @property
     def has_answer(self) -> bool:

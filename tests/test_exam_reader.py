@@ -122,6 +122,27 @@ def test_answer_key_forms_and_parenthesised_options() -> None:
     first = exam.question(1)
     assert first is not None and [o.text.plain for o in first.options] == ["docker compose", "kubectl"]
     assert [(s.first, s.last, s.objectives) for s in exam.sections] == [(1, 6, ("352.4",))]
+    six = exam.question(6)
+    assert six is not None and six.explanation is not None
+    assert six.explanation.plain == "the service name, =, the count"
+    assert all(q.explanation is None for q in exam.questions if q.number != 6)
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("61-B - UTS isolates the hostname", [(61, ("B",), None, "UTS isolates the hostname")]),
+    ("61. B (UTS gives `hostname`)", [(61, ("B",), None, "UTS gives hostname")]),
+    ("65 `-f` follows the log", [(65, (), "-f", "follows the log")]),
+    ("61: AC \u2014 both", [(61, ("A", "C"), None, "both")]),
+    ("61-B, 62-C", [(61, ("B",), None, None), (62, ("C",), None, None)]),
+])
+def test_key_entries_with_explanations(tmp_path: Path, line: str, expected: list) -> None:  # type: ignore[type-arg]
+    path = tmp_path / "e.md"
+    path.write_text("# E\n\n61. Q?  \nA) a  \nB) b  \nC) c\n\n62. Q2?  \nA) a  \nB) b  \nC) c\n\n"
+                    "65. Fill `x ___`\n\n## Answer Key\n\n" + line + "\n", encoding="utf-8")
+    exam, _ = read_exam_file(path)
+    got = [(q.number, q.answers, q.fill_answer.plain if q.fill_answer else None,
+            q.explanation.plain if q.explanation else None) for q in exam.questions if q.key_pos]
+    assert got == expected
 
 
 def test_question_headings_and_answers_under_each_question() -> None:

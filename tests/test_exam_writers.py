@@ -117,6 +117,25 @@ def test_back_links_the_guide_passage_when_the_guide_has_one(tmp_path: Path) -> 
     assert "LPIC-3::305-300::352::352.3" in fill.tags
 
 
+def test_explanation_from_the_key_shows_on_the_back(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    text = (FIXTURES / "shapes.md").read_text(encoding="utf-8")
+    (src / "practice.md").write_text(text.replace("7-B\n", "7-B - `-i` keeps STDIN open, `-t` adds a tty\n"),
+                                     encoding="utf-8")
+    apkg = build_exam(src, tmp_path / "dist", ("exam-anki",))[0]
+    col = Collection(str(tmp_path / "col.anki2"))
+    try:
+        col.import_anki_package(ImportAnkiPackageRequest(package_path=str(apkg),
+                                                         options=ImportAnkiPackageOptions()))
+        card = _card(col, 7)
+        assert '<div class="why"><code>-i</code> keeps STDIN open' in card.answer()
+        assert "keeps STDIN open, <code>-t</code>" not in card.question()
+        assert 'class="why"' not in _card(col, 6).answer()
+    finally:
+        col.close()
+
+
 def test_cloze_renders_the_answer_in_place_of_the_blank(imported) -> None:  # type: ignore[no-untyped-def]
     col, _ = imported
     card = _card(col, 8)
@@ -169,18 +188,19 @@ def test_identity_survives_a_typo_fix_and_a_new_question_before_it(tmp_path: Pat
     edited = text.replace("its own hostname?", "its own host name?").replace(
         "10. Complete the command", "11. Complete the command").replace(
         "9. The file that lists", "10. The file that lists").replace(
-        "8. Show the logs", "9. Which file holds a container's cgroup v2 limits?  \n"
-        "A) `memory.max`  \nB) `memory.limit`\n\n8. Show the logs").replace(
-        "8 `-f`  \n9 `subuid`  \n10: `-d`", "8 `-f`  \n9-A, 10 `subuid`  \n11: `-d`")
+        "8. Show the logs", "8. Which file holds a container's cgroup v2 limits?  \n"
+        "A) `memory.max`  \nB) `memory.limit`\n\n9. Show the logs").replace(
+        "8 `-f`  \n9 `subuid`  \n10: `-d`", "8-A, 9 `-f`  \n10 `subuid`  \n11: `-d`")
     (src / "practice.md").write_text(edited, encoding="utf-8")
+    assert [str(d) for d in check([str(src)]).diagnostics] == []
     v2 = build_exam(src, tmp_path / "v2", ("exam-anki",), epoch=T0 + 100)[0]
     before = {guid: (nid, mod) for nid, guid, mod in _notes_db(v1, tmp_path / "a")}
     after = {guid: (nid, mod) for nid, guid, mod in _notes_db(v2, tmp_path / "b")}
     assert set(before) < set(after) and len(after) == len(before) + 1
     assert all(after[g][0] == before[g][0] for g in before)  # same notes, same note ids
     changed = [g for g in before if after[g][1] != before[g][1]]
-    # question 1's text changed, 9 and 10 show their new numbers: updated in place, newer mod
-    assert len(changed) == 3 and all(after[g][1] == T0 + 100 for g in changed)
+    # question 1's text changed, old 8-10 show their new numbers: updated in place, newer mod
+    assert len(changed) == 4 and all(after[g][1] == T0 + 100 for g in changed)
     col = Collection(str(tmp_path / "col.anki2"))
     try:
         for apkg in (v1, v2):

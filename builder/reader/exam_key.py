@@ -16,6 +16,10 @@ _LETTERS = re.compile(r"(?<![\w.])(\d{1,4})\s*[-.:)=\u2013]?\s*([A-F](?:\s*[/&+]
 # A number that waits for the code span after it: ``65 `-f` `` or ``65: `-f` ``.
 _TRAILING_NUMBER = re.compile(r"(?<![\w.])(\d{1,4})\s*[-.:)=\u2013]?\s*$")
 _SEPARATORS = " ,;|\t"
+# A line that starts with one entry and goes on in prose: `61-B - UTS isolates the hostname`.
+_LEAD_LETTERS = re.compile(r"^\s*\d{1,4}\s*[-.:)=\u2013]?\s*(?:[A-F](?:\s*[/&+]\s*[A-F])*|[A-F]{2,5})(?!\w)")
+_LEAD_NUMBER = re.compile(r"^\s*\d{1,4}\s*[-.:)=\u2013]?\s*$")
+_EXPLANATION_LEAD = " \t-\u2013\u2014:;,.=>\u2192"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,7 @@ class KeyEntry:
     letters: tuple[str, ...]
     fill: RichText | None
     pos: SourcePos
+    explanation: RichText | None = None
 
 
 @dataclass(slots=True)
@@ -81,6 +86,7 @@ def parse_key_line(key_line: KeyLine, path: str) -> tuple[list[KeyEntry], list[s
     if key_line.item is not None:
         text = spans.join([RichText.of(f"{key_line.item}. "), text], "")
     pos = SourcePos(path, key_line.line)
+    text, explanation = split_explanation(text)
     entries: list[KeyEntry] = []
     leftovers: list[str] = []
     waiting: int | None = None
@@ -105,7 +111,40 @@ def parse_key_line(key_line: KeyLine, path: str) -> tuple[list[KeyEntry], list[s
             leftovers.append(rest)
     if waiting is not None:
         leftovers.append(str(waiting))
+    if explanation is not None and len(entries) == 1:
+        entries[0] = KeyEntry(entries[0].number, entries[0].letters, entries[0].fill, pos, explanation)
     return entries, leftovers
+
+
+def split_explanation(text: RichText) -> tuple[RichText, RichText | None]:
+    """One entry and the prose after it; a line of several entries has no explanation."""
+    m = _LEAD_LETTERS.match(text.plain)
+    first = text.spans[:2]
+    if m:
+        end = m.end()
+    elif len(first) == 2 and first[1].style is SpanStyle.CODE and first[0].style is not SpanStyle.CODE \
+            and _LEAD_NUMBER.match(first[0].text):
+        end = len(first[0].text) + len(first[1].text)
+    else:
+        return text, None
+    head, tail = spans.split_at(text, end)
+    rest = tail.plain
+    if not rest.strip(_SEPARATORS + _EXPLANATION_LEAD + "()") or _more_entries(tail) \
+            or not rest[:1].isspace() and rest[:1] not in _EXPLANATION_LEAD + "(":
+        return text, None
+    lead = tail.spans[0].text if tail.spans[0].style is not SpanStyle.CODE else ""
+    why = spans.strip(spans.drop_prefix(tail, len(lead) - len(lead.lstrip(_EXPLANATION_LEAD))))
+    if why.plain.startswith("(") and why.plain.endswith(")"):
+        why = spans.strip(spans.split_at(spans.drop_prefix(why, 1), len(why.plain) - 2)[0])
+    return head, why or None
+
+
+def _more_entries(text: RichText) -> bool:
+    """Another `62-C`, or a number right before a code span (``65 `-f` ``)."""
+    runs = _runs(text)
+    return any(not code and (_LETTERS.search(run) or (i + 1 < len(runs) and runs[i + 1][1]
+                                                      and _TRAILING_NUMBER.search(run)))
+               for i, (run, code) in enumerate(runs))
 
 
 def _runs(text: RichText) -> list[tuple[str, bool]]:

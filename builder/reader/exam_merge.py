@@ -161,7 +161,7 @@ def build_question(d: QuestionDraft, entry: KeyEntry | None, has_key: bool,
                              "the options, or mark the blank with ___"))
     return Question(d.number, kind, text, tuple(d.code), tuple(d.options), answers, fill,
                     d.objectives, d.topic, d.section, "", d.card_key,
-                    entry.pos if entry else None, d.pos)
+                    entry.pos if entry else None, d.pos, entry.explanation if entry else None)
 
 
 def _blank_lines(text: RichText, d: QuestionDraft) -> list[str]:

@@ -28,15 +28,15 @@ _RANGE_NOTE = re.compile(r"\(?\s*\bQ(?:uestions?|s)?\.?\s*#?\d+(?:\s*(?:-|\u2013
 
 CHOICE = NoteType("exam-choice", 4836233703801, f"{TOOL_NAME} Exam question", (
     ("Sort", 3700852851877), ("Question", 8620674224031), ("Options", 1498780429663),
-    ("Marked", 3794151674315), ("Answer", 7867174401595), ("Guide", 2498940803704),
-    ("Exam", 6602199377583), ("Objective", 1786820690651), ("Section", 2377189448053),
-    ("Id", 3199978827040)),
+    ("Marked", 3794151674315), ("Answer", 7867174401595), ("Explanation", 1599408451254),
+    ("Guide", 2498940803704), ("Exam", 6602199377583), ("Objective", 1786820690651),
+    ("Section", 2377189448053), ("Id", 3199978827040)),
     (CardTemplate("Question", 5761175009022, "choice-front.html", "choice-back.html"),))
 
 FILL_IN = NoteType("exam-fill-in", 1870524716252, f"{TOOL_NAME} Exam fill-in", (
-    ("Sort", 6504406339473), ("Text", 6511190464950), ("Guide", 6552246937706),
-    ("Exam", 1566733393784), ("Objective", 3225213652527), ("Section", 4976186749835),
-    ("Id", 3191186365445)),
+    ("Sort", 6504406339473), ("Text", 6511190464950), ("Explanation", 6064592106778),
+    ("Guide", 6552246937706), ("Exam", 1566733393784), ("Objective", 3225213652527),
+    ("Section", 4976186749835), ("Id", 3191186365445)),
     (CardTemplate("Cloze", 7294967306379, "fill-in-front.html", "fill-in-back.html"),))
 
 EXAM_NOTE_TYPES = (CHOICE, FILL_IN)
@@ -139,6 +139,7 @@ def question_note(guide: Guide, exam: Exam, q: Question) -> AnkiNote:
     values = {
         "Sort": f"{exam.slug} \u00b7 {q.number:04d}",
         "Guide": reference_html(ref),
+        "Explanation": rich_to_html(q.explanation),
         "Exam": f.text(f"{exam.title} \u00b7 question {q.number}"),
         "Objective": f.text(f"{objective.id} {objective.title}" if objective
                             else ", ".join(q.objectives)),  # a heading naming several: all ids
