@@ -256,6 +256,17 @@ def test_source_guide_is_not_an_exam() -> None:
     assert result.guide.exams == () and result.guide.objectives
 
 
+def test_a_guide_with_practice_questions_stays_a_guide(tmp_path: Path) -> None:
+    guide = tmp_path / "352.1.md"
+    guide.write_text("# Topic 352: Containers\n\n## 352.1 Concepts\n\n**Weight:** 7\n\n"
+                     "### Important Commands\n\n```sh\n# list namespaces\nlsns\n```\n\n"
+                     "### Practice\n\n1. Which namespace?  \nA) PID  \nB) UTS\n\n"
+                     "2. Which cgroup?  \nA) v1  \nB) v2\n\n3. Which one?  \nA) a  \nB) b\n\n"
+                     "## Answer Key\n\n1-B, 2-B, 3-A\n", encoding="utf-8")
+    result = read_guide([str(guide)])
+    assert result.guide.exams == () and [o.id for o in result.guide.objectives] == ["352.1"]
+
+
 def test_exam_beside_a_guide_keeps_both(tmp_path: Path) -> None:
     guide = tmp_path / "352.1.md"
     guide.write_text("# Topic 352: Containers\n\n## 352.1 Concepts\n\n**Weight:** 7\n\n"

@@ -313,3 +313,26 @@ def test_a_long_exam_builds_every_card_and_prints_its_key_last(tmp_path: Path) -
     key = pages[-1].extract_text()
     assert "Answer key" in key and re.search(r"\b150\s+C\b", key) and "Which option" not in key
     assert all("Answer key" not in p.extract_text() for p in pages[:-1])
+
+
+def test_locked_build_needs_an_up_to_date_exam_ledger(tmp_path: Path) -> None:
+    from builder.anki.ledger import LedgerError
+
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(FIXTURES / "shapes.md", src / "practice.md")
+
+    def locked(out: str) -> None:
+        with source_date_epoch(T0):
+            build([str(src)], BuildConfig(output=tmp_path / out, formats=("exam-anki",),
+                                          options={"locked": True}))
+
+    with pytest.raises(LedgerError, match="cheatdeck-exams.lock"):
+        locked("a")
+    build_exam(src, tmp_path / "b", ("exam-anki",))
+    locked("c")  # up to date: builds
+    text = (src / "practice.md").read_text(encoding="utf-8")
+    (src / "practice.md").write_text(text.replace("its own hostname?", "its own host name?"),
+                                     encoding="utf-8")
+    with pytest.raises(LedgerError, match="out of date"):
+        locked("d")

@@ -25,6 +25,11 @@ QUESTION_HEADING = re.compile(r"^Q(?:uestion)?\s*#?(\d{1,4})\b\s*[.:)\-\u2013\u2
 # An answer right under its question instead of in the key: `Answer: B`, `**Correct answer:** `-f``
 INLINE_ANSWER = re.compile(r"^\s*(?:correct\s+)?answers?\s*[:\-\u2013]\s*(?=\S)", re.IGNORECASE)
 ANSWER_KEY = re.compile(r"^(?:answer\s+key|answers?\s+sheet|answers|solutions?)\b", re.IGNORECASE)
+# What only an objective guide has: its part headings and a Weight line. A guide that ends
+# with a few practice questions stays a guide (they are not read as an exam).
+_GUIDE_PART = re.compile(r"^(?:\d{3}\.\d+\s*)?(?:cited objects|important commands|key knowledge areas|"
+                         r"terms and utilities)$", re.IGNORECASE)
+_WEIGHT = re.compile(r"^\s*weight\s*:", re.IGNORECASE)
 _KEY_TITLE_MAX = 40  # a paragraph longer than this is text about answers, not the key's title
 
 
@@ -115,5 +120,7 @@ def looks_like_exam(events: list[Event]) -> bool:
                     or (e.para_start and QUESTION.match(e.text.plain)))
     questions += sum(1 for h in headings if QUESTION_HEADING.match(h))
     has_key = any(ANSWER_KEY.match(h) for h in headings) or any(is_key_title(e) for e in lines)
+    if any(_GUIDE_PART.match(h) for h in headings) or any(_WEIGHT.match(e.text.plain) for e in lines):
+        return False
     return (first_options >= 3 or (first_options >= 2 and questions >= 2)
             or (has_key and (first_options >= 1 or questions >= 1)))
