@@ -407,3 +407,7 @@ class Exam:
 
     def question(self, number: int) -> Question | None:
         return next((q for q in self.questions if q.number == number), None)
+
+    def questions_for(self, objective_id: str) -> tuple[Question, ...]:
+        """The questions whose heading names an objective (for a sheet's "practise: 61-63")."""
+        return tuple(q for q in self.questions if objective_id in q.objectives)

@@ -85,6 +85,7 @@ def test_code_block_in_question_and_two_objectives_in_heading() -> None:
     assert [(c.language, c.text) for c in q.code] == [
         ("dockerfile", "HEALTHCHECK --interval=30s CMD curl -f http://localhost/ || exit 1")]
     assert q.objectives == ("352.2", "352.3") and len(q.options) == 4
+    assert [q.number for q in exam.questions_for("352.3")] == [5, 6, 7]
     section = next(s for s in exam.sections if s.objectives == ("352.2", "352.3"))
     assert (section.first, section.last, section.numbers) == (5, 7, (5, 6, 7))
 
