@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from builder.diagnostics import Diagnostic, error, warning
+from builder.diagnostics import Diagnostic, warning
 from builder.model import (
     CodeSample, Option, RichText, SourcePos, Span, SpanStyle,
 )
