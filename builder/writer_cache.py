@@ -13,7 +13,6 @@ from builder.config import BuildConfig
 from builder.model import Guide
 from builder.output import atomic_write
 from builder.resources import templates_dir
-from builder.serialize import guide_to_data
 
 # Writers whose every input is covered by the key below (the sheets writer keeps its own cache).
 CACHED = ("json", "anki")
@@ -27,7 +26,11 @@ class WriterCache:
     def __init__(self, guide: Guide, config: BuildConfig) -> None:
         self.config = config
         self.folder = config.output / FOLDER
-        self.guide_digest = _sha(json.dumps(guide_to_data(guide), sort_keys=True, ensure_ascii=False))
+        # The model is a function of the source bytes and the code (both in the key), so the
+        # sources' digests stand for it without serializing the whole model.
+        self.guide_digest = _sha(json.dumps([[s.path, s.sha256] for s in guide.sources] + [
+            guide.root, guide.exam, guide.namespace, guide.version,
+            [o.id for o in guide.objectives]]))
         self.images = [config.source_root / i.resolved for o in guide.objectives for i in o.images
                        if i.resolved and i.exists]
 
@@ -37,8 +40,9 @@ class WriterCache:
         files = [*_tree(Path(__file__).parent), *_tree(templates_dir()), *self.images]
         if self.config.options.get("templates_dir"):
             files += _tree(Path(str(self.config.options["templates_dir"])))
-        ledger = self.config.options.get("ledger") or self.config.source_root / "cheatdeck.lock"
-        files.append(Path(str(ledger)))
+        if name == "anki":  # the deck reads (and updates) the identity ledger
+            ledger = self.config.options.get("ledger") or self.config.source_root / "cheatdeck.lock"
+            files.append(Path(str(ledger)))
         return _sha(json.dumps([name, __version__, self.guide_digest, options, list(self.config.only),
                                 os.environ.get("SOURCE_DATE_EPOCH"), _stats(files)], sort_keys=True))
 

@@ -16,6 +16,7 @@ from builder.model import Guide, Objective, Topic
 from builder.output import atomic_write
 from builder.sheets.cache import Entry, SheetCache, content_key, file_digest
 from builder.sheets.diagnose import entry_for, rebase
+from builder.sheets.names import slug
 from builder.sheets.progress import Progress
 
 CACHE = Path(".cache") / "sheets"
@@ -75,8 +76,6 @@ def _weasyprint_version() -> str:
 
 def plan(guide: Guide, config: BuildConfig, options: SheetOptions, templates_digest: str) -> list[Planned]:
     """Every sheet of the guide with its content key (objectives first, then topics)."""
-    from builder.sheets.context import slug
-
     root = config.source_root
     base = (__version__, _weasyprint_version(), templates_digest, options.paper, options.orientation,
             options.emoji, options.variant, guide.exam, guide.version, created_date())

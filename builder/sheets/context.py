@@ -11,11 +11,9 @@ from builder import __version__
 from builder.model import (CitedObject, CodeSample, CommandGroup, Guide, Image, Objective, RichText,
                            Span, SpanStyle, Table, Topic)
 from builder.sheets.codelines import fold_html
+from builder.sheets.names import EMOJI, anchor_for, slug  # noqa: F401 (slug: part of this module's API)
 from builder.writers.html import highlight_code, rich_to_html
 
-# Emoji and pictographs; dropped with --emoji drop so no font ever needs them.
-EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u231A\u231B\u23E9-\u23FA"
-                   "\uFE0E\uFE0F\u200D\u20E3\U000E0020-\U000E007F]")
 # Monospace characters per code line for (orientation) at the default stylesheet's sizes.
 CODE_WIDTH = {("a4", "landscape"): 62, ("a4", "portrait"): 66,
               ("letter", "landscape"): 64, ("letter", "portrait"): 68}
@@ -162,17 +160,6 @@ class TopicCover:
     title: str
     entries: tuple[ContentsEntry, ...]
     total_weight: int
-
-
-def slug(text: str) -> str:
-    """A file-name-safe slug: `Container Virtualization Concepts` → `container-virtualization-concepts`."""
-    return re.sub(r"[^a-z0-9]+", "-", EMOJI.sub("", text).lower()).strip("-") or "untitled"
-
-
-def anchor_for(objective_id: str, suffix: str = "") -> str:
-    """An element id unique within a topic PDF (objective ids are unique within a guide)."""
-    base = "o" + re.sub(r"[^A-Za-z0-9]+", "-", objective_id)
-    return f"{base}-{suffix}" if suffix else base
 
 
 def meta_for(guide: Guide, topic: Topic, title: str, subject: str, keywords: tuple[str, ...],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +70,8 @@ class RenderPool:
 
     def __init__(self, setup: RenderSetup, jobs: int) -> None:
         self.executor: ProcessPoolExecutor | None = None
+        self.pending: dict[Future[Any], PageJob | TopicJob] = {}
+        self.waiting: list[PageJob | TopicJob] = []
         if jobs > 1:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["builder.sheets.pdf"])
@@ -78,25 +80,23 @@ class RenderPool:
         else:
             _start(setup)
 
-    def run(self, jobs: Iterable[PageJob | TopicJob]) -> Iterator[tuple[PageJob | TopicJob, Any]]:
-        """Each job with its result, in the order they finish."""
+    def submit(self, job: PageJob | TopicJob) -> None:
+        """Start a job now (in-process: later, when results are asked for)."""
         if self.executor is None:
-            for job in jobs:
-                yield job, run_job(job)
-            return
-        pending: dict[Future[Any], PageJob | TopicJob] = {
-            self.executor.submit(run_job, job): job for job in jobs}
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            self.waiting.append(job)
+        else:
+            self.pending[self.executor.submit(run_job, job)] = job
+
+    def results(self) -> Iterator[tuple[PageJob | TopicJob, Any]]:
+        """Each submitted job with its result, in the order they finish."""
+        while self.waiting:
+            job = self.waiting.pop(0)
+            yield job, run_job(job)
+        while self.pending:
+            done, _ = wait(self.pending, return_when=FIRST_COMPLETED)
             for future in done:
-                yield pending.pop(future), future.result()
+                yield self.pending.pop(future), future.result()
 
     def close(self) -> None:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
-
-    def __enter__(self) -> RenderPool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

@@ -19,28 +19,37 @@ COVER_ENTRIES = {"landscape": 16, "portrait": 28}
 
 
 def write_stale(build: SheetBuild, stale: list[Planned]) -> None:
-    """Bring every stale output up to date, rendering only keys the cache does not hold."""
+    """Bring every stale output up to date, rendering only keys the cache does not hold.
+
+    Page jobs go to the workers first, largest first so no long sheet starts last; the standalone
+    HTML and the cached sheets are written while they render.
+    """
     layout = Layout(build.options.paper, build.options.orientation, build.options.emoji)
-    sheets: dict[str, ObjectiveSheet] = {}
     objectives = [p for p in stale if p.objective is not None]
     topics = [p for p in stale if p.objective is None]
+    sheets = {p.key: _sheet(build, p, layout) for p in objectives}
     renders = [p for p in objectives if not build.cache.has(p.key)]
     topic_renders = [p for p in topics if not build.cache.has(p.key)]
-    for p in objectives:
-        sheets[p.key] = _sheet(build, p, layout)
-        _write_html(build, p, build.renderer.objective(sheets[p.key], standalone=True))
-        if p not in renders:
-            _publish(build, p)
-    if renders or topic_renders:
-        with _pool(build, max(len(renders), len(topic_renders))) as pool:
-            _render_objectives(build, pool, renders, sheets)
-            _render_topics(build, pool, topic_renders, layout)
+    pool = _pool(build, max(len(renders), len(topic_renders))) if renders or topic_renders else None
+    try:
+        jobs = sorted((PageJob(p.key, build.renderer.objective(sheets[p.key], standalone=False),
+                               build.config.source_root) for p in renders), key=lambda j: -len(j.html))
+        for job in jobs:
+            pool.submit(job)  # type: ignore[union-attr]
+        for p in objectives:
+            _write_html(build, p, build.renderer.objective(sheets[p.key], standalone=True))
+            if p not in renders:
+                _publish(build, p)
+        if pool is not None:
+            _collect(build, pool, renders + topic_renders, layout)
+    finally:
+        if pool is not None:
+            pool.close()
     for p in topics:
         if p not in topic_renders:
             _publish(build, p)
-        cover = _cover(build, p, layout)
-        members = tuple(objective_sheet(build.guide, p.topic, o, layout, _created()) for o in p.topic.objectives)
-        _write_html(build, p, build.renderer.topic(cover, members))
+        members = tuple(sheets.get(q.key) or _sheet(build, q, layout) for q in _members(build, p))
+        _write_html(build, p, build.renderer.topic(_cover(build, p, layout), members))
     _write_support(build, layout)
 
 
@@ -51,36 +60,39 @@ def _pool(build: SheetBuild, work: int) -> RenderPool:
     return RenderPool(setup, build.options.worker_count(work))
 
 
-def _render_objectives(build: SheetBuild, pool: RenderPool, renders: list[Planned],
-                       sheets: dict[str, ObjectiveSheet]) -> None:
-    by_key = {p.key: p for p in renders}
-    jobs = [PageJob(p.key, build.renderer.objective(sheets[p.key], standalone=False),
-                    build.config.source_root) for p in renders]
-    build.progress.start(len(jobs), "objective sheet(s)")
-    for job, rendered in pool.run(jobs):
+def _collect(build: SheetBuild, pool: RenderPool, planned: list[Planned], layout: Layout) -> None:
+    """Store and publish each render as it finishes; a topic starts once its objectives are in."""
+    by_key = {p.key: p for p in planned}
+    topics = [p for p in planned if p.objective is None]
+    build.progress.start(len(planned), "sheet(s)")
+    topics = _start_ready_topics(build, pool, topics, layout)
+    for job, rendered in pool.results():
         p = by_key[job.key]
         build.store(p, rendered)
         _publish(build, p)
         build.progress.advance(p.stem)
+        topics = _start_ready_topics(build, pool, topics, layout)
     build.progress.finish()
 
 
-def _render_topics(build: SheetBuild, pool: RenderPool, renders: list[Planned], layout: Layout) -> None:
-    by_key = {p.key: p for p in renders}
-    jobs = []
-    for p in renders:
-        cover = _cover(build, p, layout)
-        parts = tuple((anchor_for(o.id), f"{o.id} {o.title}", build.cache.pdf_path(q.key))
-                      for o, q in zip(p.topic.objectives, _members(build, p)))
-        jobs.append(TopicJob(p.key, build.renderer.cover(cover), build.config.source_root, parts,
-                             _info(cover), cover.meta.lang))
-    build.progress.start(len(jobs), "topic sheet(s)")
-    for job, rendered in pool.run(jobs):
-        p = by_key[job.key]
-        build.store(p, rendered)
-        _publish(build, p)
-        build.progress.advance(p.stem)
-    build.progress.finish()
+def _start_ready_topics(build: SheetBuild, pool: RenderPool, topics: list[Planned],
+                        layout: Layout) -> list[Planned]:
+    """Submit the topics whose objective PDFs are all stored; return the others."""
+    waiting = []
+    for p in topics:
+        if all(build.cache.has(q.key) for q in _members(build, p)):
+            pool.submit(_topic_job(build, p, layout))
+        else:
+            waiting.append(p)
+    return waiting
+
+
+def _topic_job(build: SheetBuild, p: Planned, layout: Layout) -> TopicJob:
+    cover = _cover(build, p, layout)
+    parts = tuple((anchor_for(q.objective.id), f"{q.objective.id} {q.objective.title}",
+                   build.cache.pdf_path(q.key)) for q in _members(build, p) if q.objective)
+    return TopicJob(p.key, build.renderer.cover(cover), build.config.source_root, parts,
+                    _info(cover), cover.meta.lang)
 
 
 def _info(cover: TopicCover) -> tuple[tuple[str, str], ...]:
