@@ -136,6 +136,27 @@ def test_explanation_from_the_key_shows_on_the_back(tmp_path: Path) -> None:
         col.close()
 
 
+def test_guide_passages_found_for_each_kind_of_answer() -> None:
+    if not SOURCE.is_dir():
+        pytest.skip("source/ not present")
+    from builder.writers.exam_refs import find_reference
+
+    guide = check([str(SOURCE), str(FIXTURES / "shapes.md")]).guide
+    exam = guide.exams[0]
+
+    def label(n: int) -> str | None:
+        q = exam.question(n)
+        assert q is not None
+        ref = find_reference(guide, q)
+        return ref.label if ref else None
+
+    assert label(6) == "352.2 LXC \u203a command sudo lxc-ls --fancy"  # the option's command
+    assert label(8) is not None and label(8).startswith("352.3 Docker \u203a command docker logs -f")
+    assert label(1) is not None and label(1).endswith("uts")  # a table row named like the answer
+    assert label(5) is not None and label(5).endswith("HEALTHCHECK")  # prose answer: quoted code
+    assert label(2) is None  # the guide never shows /proc/self/cgroup: no passage, no guess
+
+
 def test_cloze_renders_the_answer_in_place_of_the_blank(imported) -> None:  # type: ignore[no-untyped-def]
     col, _ = imported
     card = _card(col, 8)

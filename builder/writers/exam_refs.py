@@ -66,7 +66,8 @@ def answer_phrases(q: Question) -> list[str]:
 def find_reference(guide: Guide, q: Question) -> GuideRef | None:
     """The best passage among the question's objectives (or its topic's, or all of them).
 
-    A command line that holds the answer wins over a definition or row named like it.
+    A command line that holds the answer wins over a definition or row named like it; when
+    the answer is prose, the code the question quotes (`HEALTHCHECK ...`) names the passage.
     """
     phrases = answer_phrases(q)
     if not phrases:
@@ -79,7 +80,17 @@ def find_reference(guide: Guide, q: Question) -> GuideRef | None:
             best = found
     if best is not None:
         return best[1]
-    return next((ref for o in candidates if (ref := _term_in(o, phrases))), None)
+    for terms in (phrases, quoted_terms(q)):
+        if ref := next((ref for o in candidates if (ref := _term_in(o, terms))), None):
+            return ref
+    return None
+
+
+def quoted_terms(q: Question) -> list[str]:
+    """The first word of each code block line the question quotes, then its inline code."""
+    words = [line.split()[0] for c in q.code for line in c.text.split("\n") if line.split()]
+    words += [s.text.strip() for s in q.text.spans if s.style is SpanStyle.CODE and s.text.strip()]
+    return [w for w in dict.fromkeys(words) if not _BLANK.search(w)]
 
 
 def _candidates(guide: Guide, q: Question) -> list[Objective]:
