@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_context
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -135,27 +137,43 @@ def render_html(sheet: ExamSheet, env: Environment) -> str:
     return env.get_template(TEMPLATE).render(sheet=sheet, css=Markup(css))
 
 
+def render_pdfs(jobs: list[tuple[str, str, str | None]]) -> list[tuple[bytes, int, tuple[str, ...]]]:
+    """(html, base folder, PDF variant) to (PDF, pages, characters no font had), in order.
+
+    Runs in a process of its own: the pipeline runs writers in threads, and a second
+    WeasyPrint layout in this process could overlap the sheets writer's (Pango is not
+    thread-safe, and the renderer captures WeasyPrint's loggers process-wide).
+    """
+    from builder.sheets.pdf import PdfRenderer  # WeasyPrint is loaded only when a PDF is made
+
+    out = []
+    for html, base, variant in jobs:
+        root = Path(base)
+        rendered = PdfRenderer("", root, (root,), variant).render(html, root)
+        out.append((rendered.pdf, rendered.pages, rendered.missing_glyphs))
+    return out
+
+
 def write(guide: Guide, config: BuildConfig) -> list[Path]:
     if not guide.exams:
         return []
-    from builder.sheets.pdf import PdfRenderer  # WeasyPrint is loaded only when a PDF is made
-
     override = config.options.get("templates_dir")
     env = environment(Path(str(override)) if override else None)
     variant = config.options.get("pdf_variant")
     paper = str(config.options.get("paper") or "a4")
-    root = config.source_root.resolve()
-    renderer = PdfRenderer("", root, (root,), str(variant) if variant else None)
+    root = str(config.source_root.resolve())
+    jobs = [(render_html(exam_sheet(guide, exam, paper), env), root, str(variant) if variant else None)
+            for exam in guide.exams]
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+        results = pool.submit(render_pdfs, jobs).result()
     outputs = []
     found: list[Diagnostic] = []
-    for exam in guide.exams:
-        html = render_html(exam_sheet(guide, exam, paper), env)
-        rendered = renderer.render(html, root)
-        path = atomic_write(config.output / "sheets" / f"exam-{exam.slug}.pdf", rendered.pdf)
-        config.progress(f"exam-sheet: wrote {path} ({rendered.pages} pages)")
+    for exam, (pdf, pages, missing) in zip(guide.exams, results):
+        path = atomic_write(config.output / "sheets" / f"exam-{exam.slug}.pdf", pdf)
+        config.progress(f"exam-sheet: wrote {path} ({pages} pages)")
         outputs.append(path)
-        if rendered.missing_glyphs:
-            shown = " ".join(f"{ch} (U+{ord(ch):04X})" for ch in rendered.missing_glyphs)
+        if missing:
+            shown = " ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing)
             found.append(warning(exam.pos, "exam-sheet-glyph", f"no font can print {shown}: the "
                                  f"printed exam shows a box instead; install a font or reword"))
     with _lock:
