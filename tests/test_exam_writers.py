@@ -198,7 +198,6 @@ def _notes_db(apkg: Path, tmp_path: Path) -> list[tuple[int, str, int]]:
     return rows
 
 
-@pytest.mark.slow
 def test_identity_survives_a_typo_fix_and_a_new_question_before_it(tmp_path: Path) -> None:
     src = tmp_path / "src"
     src.mkdir()
@@ -233,14 +232,12 @@ def test_identity_survives_a_typo_fix_and_a_new_question_before_it(tmp_path: Pat
         col.close()
 
 
-@pytest.mark.slow
 def test_exam_deck_is_reproducible(exam_root: Path, tmp_path: Path) -> None:
     a = build_exam(exam_root, tmp_path / "a", ("exam-anki",))[0]
     b = build_exam(exam_root, tmp_path / "b", ("exam-anki",))[0]
     assert a.read_bytes() == b.read_bytes()
 
 
-@pytest.mark.slow
 def test_guide_and_exam_decks_share_one_collection(tmp_path: Path) -> None:
     if not SOURCE.is_dir():
         pytest.skip("source/ not present")
