@@ -153,9 +153,10 @@ def test_question_headings_and_answers_under_each_question() -> None:
             q.fill_answer.plain if q.fill_answer else None, q.key_pos.line if q.key_pos else None)
            for q in exam.questions]
     assert got == [
-        (1, 5, "Which namespace isolates hostnames?", ("B",), None, 12),
-        (2, 14, "Which file shows the cgroup membership of a process:", ("A",), None, 18),
-        (3, 20, "Show the logs of container web and keep following them:", (), "-f", 23)]
+        (1, 6, "Which namespace isolates hostnames?", ("B",), None, 13),
+        (2, 15, "Which file shows the cgroup membership of a process:", ("A",), None, 19),
+        (3, 21, "Show the logs of container web and keep following them:", (), "-f", 24)]
+    assert [q.card_key for q in exam.questions] == ["ns-uts", None, None]
     assert all(q.topic == "352" for q in exam.questions)
     assert exam.sections and exam.sections[0].numbers == (1, 2, 3)
 

@@ -86,7 +86,7 @@ class ExamAssembler:
     def on_heading(self, h: Heading) -> None:
         """An Answer Key heading, the exam's title (the first `#`), or a section heading."""
         self.q = None
-        self.card_key = None
+        pinned, self.card_key = self.card_key, None
         title = clean_title(h.inline.text.plain)
         pos = self.pos(h.line)
         if ANSWER_KEY.match(title):
@@ -95,6 +95,7 @@ class ExamAssembler:
             return
         self.in_key = False
         if QUESTION_HEADING.match(title):
+            self.card_key = pinned  # `<!-- card: KEY -->` right above `### Question 61`
             self.question_heading(h)
             return
         if self.title is None and h.level == 1 and not self.questions:
