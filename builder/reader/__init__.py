@@ -10,7 +10,7 @@ from pathlib import Path
 from builder.diagnostics import Diagnostic, SourceError, error, warning
 from builder.model import Exam, Guide, Objective, SourceFile, SourcePos, Topic
 from builder.reader.assemble import FileAssembler, ObjectiveDraft, TopicDraft
-from builder.reader.blocks import make_parser, read_blocks
+from builder.reader.blocks import MAX_NESTING, make_parser, nesting_limit_line, read_blocks
 from builder.reader.decode import decode_source
 from builder.reader.exam import read_exam
 from builder.reader.exam_lines import looks_like_exam, read_lines
@@ -71,6 +71,10 @@ def read_guide(sources: list[str], *, exam: str | None = None, version: str | No
             continue
         lines = decoded.text.split("\n")
         tokens = parser.parse(decoded.text)
+        if (deep := nesting_limit_line(tokens)) is not None:
+            diags.append(warning(SourcePos(name, deep), "nesting-too-deep",
+                                 f"lists or block quotes nest deeper than {MAX_NESTING} levels; "
+                                 "what is deeper is read as plain text"))
         exam_events = read_lines(tokens, lines)
         if looks_like_exam(exam_events):  # a practice exam, not a guide: no objectives expected
             exam_result = read_exam(exam_events, name)
@@ -78,7 +82,7 @@ def read_guide(sources: list[str], *, exam: str | None = None, version: str | No
             diags.extend(exam_result.diagnostics)
             continue
         blocks = read_blocks(tokens, lines)
-        result = FileAssembler(name, root, Path(name).parent).run(blocks)
+        result = FileAssembler(name, root, Path(name).parent, lines).run(blocks)
         diags.extend(result.diagnostics)
         if not result.objectives:
             diags.append(warning(SourcePos(name, 1), "no-objectives",
