@@ -45,6 +45,3 @@ def _retarget(writer: PdfWriter, starts: dict[str, int]) -> None:
                                         NumberObject(int(writer.pages[starts[name]].mediabox.top)),
                                         NumberObject(0)])
 
-
-def page_count(pdf: bytes) -> int:
-    return len(PdfReader(io.BytesIO(pdf)).pages)

@@ -13,7 +13,6 @@ from builder import __version__
 from builder.config import BuildConfig
 from builder.diagnostics import Diagnostic
 from builder.model import Guide, Objective, Topic
-from builder.output import atomic_write
 from builder.sheets.cache import Entry, SheetCache, content_key, file_digest
 from builder.sheets.diagnose import entry_for, rebase
 from builder.sheets.names import slug

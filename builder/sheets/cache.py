@@ -76,7 +76,12 @@ class SheetCache:
         return self.root / key[:2] / f"{key}.pdf"
 
     def has(self, key: str) -> bool:
-        return self.pdf_path(key).is_file() and self.pdf_path(key).with_suffix(".json").is_file()
+        path = self.pdf_path(key)
+        return path.is_file() and path.with_suffix(".json").is_file()
+
+    def article_path(self, key: str) -> Path:
+        """An objective's rendered article, kept for its topic's standalone HTML."""
+        return self.pdf_path(key).with_suffix(".article.html")
 
     def entry(self, key: str) -> Entry:
         data = json.loads(self.pdf_path(key).with_suffix(".json").read_text("utf-8"))
@@ -121,8 +126,8 @@ class SheetCache:
         """Drop stored renders no output refers to, so the cache does not grow without bound."""
         for path in self.root.glob("*/*.pdf"):
             if path.stem not in live:
-                path.unlink(missing_ok=True)
-                path.with_suffix(".json").unlink(missing_ok=True)
+                for suffix in (".pdf", ".json", ".article.html"):
+                    path.with_suffix(suffix).unlink(missing_ok=True)
         for folder in self.root.iterdir() if self.root.is_dir() else ():
             if folder.is_dir() and not any(folder.iterdir()):
                 os.rmdir(folder)

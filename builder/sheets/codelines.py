@@ -7,6 +7,35 @@ import re
 # A tag, an entity or one plain character: the units of highlighted HTML we walk over.
 _UNIT = re.compile(r"<[^>]*>|&[#\w]+;|[^<&]", re.S)
 WRAP_MARK = '<span class="wrap" aria-hidden="true">\u21aa</span>'
+# Pygments classes the sheet stylesheet colours; spans of any other class only cost layout time.
+STYLED = frozenset("c c1 ch cm cs k kn kd kr nb bp s s1 s2 sh sb se si sd nv vg vi m mi mf nt na".split())
+_SPAN = re.compile(r'<span class="([\w ]+)">([^<]*)</span>')
+
+
+def lean_spans(html: str) -> str:
+    """Pygments HTML with unstyled spans unwrapped and neighbours of one class merged.
+
+    WeasyPrint lays out every inline box; Pygments wraps even the spaces between words.
+    """
+    out: list[str] = []
+    last_class: str | None = None
+    at = 0
+    for m in _SPAN.finditer(html):
+        if m.start() > at:
+            out.append(html[at:m.start()])
+            last_class = None
+        cls, body = m.group(1), m.group(2)
+        if cls not in STYLED:
+            out.append(body)
+            last_class = None
+        elif cls == last_class:
+            out[-1] = out[-1][:-len("</span>")] + body + "</span>"
+        else:
+            out.append(m.group(0))
+            last_class = cls
+        at = m.end()
+    out.append(html[at:])
+    return "".join(out)
 
 
 def fold_html(html: str, width: int) -> str:

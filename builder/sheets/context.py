@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote
@@ -10,8 +9,8 @@ from urllib.parse import quote
 from builder import __version__
 from builder.model import (CitedObject, CodeSample, CommandGroup, Guide, Image, Objective, RichText,
                            Span, SpanStyle, Table, Topic)
-from builder.sheets.codelines import fold_html
-from builder.sheets.names import EMOJI, anchor_for, slug  # noqa: F401 (slug: part of this module's API)
+from builder.sheets.codelines import fold_html, lean_spans
+from builder.sheets.names import EMOJI, anchor_for
 from builder.writers.html import highlight_code, rich_to_html
 
 # Monospace characters per code line for (orientation) at the default stylesheet's sizes.
@@ -231,14 +230,14 @@ def _first_use(c: CitedObject, ordered: list[str], by_anchor: dict[str, CommandG
 
 def _row(text: str, language: str, disabled: bool, layout: Layout) -> CodeRow:
     shown = text if layout.emoji == "color" else EMOJI.sub("", text)
-    html = escape(shown, quote=False) if disabled else highlight_code(shown, language or "sh")
+    html = escape(shown, quote=False) if disabled else lean_spans(highlight_code(shown, language or "sh"))
     return CodeRow(fold_html(html, layout.code_width), disabled)
 
 
 def _sample(o: Objective, i: int, s: CodeSample, layout: Layout) -> SampleBlock:
     text = s.text if layout.emoji == "color" else EMOJI.sub("", s.text)
     html = "\n".join(fold_html(line, layout.code_width)
-                     for line in highlight_code(text, s.language or "text").split("\n"))
+                     for line in lean_spans(highlight_code(text, s.language or "text")).split("\n"))
     caption = _text_filter(layout.emoji)(s.caption) if s.caption else None
     return SampleBlock(anchor_for(o.id, f"s{i}"), caption, s.language, html)
 

@@ -87,7 +87,6 @@ class Rendered:
     refused: tuple[tuple[str, str], ...]  # (url, reason)
     log: tuple[tuple[str, str], ...]  # (level, message)
     missing_glyphs: tuple[str, ...]  # characters no font could draw
-    links: tuple[tuple[str, int, tuple[float, float, float, float]], ...] = ()  # (anchor, page, rect)
 
 
 class PdfRenderer:
@@ -115,11 +114,7 @@ class PdfRenderer:
             pdf = document.write_pdf(pdf_variant=self.variant)
         glyphs = tuple(dict.fromkeys(chr(int(m.group(1), 16)) for _, text in capture.records
                                      if (m := NOTDEF.search(text))))
-        links = tuple((target[1:], number, tuple(rect)) for number, page in enumerate(document.pages)
-                      for kind, target, rect, _ in page.links if kind == "internal" or
-                      (isinstance(target, str) and target.startswith("#")))
-        return Rendered(pdf, len(document.pages), tuple(fetcher.refused), tuple(capture.records),
-                        glyphs, links)
+        return Rendered(pdf, len(document.pages), tuple(fetcher.refused), tuple(capture.records), glyphs)
 
 
 @contextmanager

@@ -7,15 +7,20 @@ from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from builder.model import Guide
+from builder.sheets.context import Layout
+
+if TYPE_CHECKING:
+    from builder.sheets.pdf import Rendered
 
 
 @dataclass(frozen=True, slots=True)
 class RenderSetup:
-    """What every worker needs once: the stylesheet, the folders it may read, the PDF variant."""
+    """What every worker needs once: templates, the folders it may read, the PDF variant."""
 
-    css_text: str
-    css_base: Path
+    templates: Path | None  # the --templates folder
     roots: tuple[Path, ...]
     variant: str | None
     epoch: str | None  # SOURCE_DATE_EPOCH of the build
@@ -23,11 +28,20 @@ class RenderSetup:
 
 @dataclass(frozen=True, slots=True)
 class PageJob:
-    """Lay out one objective sheet."""
+    """Make one objective's sheet: its context, both HTML pages, its PDF."""
 
     key: str
-    html: str
+    guide: Guide  # the guide with only this objective's topic and the objective in it
+    layout: Layout
+    created: str | None
     base: Path  # the source root: relative image URLs resolve against it
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    rendered: Rendered
+    standalone: str  # the objective's HTML page for a browser
+    article: str  # the objective's article, for the topic's HTML page
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,19 +57,23 @@ class TopicJob:
 
 
 _renderer: Any = None  # the PdfRenderer of this process, made once by _start
+_pages: Any = None  # the SheetRenderer (Jinja) of this process
 
 
 def _start(setup: RenderSetup) -> None:
-    global _renderer
+    global _renderer, _pages
     from builder.sheets.pdf import PdfRenderer
+    from builder.sheets.render import SheetRenderer
 
-    _renderer = PdfRenderer(setup.css_text, setup.css_base, setup.roots, setup.variant, setup.epoch)
+    _pages = SheetRenderer(setup.templates)
+    css_text, css_base = _pages.stylesheet()
+    _renderer = PdfRenderer(css_text, css_base, setup.roots, setup.variant, setup.epoch)
 
 
 def run_job(job: PageJob | TopicJob) -> Any:
-    """Render a job in this process (a worker, or the main one with -j 1)."""
+    """Do a job in this process (a worker, or the main one with -j 1)."""
     if isinstance(job, PageJob):
-        return _renderer.render(job.html, job.base)
+        return _page(job)
     from dataclasses import replace
 
     from builder.sheets.assemble import assemble_topic
@@ -63,6 +81,16 @@ def run_job(job: PageJob | TopicJob) -> Any:
     cover = _renderer.render(job.cover_html, job.base)
     pdf = assemble_topic(cover.pdf, list(job.parts), metadata=dict(job.metadata), lang=job.lang)
     return replace(cover, pdf=pdf)
+
+
+def _page(job: PageJob) -> PageResult:
+    """Context and HTML are made here too, so the main process never keeps the workers waiting."""
+    from builder.sheets.context import objective_sheet
+
+    topic = job.guide.topics[0]
+    sheet = objective_sheet(job.guide, topic, topic.objectives[0], job.layout, job.created)
+    rendered = _renderer.render(_pages.objective(sheet, standalone=False), job.base)
+    return PageResult(rendered, _pages.objective(sheet, standalone=True), _pages.article(sheet))
 
 
 class RenderPool:
@@ -74,7 +102,8 @@ class RenderPool:
         self.waiting: list[PageJob | TopicJob] = []
         if jobs > 1:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["builder.sheets.pdf"])
+            context.set_forkserver_preload(["builder.sheets.pdf", "builder.sheets.pool",
+                                            "builder.sheets.render"])
             self.executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start,
                                                 initargs=(setup,))
         else:

@@ -60,10 +60,14 @@ class SheetRenderer:
             header_right=f"Topic {cover.number}", footer_left=footer(cover.meta),
             stylesheet_href=None, media_prefix="", cover_targets=True)
 
-    def topic(self, cover: TopicCover, sheets: tuple[ObjectiveSheet, ...]) -> str:
-        """A topic's standalone HTML: the cover, then every objective."""
+    def article(self, sheet: ObjectiveSheet) -> str:
+        """One objective's article alone, as the topic's standalone page includes it."""
+        return self.env.get_template("article.html").render(sheet=sheet, media_prefix="media/")
+
+    def topic(self, cover: TopicCover, articles: tuple[str, ...]) -> str:
+        """A topic's standalone HTML: the cover, then every objective's article (from article())."""
         return self.env.get_template("topic.html").render(
-            cover=cover, sheets=sheets, meta=cover.meta, layout=cover.layout, body_class="topic",
+            cover=cover, articles=articles, meta=cover.meta, layout=cover.layout, body_class="topic",
             header_right=f"Topic {cover.number}", footer_left=footer(cover.meta),
             stylesheet_href=STYLESHEET, media_prefix="media/", cover_targets=False)
 

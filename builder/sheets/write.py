@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from builder.output import atomic_write
-from builder.sheets.context import (ContentsEntry, Layout, ObjectiveSheet, TopicCover, anchor_for,
-                                    meta_for, objective_sheet)
-from builder.sheets.pool import PageJob, RenderPool, RenderSetup, TopicJob
+from builder.sheets.context import ContentsEntry, Layout, TopicCover, anchor_for, meta_for, objective_sheet
+from builder.sheets.pool import PageJob, PageResult, RenderPool, RenderSetup, TopicJob
 
 if TYPE_CHECKING:
     from builder.sheets.build import Planned, SheetBuild
@@ -21,25 +21,21 @@ COVER_ENTRIES = {"landscape": 16, "portrait": 28}
 def write_stale(build: SheetBuild, stale: list[Planned]) -> None:
     """Bring every stale output up to date, rendering only keys the cache does not hold.
 
-    Page jobs go to the workers first, largest first so no long sheet starts last; the standalone
-    HTML and the cached sheets are written while they render.
+    Workers make each objective's context, HTML and PDF, largest objectives first so no long
+    sheet starts last; meanwhile this process publishes what the cache already holds.
     """
     layout = Layout(build.options.paper, build.options.orientation, build.options.emoji)
     objectives = [p for p in stale if p.objective is not None]
     topics = [p for p in stale if p.objective is None]
-    sheets = {p.key: _sheet(build, p, layout) for p in objectives}
-    renders = [p for p in objectives if not build.cache.has(p.key)]
+    renders = [p for p in objectives if not _cached(build, p)]
     topic_renders = [p for p in topics if not build.cache.has(p.key)]
     pool = _pool(build, max(len(renders), len(topic_renders))) if renders or topic_renders else None
     try:
-        jobs = sorted((PageJob(p.key, build.renderer.objective(sheets[p.key], standalone=False),
-                               build.config.source_root) for p in renders), key=lambda j: -len(j.html))
-        for job in jobs:
-            pool.submit(job)  # type: ignore[union-attr]
+        for p in sorted(renders, key=_size, reverse=True):
+            pool.submit(_page_job(build, p, layout))  # type: ignore[union-attr]
         for p in objectives:
-            _write_html(build, p, build.renderer.objective(sheets[p.key], standalone=True))
             if p not in renders:
-                _publish(build, p)
+                _reuse(build, p, layout)
         if pool is not None:
             _collect(build, pool, renders + topic_renders, layout)
     finally:
@@ -48,14 +44,41 @@ def write_stale(build: SheetBuild, stale: list[Planned]) -> None:
     for p in topics:
         if p not in topic_renders:
             _publish(build, p)
-        members = tuple(sheets.get(q.key) or _sheet(build, q, layout) for q in _members(build, p))
-        _write_html(build, p, build.renderer.topic(_cover(build, p, layout), members))
+        articles = tuple(build.cache.article_path(q.key).read_text("utf-8") for q in _members(build, p))
+        _write_html(build, p, build.renderer.topic(_cover(build, p, layout), articles))
     _write_support(build, layout)
 
 
+def _cached(build: SheetBuild, p: Planned) -> bool:
+    return build.cache.has(p.key) and build.cache.article_path(p.key).is_file()
+
+
+def _size(p: Planned) -> int:
+    """A rough measure of how long an objective takes to lay out."""
+    o = p.objective
+    assert o is not None
+    return (sum(len(g.lines) + 1 for g in o.command_groups) + sum(len(t.rows) + 2 for t in o.tables)
+            + len(o.definitions) + sum(s.text.count("\n") + 2 for s in o.samples))
+
+
+def _page_job(build: SheetBuild, p: Planned, layout: Layout) -> PageJob:
+    """The job carries only its own topic and objective, not the whole guide."""
+    assert p.objective is not None
+    topic = replace(p.topic, objectives=(p.objective,))
+    return PageJob(p.key, replace(build.guide, topics=(topic,)), layout, _created(),
+                   build.config.source_root)
+
+
+def _reuse(build: SheetBuild, p: Planned, layout: Layout) -> None:
+    """A stale output whose render is cached: copy the PDF, write the HTML from the model."""
+    assert p.objective is not None
+    sheet = objective_sheet(build.guide, p.topic, p.objective, layout, _created())
+    _write_html(build, p, build.renderer.objective(sheet, standalone=True))
+    _publish(build, p)
+
+
 def _pool(build: SheetBuild, work: int) -> RenderPool:
-    css_text, css_base = build.renderer.stylesheet()
-    setup = RenderSetup(css_text, css_base, (build.config.source_root,), build.options.variant,
+    setup = RenderSetup(build.options.templates, (build.config.source_root,), build.options.variant,
                         os.environ.get("SOURCE_DATE_EPOCH"))
     return RenderPool(setup, build.options.worker_count(work))
 
@@ -66,9 +89,14 @@ def _collect(build: SheetBuild, pool: RenderPool, planned: list[Planned], layout
     topics = [p for p in planned if p.objective is None]
     build.progress.start(len(planned), "sheet(s)")
     topics = _start_ready_topics(build, pool, topics, layout)
-    for job, rendered in pool.results():
+    for job, result in pool.results():
         p = by_key[job.key]
-        build.store(p, rendered)
+        if isinstance(result, PageResult):
+            atomic_write(build.cache.article_path(p.key), result.article)
+            build.store(p, result.rendered)
+            _write_html(build, p, result.standalone)
+        else:
+            build.store(p, result)
         _publish(build, p)
         build.progress.advance(p.stem)
         topics = _start_ready_topics(build, pool, topics, layout)
@@ -126,11 +154,6 @@ def _cover(build: SheetBuild, p: Planned, layout: Layout) -> TopicCover:
                     _created(), layout.emoji)
     return TopicCover(meta, layout, p.topic.number, meta.topic.split(" ", 1)[-1], tuple(entries),
                       sum(o.weight or 0 for o in p.topic.objectives))
-
-
-def _sheet(build: SheetBuild, p: Planned, layout: Layout) -> ObjectiveSheet:
-    assert p.objective is not None
-    return objective_sheet(build.guide, p.topic, p.objective, layout, _created())
 
 
 def _publish(build: SheetBuild, p: Planned) -> None:
