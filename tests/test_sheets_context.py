@@ -10,7 +10,8 @@ import pytest
 from builder.model import CitedKind, CitedObject, CommandGroup, CommandLine, GroupKind, RichText, SourcePos
 from builder.pipeline import check
 from builder.sheets.codelines import WRAP_MARK, fold_html
-from builder.sheets.context import Layout, anchor_for, cited_entries, command_blocks, objective_sheet, slug
+from builder.sheets.context import Layout, cited_entries, command_blocks, objective_sheet
+from builder.sheets.names import anchor_for, slug
 from builder.sheets.render import SheetRenderer, css_string
 from builder.writers.html import highlight_code
 
