@@ -118,7 +118,8 @@ def _start_ready_topics(build: SheetBuild, pool: RenderPool, topics: list[Planne
 def _topic_job(build: SheetBuild, p: Planned, layout: Layout) -> TopicJob:
     cover = _cover(build, p, layout)
     parts = tuple((anchor_for(q.objective.id), f"{q.objective.id} {q.objective.title}",
-                   build.cache.pdf_path(q.key)) for q in _members(build, p) if q.objective)
+                   build.cache.pdf_path(q.key).resolve()) for q in _members(build, p)
+                   if q.objective)
     return TopicJob(p.key, build.renderer.cover(cover), build.config.source_root, parts,
                     _info(cover), cover.meta.lang)
 
