@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _JOINERS = {"\u200d", "\ufe0f", "\ufe0e", "\u20e3"}
 PLACEHOLDER_WORDS = {"foo", "bar", "baz", "todo", "tbd", "tbc", "fixme", "xxx", "lorem ipsum",
@@ -15,6 +16,7 @@ RAW_HTML = re.compile(rf"</?(?:{_HTML_TAGS})\b[^<>]*>", re.IGNORECASE)
 _BACK_TO_TOP = re.compile(r"^\(?\s*back to\b.*\)?$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
 def is_icon_char(ch: str) -> bool:
     """An emoji or pictograph (or a joiner inside one), as decorative headings use them."""
     if ch in _JOINERS:
@@ -26,6 +28,8 @@ def is_icon_char(ch: str) -> bool:
 def split_icon(text: str) -> tuple[str | None, str]:
     """Split leading decorative emoji off a title: '🧱 Types' -> ('🧱', 'Types')."""
     text = text.strip()
+    if text[:1].isascii():
+        return None, text
     i = 0
     while i < len(text) and (is_icon_char(text[i]) or (i and text[i] == " " and _more_icons(text, i))):
         i += 1
@@ -42,7 +46,7 @@ def _more_icons(text: str, i: int) -> bool:
 
 def strip_icons(text: str) -> str:
     """Remove every emoji from a text (titles keep them apart in an icon field)."""
-    out = "".join(ch for ch in text if not is_icon_char(ch))
+    out = text if text.isascii() else "".join(ch for ch in text if not is_icon_char(ch))
     return re.sub(r"\s{2,}", " ", out).strip()
 
 
