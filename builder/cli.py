@@ -97,6 +97,8 @@ def build_command(obj: Context, sources: tuple[str, ...], output: str, only: tup
                                      param_hint="--format")
     if options.get("release"):
         options["locked"] = True
+    if obj.verbosity < 0 and options.get("progress") is None:
+        options["progress"] = False
     config = BuildConfig(output=Path(output), formats=formats or tuple(known), only=only,
                          strict=strict, options=options,
                          progress=obj.say if obj.verbosity >= 0 else _silent)
@@ -164,6 +166,13 @@ def describe(guide: Guide) -> list[str]:
                 lines.append(f"    cited {c.kind.value:<9} {c.name}{note}")
             for stub in o.stubs:
                 lines.append(f"    stub  line {stub.pos.line}: {stub.reason} '{stub.title}'")
+    for exam in guide.exams:
+        choice = sum(1 for q in exam.questions if q.kind.value == "choice")
+        lines.append(f"Exam: {exam.title}  [{exam.pos}]")
+        lines.append(f"  {len(exam.questions)} questions ({choice} multiple-choice, "
+                     f"{len(exam.questions) - choice} fill-in) in {len(exam.sections)} section(s)")
+        for section in exam.sections:
+            lines.append(f"  {section.title}  [{section.pos}]")
     return lines
 
 

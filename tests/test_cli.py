@@ -90,3 +90,10 @@ def test_inspect_json_is_the_model(fixtures):
     data = json.loads(result.output)
     assert data["topics"][0]["objectives"][0]["command_groups"][0]["purpose"] == \
         "show the version of the clean tool"
+
+
+def test_inspect_lists_exams(fixtures):
+    result = run("inspect", str(fixtures / "exam" / "issue-example.md"))
+    assert result.exit_code == 0
+    assert "Exam: LPIC-3 305-300 Practice Exam (Topics 351, 352, 353)" in result.output
+    assert "questions (" in result.output and "fill-in) in" in result.output
