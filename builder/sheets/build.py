@@ -137,7 +137,14 @@ class SheetBuild:
             self.cache.forget_except(keep, self.folder)
         self.cache.save()
         self.cache.prune({entry[0] for entry in self.cache.manifest.values()})
-        return [path for p in self.plan for path in self.outputs(p)]
+        return [path for p in self.plan for path in self.outputs(p)] + self.support_paths()
+
+    def support_paths(self) -> list[Path]:
+        """The stylesheet and copied images the standalone HTML pages link to (released with them)."""
+        images = sorted({image.resolved for p in self.plan if p.objective
+                         for image in p.objective.images if image.resolved and image.exists})
+        paths = [self.folder / "sheet.css", *(self.folder / "media" / name for name in images)]
+        return [path for path in paths if path.is_file()]
 
     def _collect_diagnostics(self) -> None:
         """Findings of every sheet, fresh or cached, so a rebuild reports what a cold build did."""
