@@ -226,10 +226,10 @@ def note_kind(tags: str) -> str:
 
 
 def pdf_pages(path: Path) -> int:
-    """The page count of a PDF, read back with pypdf."""
-    from pypdf import PdfReader  # imported here: only release builds read PDFs back
+    """The page count of a PDF, read back by the module that owns pypdf."""
+    from builder.sheets.assemble import count_pages  # imported here: only release builds count pages
 
-    return len(PdfReader(path).pages)
+    return count_pages(path)
 
 
 def stage_assets(dist: Path, dest: Path) -> list[Path]:

@@ -1,4 +1,5 @@
-"""Topic PDFs assembled from the cover and the objective PDFs already rendered (pypdf)."""
+"""PDF files after layout (pypdf lives here only): topic PDFs assembled from the cover and the
+objective PDFs already rendered, and page counts."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, NameObject, NumberObject, TextStringObject
+
+
+def count_pages(path: Path) -> int:
+    """The page count of a PDF (release manifests report it)."""
+    return len(PdfReader(path).pages)
 
 
 def assemble_topic(cover_pdf: bytes, parts: list[tuple[str, str, Path]], *,
