@@ -42,8 +42,11 @@ def test_installed_wheel_runs_from_anywhere(wheel, tmp_path, fixtures):
                          capture_output=True, text=True).stdout.split("\n")
     assert Path(out[0]).resolve().is_relative_to(site.resolve())
     assert out[1] == "True"
-    built = subprocess.run([sys.executable, "-m", "builder", "build", "-f", "json", "-o",
-                            str(tmp_path / "dist"), str(fixtures / "reader" / "clean.md")],
+    built = subprocess.run([sys.executable, "-m", "builder", "build", "-o", str(tmp_path / "dist"),
+                            "--ledger", str(tmp_path / "cheatdeck.lock"),
+                            str(fixtures / "reader" / "clean.md")],
                            cwd=tmp_path, env=env, capture_output=True, text=True)
     assert built.returncode == 0, built.stderr
     assert (tmp_path / "dist" / "notes.json").is_file()
+    assert (tmp_path / "dist" / "anki" / "lpic-3-305-300.apkg").is_file()
+    assert (tmp_path / "dist" / "sheets" / "910.1-clean-objective.pdf").is_file()
