@@ -36,6 +36,7 @@ class NoteType:
     name: str
     fields: tuple[tuple[str, int], ...]  # (name, stable field ID), in order; field 0 sorts
     templates: tuple[CardTemplate, ...]
+    cloze: bool = False  # an Anki cloze type: one card per {{cN::...}} in its cloze field
 
     @property
     def field_names(self) -> tuple[str, ...]:

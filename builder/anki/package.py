@@ -45,32 +45,52 @@ def _model(text: NoteTypeText) -> genanki.Model:
     fields = [{"name": name, "id": fid} for name, fid in nt.fields]
     templates = [{"name": t.name, "id": t.id, "qfmt": front, "afmt": back}
                  for t, (front, back) in zip(nt.templates, text.templates)]
+    kind = genanki.Model.CLOZE if nt.cloze else genanki.Model.FRONT_BACK
     return genanki.Model(nt.id, nt.name, fields=fields, templates=templates, css=text.css,
-                         sort_field_index=0)
+                         model_type=kind, sort_field_index=0)
 
 
-def _decks(plan: PackagePlan) -> list[genanki.Deck]:
-    models = {t.note_type.id: _model(t) for t in plan.note_types}
+def _decks(plan: PackagePlan, models: dict[int, genanki.Model]) -> list[genanki.Deck]:
+    """genanki decks that carry note types but no notes: the notes go in by _insert_notes."""
     decks = {name: genanki.Deck(deck_id(name), name, description=desc) for name, desc in plan.decks}
-    for due, note in enumerate(plan.notes):
-        decks[note.deck].add_note(genanki.Note(model=models[note.note_type.id], fields=list(note.fields),
-                                               tags=list(note.tags), guid=note.guid, due=due))
     first = next(iter(decks.values()))
     for _, model in sorted(models.items()):
         first.add_model(model)  # every note type travels, even one without notes in this package
+    for note in plan.notes:
+        # genanki gives a note type the id of the last deck that writes it: as if the notes were in
+        decks[note.deck].add_model(models[note.note_type.id])
     return list(decks.values())
 
 
-def _stamp_db(db: sqlite3.Connection, plan: PackagePlan) -> None:
-    """Replace genanki's one timestamp with each note's own mod and the ledger's ids."""
-    # Negate first so that the new ids never collide with genanki's during the update.
-    db.execute("UPDATE notes SET id = -id")
-    db.execute("UPDATE cards SET id = -id, nid = -nid")
-    for note in plan.notes:
-        (old,) = db.execute("SELECT id FROM notes WHERE guid = ?", (note.guid,)).fetchone()
+def _card_ords(model: genanki.Model, fields: tuple[str, ...],
+               cache: dict[tuple[int, tuple[bool, ...]], list[int]]) -> list[int]:
+    """The cards genanki would make for a note (a standard type's depend only on empty fields)."""
+    if model.model_type == genanki.Model.CLOZE:
+        return [card.ord for card in genanki.Note(model=model, fields=list(fields)).cards]
+    key = (model.model_id, tuple(bool(v) for v in fields))
+    if key not in cache:
+        cache[key] = [card.ord for card in genanki.Note(model=model, fields=list(fields)).cards]
+    return cache[key]
+
+
+def _insert_notes(db: sqlite3.Connection, plan: PackagePlan, models: dict[int, genanki.Model]) -> None:
+    """The rows genanki's Note.write_to_db writes, with the ledger's ids and mods, in two batches."""
+    notes, cards = [], []
+    deck_ids = {name: deck_id(name) for name, _ in plan.decks}
+    ords: dict[tuple[int, tuple[bool, ...]], list[int]] = {}
+    for due, note in enumerate(plan.notes):
+        model = models[note.note_type.id]
         nid, mod = plan.note_ids[note.guid], plan.note_mods[note.guid]
-        db.execute("UPDATE notes SET id = ?, mod = ? WHERE id = ?", (nid, mod, old))
-        db.execute("UPDATE cards SET nid = ?, id = ? + ord, mod = ? WHERE nid = ?", (nid, nid, mod, old))
+        notes.append((nid, note.guid, model.model_id, mod, -1, " " + " ".join(note.tags) + " ",
+                      "\x1f".join(note.fields), note.fields[model.sort_field_index], 0, 0, ""))
+        cards += [(nid + o, nid, deck_ids[note.deck], o, mod, -1, 0, 0, due, 0, 0, 0, 0, 0, 0, 0, 0, "")
+                  for o in _card_ords(model, note.fields, ords)]
+    db.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", notes)
+    db.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
+
+
+def _stamp_models(db: sqlite3.Connection, plan: PackagePlan) -> None:
+    """Each note type's own mod from the ledger instead of genanki's one timestamp."""
     (models_json,) = db.execute("SELECT models FROM col").fetchone()
     models = json.loads(models_json)
     for model in models.values():
@@ -80,15 +100,19 @@ def _stamp_db(db: sqlite3.Connection, plan: PackagePlan) -> None:
 
 def collection_bytes(plan: PackagePlan) -> bytes:
     """The collection.anki2 sqlite file for a plan."""
+    models = {t.note_type.id: _model(t) for t in plan.note_types}
     with tempfile.TemporaryDirectory(prefix="cheatdeck-anki-") as tmp:
         path = Path(tmp) / "collection.anki2"
         db = sqlite3.connect(path)
-        # A scratch file: skip the fsyncs that make genanki's many small writes slow.
+        # A scratch file: skip the fsyncs that make small writes slow.
         db.execute("PRAGMA synchronous = OFF")
         db.execute("PRAGMA journal_mode = MEMORY")
-        id_gen = itertools.count(plan.timestamp * 1000)
-        genanki.Package(_decks(plan)).write_to_db(db.cursor(), plan.timestamp, id_gen)
-        _stamp_db(db, plan)
+        # genanki writes the schema, the collection row, the decks and the note types; the
+        # notes go in as rows of their own, in one batch, already carrying the ledger's ids.
+        genanki.Package(_decks(plan, models)).write_to_db(db.cursor(), plan.timestamp,
+                                                          itertools.count(plan.timestamp * 1000))
+        _insert_notes(db, plan, models)
+        _stamp_models(db, plan)
         db.commit()
         db.execute("VACUUM")  # a compact file whose bytes depend only on its content
         db.close()

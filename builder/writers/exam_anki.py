@@ -14,19 +14,23 @@ from pathlib import Path
 from builder.anki import ledger
 from builder.anki.notes import AnkiNote, deck_description
 from builder.anki.notetypes import NoteType, NoteTypeText, card_css
+from builder.anki.package import PackagePlan, write_package
 from builder.config import BuildConfig
 from builder.diagnostics import Diagnostic, info
 from builder.model import Exam, Guide
 from builder.output import atomic_write
 from builder.resources import templates_dir
 from builder.writers.anki import build_time, ledger_path
-from builder.writers.exam_cards import CLOZE_TYPES, EXAM_NOTE_TYPES, TEMPLATE_DIR, deck_name, exam_notes
-from builder.writers.exam_package import ExamPackage, write_exam_package
+from builder.writers.exam_cards import EXAM_NOTE_TYPES, TEMPLATE_DIR, deck_name, exam_notes
 
 NAME = "exam-anki"
 _found: list[Diagnostic] = []
 _lock = threading.Lock()
 CSS_FILE = "exam-cards.css"
+# Ledger note ids are `seconds * 1000` (so 0 or 8 modulo 16) plus steps of 16, and a guide
+# card id is its note id plus 0 or 1; exam ids sit 4 above, so the guide's and the exam's note
+# and card ids never collide in one collection.
+ID_OFFSET = 4
 
 
 def template_file(name: str, override: Path | None) -> Path:
@@ -63,7 +67,7 @@ def write(guide: Guide, config: BuildConfig) -> list[Path]:
     outputs = []
     for exam, mine in per_exam:
         path = config.output / "anki" / f"{exam.slug}-exam.apkg"
-        outputs.append(write_exam_package(path, _plan(guide, exam, mine, texts, stamps)))
+        outputs.append(write_package(path, _plan(guide, exam, mine, texts, stamps)))
         config.progress(f"exam-anki: wrote {path} ({len(mine)} notes)")
     return outputs
 
@@ -77,13 +81,13 @@ def take_diagnostics() -> list[Diagnostic]:
 
 
 def _plan(guide: Guide, exam: Exam, notes: list[AnkiNote], texts: list[NoteTypeText],
-          stamps: ledger.Stamps) -> ExamPackage:
+          stamps: ledger.Stamps) -> PackagePlan:
     description = deck_description(guide)
     decks = ((guide.exam, description), (f"{guide.exam}::Exam", description),
              (deck_name(guide, exam), description))
-    return ExamPackage(tuple(notes), tuple(texts), CLOZE_TYPES, tuple(dict.fromkeys(decks)),
+    return PackagePlan(tuple(notes), tuple(texts), tuple(dict.fromkeys(decks)),
                        {n.guid: stamps.mods[n.guid] for n in notes},
-                       {n.guid: stamps.ids[n.guid] for n in notes},
+                       {n.guid: stamps.ids[n.guid] + ID_OFFSET for n in notes},
                        {t.note_type.id: stamps.mods[str(t.note_type.id)] for t in texts},
                        max(stamps.mods.values(), default=0))
 

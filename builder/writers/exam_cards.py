@@ -37,10 +37,9 @@ FILL_IN = NoteType("exam-fill-in", 1870524716252, f"{TOOL_NAME} Exam fill-in", (
     ("Sort", 6504406339473), ("Text", 6511190464950), ("Explanation", 6064592106778),
     ("Guide", 6552246937706), ("Exam", 1566733393784), ("Objective", 3225213652527),
     ("Section", 4976186749835), ("Id", 3191186365445)),
-    (CardTemplate("Cloze", 7294967306379, "fill-in-front.html", "fill-in-back.html"),))
+    (CardTemplate("Cloze", 7294967306379, "fill-in-front.html", "fill-in-back.html"),), cloze=True)
 
 EXAM_NOTE_TYPES = (CHOICE, FILL_IN)
-CLOZE_TYPES = frozenset({FILL_IN.id})  # note types packaged as Anki cloze types
 
 
 def deck_name(guide: Guide, exam: Exam) -> str:

@@ -48,10 +48,16 @@ def _lexer(language: str):  # type: ignore[no-untyped-def]
         return TextLexer(stripnl=False, ensurenl=False)
 
 
+@lru_cache(maxsize=1)
+def _formatter() -> HtmlFormatter:
+    # Building a formatter computes a whole style sheet (most of a short highlight's cost);
+    # with nowrap it keeps no state between calls, so one serves every call.
+    return HtmlFormatter(nowrap=True)
+
+
 def highlight_code(code: str, language: str = "sh") -> str:
     """Code as Pygments HTML spans (classes only, styled by the caller's CSS), without a wrapper."""
-    formatter = HtmlFormatter(nowrap=True)
-    return _pygments_highlight(code, _lexer(language), formatter).rstrip("\n")
+    return _pygments_highlight(code, _lexer(language), _formatter()).rstrip("\n")
 
 
 def pygments_css(style: str = "default", selector: str = ".code") -> str:
