@@ -50,16 +50,29 @@ def _model(text: NoteTypeText) -> genanki.Model:
                          model_type=kind, sort_field_index=0)
 
 
-def _decks(plan: PackagePlan, models: dict[int, genanki.Model]) -> list[genanki.Deck]:
-    """genanki decks that carry note types but no notes: the notes go in by _insert_notes."""
+def _write_col(db: sqlite3.Connection, plan: PackagePlan, models: dict[int, genanki.Model]) -> None:
+    """Decks and note types in the collection row, as genanki's Deck.write_to_db would leave them.
+
+    genanki re-encodes every note type (CSS included) once per deck: with a deck per objective
+    that was most of a package's time, so the same JSON is built here in one pass.
+    """
     decks = {name: genanki.Deck(deck_id(name), name, description=desc) for name, desc in plan.decks}
-    first = next(iter(decks.values()))
-    for _, model in sorted(models.items()):
-        first.add_model(model)  # every note type travels, even one without notes in this package
+    order = {name: i for i, name in enumerate(decks)}
+    # A note type keeps the id of the last deck that writes it: the first deck writes them all
+    # (every note type travels, even one without notes here), each other deck those of its notes.
+    owner = dict.fromkeys(models, 0)
     for note in plan.notes:
-        # genanki gives a note type the id of the last deck that writes it: as if the notes were in
-        decks[note.deck].add_model(models[note.note_type.id])
-    return list(decks.values())
+        owner[note.note_type.id] = max(owner[note.note_type.id], order[note.deck])
+    deck_list = list(decks.values())
+    decks_json, models_json = db.execute("SELECT decks, models FROM col").fetchone()
+    col_decks, col_models = json.loads(decks_json), json.loads(models_json)
+    col_decks.update({str(d.deck_id): d.to_json() for d in deck_list})
+    col_models.update({str(mid): m.to_json(plan.timestamp, deck_list[owner[mid]].deck_id)
+                       for mid, m in sorted(models.items())})
+    for model in col_models.values():
+        model["mod"] = plan.type_mods[int(model["id"])]  # the ledger's, not the build time
+    db.execute("UPDATE col SET decks = ?, models = ?",
+               (json.dumps(col_decks), json.dumps(col_models, sort_keys=True)))
 
 
 def _card_ords(model: genanki.Model, fields: tuple[str, ...],
@@ -89,15 +102,6 @@ def _insert_notes(db: sqlite3.Connection, plan: PackagePlan, models: dict[int, g
     db.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
 
 
-def _stamp_models(db: sqlite3.Connection, plan: PackagePlan) -> None:
-    """Each note type's own mod from the ledger instead of genanki's one timestamp."""
-    (models_json,) = db.execute("SELECT models FROM col").fetchone()
-    models = json.loads(models_json)
-    for model in models.values():
-        model["mod"] = plan.type_mods[int(model["id"])]
-    db.execute("UPDATE col SET models = ?", (json.dumps(models, sort_keys=True),))
-
-
 def collection_bytes(plan: PackagePlan) -> bytes:
     """The collection.anki2 sqlite file for a plan."""
     models = {t.note_type.id: _model(t) for t in plan.note_types}
@@ -107,12 +111,11 @@ def collection_bytes(plan: PackagePlan) -> bytes:
         # A scratch file: skip the fsyncs that make small writes slow.
         db.execute("PRAGMA synchronous = OFF")
         db.execute("PRAGMA journal_mode = MEMORY")
-        # genanki writes the schema, the collection row, the decks and the note types; the
-        # notes go in as rows of their own, in one batch, already carrying the ledger's ids.
-        genanki.Package(_decks(plan, models)).write_to_db(db.cursor(), plan.timestamp,
-                                                          itertools.count(plan.timestamp * 1000))
+        # genanki writes the schema and the collection row; decks, note types, notes and cards
+        # go in as batches that already carry the ledger's ids and mods.
+        genanki.Package([]).write_to_db(db.cursor(), plan.timestamp, itertools.count())
+        _write_col(db, plan, models)
         _insert_notes(db, plan, models)
-        _stamp_models(db, plan)
         db.commit()
         db.execute("VACUUM")  # a compact file whose bytes depend only on its content
         db.close()
