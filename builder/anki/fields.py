@@ -41,16 +41,23 @@ def rich_list(items: tuple[RichText, ...] | list[str], ordered: bool = False) ->
     return f"<{tag}>{body}</{tag}>"
 
 
-def table_html(table: Table, highlight: TableRow | None = None) -> str:
-    """The whole table; the highlighted row carries class `hit`."""
+TableParts = tuple[str, tuple[str, ...]]  # a table's header cells and each row's cells, as HTML
+
+
+def table_parts(table: Table) -> TableParts:
+    """The cells of a table rendered once, for the many cards that each show all of it."""
     head = "".join(f'<th scope="col">{rich_to_html(h)}</th>' for h in table.header)
-    rows = []
-    for row in table.rows:
-        cls = ' class="hit"' if row is highlight else ""
-        cells = "".join(f"<td>{rich_to_html(c)}</td>" for c in row.cells)
-        rows.append(f"<tr{cls}>{cells}</tr>")
+    return head, tuple("".join(f"<td>{rich_to_html(c)}</td>" for c in row.cells) for row in table.rows)
+
+
+def table_html(table: Table, highlight: TableRow | None = None, parts: TableParts | None = None) -> str:
+    """The whole table; the highlighted row carries class `hit`."""
+    head, cells = parts or table_parts(table)
+    hit = ' class="hit"'
+    rows = "".join(f"<tr{hit if row is highlight else ''}>{body}</tr>"
+                   for row, body in zip(table.rows, cells))
     return (f'<div class="tablewrap"><table><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div>')
+            f'<tbody>{rows}</tbody></table></div>')
 
 
 def row_cells(table: Table, row: TableRow) -> str:

@@ -108,8 +108,7 @@ def objective_notes(guide: Guide, topic: Topic, o: Objective, source_root: Path)
     notes = [_overview(ctx, images.get(None, []))]
     notes += [_command(ctx, g, i) for i, g in enumerate(command_groups(o), 1)]
     notes += [_cited(ctx, i) for i in range(len(o.cited_objects))]
-    notes += [_row(ctx, t, ti, r, ri) for ti, t in enumerate(o.tables, 1)
-              for ri, r in enumerate(carded_rows(t), 1)]
+    notes += [n for ti, t in enumerate(o.tables, 1) for n in _rows(ctx, t, ti)]
     notes += [_definition(ctx, d, i, images.get(i, [])) for i, d in enumerate(o.definitions, 1)]
     notes += [_timeline(ctx, i) for i in range(len(o.timeline))]
     return notes
@@ -158,14 +157,20 @@ def _cited(ctx: _Context, index: int) -> AnkiNote:
     return ctx.note(CITED, obj.key, obj.key, values, obj.pos)
 
 
-def _row(ctx: _Context, table: Table, ti: int, row: TableRow, ri: int) -> AnkiNote:
+def _rows(ctx: _Context, table: Table, ti: int) -> list[AnkiNote]:
+    parts = f.table_parts(table)  # every row's card shows the whole table
+    return [_row(ctx, table, ti, r, ri, parts) for ri, r in enumerate(carded_rows(table), 1)]
+
+
+def _row(ctx: _Context, table: Table, ti: int, row: TableRow, ri: int,
+         parts: f.TableParts) -> AnkiNote:
     key = row.card_key or f"{table.title}\x1f{row.key}"
     reverse = rich_to_html(row.cells[1]) if has_reverse(table, row) else ""
     section = table.section if table.section != table.title else None
     values = {**ctx.common(section), "Sort": ctx.sort(ti, ri), "Table": f.text(table.title),
               "KeyHeader": rich_to_html(table.header[0]) if table.header else "",
               "Row": rich_to_html(row.cells[0]), "Cells": f.row_cells(table, row),
-              "FullTable": f.table_html(table, row), "Reverse": reverse}
+              "FullTable": f.table_html(table, row, parts), "Reverse": reverse}
     return ctx.note(ROW, key, f"{table.title} / {row.key}", values, row.pos)
 
 

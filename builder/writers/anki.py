@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from builder.anki import ledger
@@ -41,16 +42,25 @@ def write(guide: Guide, config: BuildConfig) -> list[Path]:
     notes = guide_notes(guide, config.source_root)
     stamps = _stamp(guide, config, notes, texts, build_time())
     out = config.output / "anki"
-    outputs = [_package(out / f"{slug(guide.exam)}.apkg", guide, None, notes, texts, stamps)]
+    jobs: list[tuple[Path, Topic | None, list[AnkiNote]]] = [
+        (out / f"{slug(guide.exam)}.apkg", None, notes)]
     for topic in guide.topics:
         ids = {o.id for o in topic.objectives}
-        mine = [n for n in notes if n.objective in ids]
-        outputs.append(_package(out / f"{slug(guide.exam)}-{slug(topic.number)}.apkg", guide, topic,
-                                mine, texts, stamps))
+        jobs.append((out / f"{slug(guide.exam)}-{slug(topic.number)}.apkg", topic,
+                     [n for n in notes if n.objective in ids]))
+    # sqlite and zlib release the GIL, so packages built side by side share the cores.
+    with ThreadPoolExecutor(max_workers=_workers(config, len(jobs))) as pool:
+        outputs = list(pool.map(lambda job: _package(job[0], guide, job[1], job[2], texts, stamps),
+                                jobs))
     outputs.append(atomic_write(out / REMOVED_NAME, removed_text(stamps.removed)))
     for path in outputs:
         config.progress(f"anki: wrote {path}")
     return outputs
+
+
+def _workers(config: BuildConfig, packages: int) -> int:
+    """Threads for packaging: one per package, at most --jobs (default: the cores)."""
+    return max(1, min(packages, int(config.options.get("jobs") or 0) or os.cpu_count() or 1))
 
 
 def _stamp(guide: Guide, config: BuildConfig, notes: list[AnkiNote], texts: list[NoteTypeText],

@@ -55,6 +55,9 @@ def _formatter() -> HtmlFormatter:
     return HtmlFormatter(nowrap=True)
 
 
+# Lines come back: a cited object's card shows command lines that their own cards (and the
+# sheets) highlight too. Bounded, and the result is an immutable string.
+@lru_cache(maxsize=4096)
 def highlight_code(code: str, language: str = "sh") -> str:
     """Code as Pygments HTML spans (classes only, styled by the caller's CSS), without a wrapper."""
     return _pygments_highlight(code, _lexer(language), _formatter()).rstrip("\n")
