@@ -6,12 +6,11 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("anki.collection")
-
-from builder.anki.counts import card_counts  # noqa: E402
-from builder.pipeline import check  # noqa: E402
-from test_anki_import import APKG, EXAM, SOURCE, build_decks, import_deck, open_collection  # noqa: E402
-from test_anki_notes import dangerous  # noqa: E402
+from anki_helpers import import_deck, open_collection
+from builder.anki.counts import card_counts
+from builder.pipeline import check
+from test_anki_import import APKG, EXAM, SOURCE, build_decks
+from test_anki_notes import dangerous
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "topic-352.md"
 

@@ -5,59 +5,30 @@ from __future__ import annotations
 import os
 import shutil
 from collections import Counter
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-anki_collection = pytest.importorskip("anki.collection")
-Collection = anki_collection.Collection
-ImportAnkiPackageOptions = anki_collection.ImportAnkiPackageOptions
-ImportAnkiPackageRequest = anki_collection.ImportAnkiPackageRequest
-
-from builder.anki.counts import card_counts  # noqa: E402
-from builder.anki.notes import guide_notes  # noqa: E402
-from builder.anki.notetypes import NOTE_TYPES  # noqa: E402
-from builder.config import BuildConfig  # noqa: E402
-from builder.pipeline import build, check  # noqa: E402
-from test_anki_notes import dangerous  # noqa: E402
+from anki_helpers import Collection, T0, import_deck, open_collection, source_date_epoch
+from builder.anki.counts import card_counts
+from builder.anki.notes import guide_notes
+from builder.anki.notetypes import NOTE_TYPES
+from builder.config import BuildConfig
+from builder.pipeline import build, check
+from test_anki_notes import dangerous
 
 FIXTURES = Path(__file__).parent / "fixtures" / "anki"
 GUIDE = FIXTURES / "guide"
 SOURCE = Path(__file__).resolve().parents[1] / "source"
-T0 = 1_780_000_000
 EXAM = "LPIC-3 305-300"
 APKG = "lpic-3-305-300.apkg"
-
-
-@contextmanager
-def source_date_epoch(value: int) -> Iterator[None]:
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(value)
-    try:
-        yield
-    finally:
-        if old is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
 
 
 def build_decks(src: Path, out: Path, epoch: int = T0, **options: object) -> Path:
     with source_date_epoch(epoch):
         build([str(src)], BuildConfig(output=out, formats=("anki",), options=dict(options)))
     return out / "anki"
-
-
-def open_collection(folder: Path) -> Collection:
-    folder.mkdir(parents=True, exist_ok=True)
-    return Collection(str(folder / "collection.anki2"))
-
-
-def import_deck(col: Collection, apkg: Path):  # type: ignore[no-untyped-def]
-    request = ImportAnkiPackageRequest(package_path=str(apkg), options=ImportAnkiPackageOptions())
-    return col.import_anki_package(request).log
 
 
 def model_name(kind: str) -> str:

@@ -8,11 +8,9 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("anki.collection")
-
-from builder.resources import templates_dir  # noqa: E402
-from test_anki_import import (APKG, EXAM, GUIDE, T0, build_decks, import_deck,  # noqa: E402
-                              model_name, open_collection)
+from anki_helpers import T0, import_deck, open_collection
+from builder.resources import templates_dir
+from test_anki_import import APKG, EXAM, GUIDE, build_decks, model_name
 
 PURPOSE_OLD = "run a shell in a new PID namespace with its own /proc"
 PURPOSE_NEW = "start a shell in a new PID namespace that mounts its own /proc"

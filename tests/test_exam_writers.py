@@ -2,43 +2,23 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import sqlite3
 import zipfile
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
+from anki_helpers import Collection, T0, collection, import_deck, open_collection, source_date_epoch
 from builder.config import BuildConfig
 from builder.pipeline import build, check
 from builder.writers.exam_cards import CHOICE, FILL_IN, cloze_html, exam_notes, options_html
 
-anki_collection = pytest.importorskip("anki.collection")
-Collection = anki_collection.Collection
-ImportAnkiPackageOptions = anki_collection.ImportAnkiPackageOptions
-ImportAnkiPackageRequest = anki_collection.ImportAnkiPackageRequest
-
 FIXTURES = Path(__file__).parent / "fixtures" / "exam"
 SOURCE = Path(__file__).resolve().parents[1] / "source"
-T0 = 1_780_000_000
 DECK = "LPIC-3 305-300::Exam::Practice Exam: every shape a question can take"
-
-
-@contextmanager
-def source_date_epoch(value: int) -> Iterator[None]:
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(value)
-    try:
-        yield
-    finally:
-        if old is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
 
 
 def build_exam(src: Path, out: Path, formats: tuple[str, ...], epoch: int = T0) -> list[Path]:
@@ -65,9 +45,8 @@ def apkg(exam_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def imported(apkg: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Collection, object]]:
-    col = Collection(str(tmp_path_factory.mktemp("col") / "collection.anki2"))
-    log = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(apkg),
-                                                           options=ImportAnkiPackageOptions())).log
+    col = open_collection(tmp_path_factory.mktemp("col"))
+    log = import_deck(col, apkg)
     yield col, log
     col.close()
 
@@ -124,16 +103,11 @@ def test_explanation_from_the_key_shows_on_the_back(tmp_path: Path) -> None:
     (src / "practice.md").write_text(text.replace("7-B\n", "7-B - `-i` keeps STDIN open, `-t` adds a tty\n"),
                                      encoding="utf-8")
     apkg = build_exam(src, tmp_path / "dist", ("exam-anki",))[0]
-    col = Collection(str(tmp_path / "col.anki2"))
-    try:
-        col.import_anki_package(ImportAnkiPackageRequest(package_path=str(apkg),
-                                                         options=ImportAnkiPackageOptions()))
+    with collection(tmp_path / "col", apkg) as col:
         card = _card(col, 7)
         assert '<div class="why"><code>-i</code> keeps STDIN open' in card.answer()
         assert "keeps STDIN open, <code>-t</code>" not in card.question()
         assert 'class="why"' not in _card(col, 6).answer()
-    finally:
-        col.close()
 
 
 def test_guide_passages_found_for_each_kind_of_answer() -> None:
@@ -221,15 +195,9 @@ def test_identity_survives_a_typo_fix_and_a_new_question_before_it(tmp_path: Pat
     changed = [g for g in before if after[g][1] != before[g][1]]
     # question 1's text changed, old 8-10 show their new numbers: updated in place, newer mod
     assert len(changed) == 4 and all(after[g][1] == T0 + 100 for g in changed)
-    col = Collection(str(tmp_path / "col.anki2"))
-    try:
-        for apkg in (v1, v2):
-            col.import_anki_package(ImportAnkiPackageRequest(package_path=str(apkg),
-                                                             options=ImportAnkiPackageOptions()))
+    with collection(tmp_path / "col", v1, v2) as col:
         assert len(col.find_notes("")) == 11
         assert "host name" in _card(col, 1).question()
-    finally:
-        col.close()
 
 
 def test_exam_deck_is_reproducible(exam_root: Path, tmp_path: Path) -> None:
@@ -245,12 +213,11 @@ def test_guide_and_exam_decks_share_one_collection(tmp_path: Path) -> None:
     shutil.copytree(SOURCE, src)
     shutil.copy(FIXTURES / "shapes.md", src / "practice-exam.md")
     outputs = build_exam(src, tmp_path / "dist", ("anki", "exam-anki"))
-    col = Collection(str(tmp_path / "col.anki2"))
+    col = open_collection(tmp_path / "col")
     try:
         total = 0
         for apkg in (p for p in outputs if p.suffix == ".apkg" and "-352" not in p.name):
-            total += len(col.import_anki_package(ImportAnkiPackageRequest(
-                package_path=str(apkg), options=ImportAnkiPackageOptions())).log.new)
+            total += len(import_deck(col, apkg).new)
         assert len(col.find_notes("")) == total
         assert len(col.find_notes("tag:kind::exam")) == 10
     finally:
@@ -318,10 +285,9 @@ def test_a_long_exam_builds_every_card_and_prints_its_key_last(tmp_path: Path) -
     assert [str(d) for d in checked.diagnostics] == []
     outputs = build_exam(src, tmp_path / "dist", ("exam-anki", "exam-sheet"))
     apkg = next(p for p in outputs if p.suffix == ".apkg")
-    col = Collection(str(tmp_path / "col.anki2"))
+    col = open_collection(tmp_path / "col")
     try:
-        log = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(apkg),
-                                                               options=ImportAnkiPackageOptions())).log
+        log = import_deck(col, apkg)
         assert len(log.new) == 150
         card = col.get_card(col.find_cards('"Exam:*question 150"')[0])
         assert re.search(r'<li class="right"><span class="letter">C</span><span class="opt">third 150', card.answer())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from builder.resources import templates_dir
@@ -116,10 +117,16 @@ def template_file(name: str, override: Path | None = None) -> Path:
 def card_css(override: Path | None = None) -> str:
     """The shared card CSS plus Pygments rules for light and night mode."""
     css = template_file(CSS_FILE, override).read_text(encoding="utf-8")
+    return f"{css.rstrip()}\n\n/* code highlighting (Pygments) */\n" + _code_css()
+
+
+@lru_cache(maxsize=1)
+def _code_css() -> str:
+    # The same for every note type and build, and each style sheet takes Pygments a while.
     rules = [_scoped(pygments_css("default", ".code"), ".code")]
     for night in (".nightMode", ".night_mode"):
         rules.append(_scoped(pygments_css("github-dark", f"{night} .code"), f"{night} .code"))
-    return f"{css.rstrip()}\n\n/* code highlighting (Pygments) */\n" + "\n".join(rules) + "\n"
+    return "\n".join(rules) + "\n"
 
 
 def _scoped(css: str, selector: str) -> str:
