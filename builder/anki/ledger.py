@@ -61,14 +61,17 @@ def load(path: Path) -> dict[str, object] | None:
     return data
 
 
+# One encoder for every entry: json.dumps with options builds a new one per call.
+_ENTRY = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
 def dump(data: dict[str, object]) -> str:
     """Stable text: sorted keys, one entry per line, so diffs of the lock file are readable."""
     lines = ["{", f' "format": {FORMAT},']
     for section in ("note_types", "notes", "removed"):
         entries = data.get(section, {})
         assert isinstance(entries, dict)
-        body = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, sort_keys=True, ensure_ascii=False)}"
-                          for k, v in sorted(entries.items()))
+        body = ",\n".join(f"  {json.dumps(k)}: {_ENTRY.encode(v)}" for k, v in sorted(entries.items()))
         comma = "," if section != "removed" else ""
         lines.append(f' "{section}": {{\n{body}\n }}{comma}' if body else f' "{section}": {{}}{comma}')
     return "\n".join(lines) + "\n}\n"

@@ -44,10 +44,12 @@ def write(guide: Guide, config: BuildConfig) -> list[Path]:
     out = config.output / "anki"
     jobs: list[tuple[Path, Topic | None, list[AnkiNote]]] = [
         (out / f"{slug(guide.exam)}.apkg", None, notes)]
+    by_objective: dict[str, list[AnkiNote]] = {}
+    for note in notes:
+        by_objective.setdefault(note.objective, []).append(note)
     for topic in guide.topics:
-        ids = {o.id for o in topic.objectives}
-        jobs.append((out / f"{slug(guide.exam)}-{slug(topic.number)}.apkg", topic,
-                     [n for n in notes if n.objective in ids]))
+        mine = [n for o in topic.objectives for n in by_objective.get(o.id, [])]
+        jobs.append((out / f"{slug(guide.exam)}-{slug(topic.number)}.apkg", topic, mine))
     # sqlite and zlib release the GIL, so packages built side by side share the cores.
     with ThreadPoolExecutor(max_workers=_workers(config, len(jobs))) as pool:
         outputs = list(pool.map(lambda job: _package(job[0], guide, job[1], job[2], texts, stamps),
@@ -79,9 +81,9 @@ def _stamp(guide: Guide, config: BuildConfig, notes: list[AnkiNote], texts: list
     elif old is None and not _writable(path):
         config.progress(f"anki: warning: no identity ledger at {path} and it cannot be created: "
                         f"every note gets mod {now} (pass --ledger PATH to keep update history)")
-    elif old is None or ledger.dump(stamps.data) != ledger.dump(old):
+    elif (text := ledger.dump(stamps.data)) != (ledger.dump(old) if old is not None else None):
         if _writable(path):
-            atomic_write(path, ledger.dump(stamps.data))
+            atomic_write(path, text)
         else:
             config.progress(f"anki: warning: identity ledger {path} is read-only and out of date")
     for guid in stamps.newly_removed:
