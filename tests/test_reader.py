@@ -191,3 +191,13 @@ def test_duplicate_objective_ids_are_an_error_with_both_positions(tmp_path):
 def test_model_is_frozen(objective):
     with pytest.raises(AttributeError):
         objective.weight = 1  # type: ignore[misc]
+
+
+def test_exam_prefilter_passes_every_exam_and_skips_guides(fixtures):
+    from builder.reader.exam_lines import may_be_exam
+    from tests.conftest import ROOT
+
+    exams = sorted((fixtures / "exam").rglob("*.md"))
+    assert exams and all(may_be_exam(p.read_text(encoding="utf-8")) for p in exams)
+    guides = sorted((ROOT / "source").glob("*.md")) + [fixtures / "reader" / "objective-format.md"]
+    assert not any(may_be_exam(p.read_text(encoding="utf-8")) for p in guides)

@@ -13,7 +13,7 @@ from builder.reader.assemble import FileAssembler, ObjectiveDraft, TopicDraft
 from builder.reader.blocks import MAX_NESTING, make_parser, nesting_limit_line, read_blocks
 from builder.reader.decode import decode_source
 from builder.reader.exam import read_exam
-from builder.reader.exam_lines import looks_like_exam, read_lines
+from builder.reader.exam_lines import looks_like_exam, may_be_exam, read_lines
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a guide is a few hundred KB; larger files are refused
 GUIDE_SUFFIXES = (".md", ".markdown")
@@ -75,8 +75,8 @@ def read_guide(sources: list[str], *, exam: str | None = None, version: str | No
             diags.append(warning(SourcePos(name, deep), "nesting-too-deep",
                                  f"lists or block quotes nest deeper than {MAX_NESTING} levels; "
                                  "what is deeper is read as plain text"))
-        exam_events = read_lines(tokens, lines)
-        if looks_like_exam(exam_events):  # a practice exam, not a guide: no objectives expected
+        exam_events = read_lines(tokens, lines) if may_be_exam(decoded.text) else []
+        if exam_events and looks_like_exam(exam_events):  # a practice exam, not a guide: no objectives expected
             exam_result = read_exam(exam_events, name)
             exams.append(exam_result.exam)
             diags.extend(exam_result.diagnostics)

@@ -33,6 +33,17 @@ _WEIGHT = re.compile(r"^\s*weight\s*:", re.IGNORECASE)
 _KEY_TITLE_MAX = 40  # a paragraph longer than this is text about answers, not the key's title
 
 
+# Every exam has an `A)` option at the start of a line or an answer key ("Answers",
+# "Solutions"): text with neither is never an exam, and skips the line-by-line look.
+_MAYBE_EXAM = re.compile(r"^[\s>]*(?:[-*+]\s+|\d+[.)]\s+)?\(?a\s*[.)]\s|\banswers?\b|\bsolutions?\b",
+                         re.IGNORECASE | re.MULTILINE)
+
+
+def may_be_exam(text: str) -> bool:
+    """A cheap test on the raw text that every exam passes (guides usually fail it)."""
+    return bool(_MAYBE_EXAM.search(text))
+
+
 def is_key_title(line: ExamLine) -> bool:
     """`**Answer Key**` written as a paragraph of its own instead of a heading."""
     text = clean_title(line.text.plain)
