@@ -7,11 +7,13 @@ only when their format is built, so a missing native library breaks one format, 
 from __future__ import annotations
 
 import importlib
+import threading
 from pathlib import Path
 from types import ModuleType
 from typing import Protocol
 
 from builder.config import BuildConfig
+from builder.diagnostics import Diagnostic
 from builder.model import Guide
 
 WRITERS: dict[str, str] = {
@@ -27,6 +29,28 @@ class Writer(Protocol):
     NAME: str
 
     def write(self, guide: Guide, config: BuildConfig) -> list[Path]: ...
+
+
+class Findings:
+    """Diagnostics a writer found during its last write(), handed to the pipeline once.
+
+    A writer module keeps one instance and exposes `take_diagnostics = FINDINGS.take`; the
+    pipeline runs writers in threads, hence the lock.
+    """
+
+    def __init__(self) -> None:
+        self._found: list[Diagnostic] = []
+        self._lock = threading.Lock()
+
+    def replace(self, found: list[Diagnostic]) -> None:
+        with self._lock:
+            self._found[:] = found
+
+    def take(self) -> list[Diagnostic]:
+        with self._lock:
+            found = list(self._found)
+            self._found.clear()
+        return found
 
 
 def load_writer(name: str) -> ModuleType:

@@ -8,7 +8,6 @@ one ledger shared by two writers would tombstone the other writer's notes on eve
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 from builder.anki import ledger
@@ -16,16 +15,17 @@ from builder.anki.notes import AnkiNote, deck_description
 from builder.anki.notetypes import NoteType, NoteTypeText, card_css
 from builder.anki.package import PackagePlan, write_package
 from builder.config import BuildConfig
-from builder.diagnostics import Diagnostic, info
+from builder.diagnostics import info
 from builder.model import Exam, Guide
 from builder.output import atomic_write
 from builder.resources import templates_dir
+from builder.writers import Findings
 from builder.writers.anki import build_time, ledger_path
 from builder.writers.exam_cards import EXAM_NOTE_TYPES, TEMPLATE_DIR, deck_name, exam_notes
 
 NAME = "exam-anki"
-_found: list[Diagnostic] = []
-_lock = threading.Lock()
+FINDINGS = Findings()
+take_diagnostics = FINDINGS.take  # the pipeline collects what write() found
 CSS_FILE = "exam-cards.css"
 # Ledger note ids are `seconds * 1000` (so 0 or 8 modulo 16) plus steps of 16, and a guide
 # card id is its note id plus 0 or 1; exam ids sit 4 above, so the guide's and the exam's note
@@ -60,8 +60,7 @@ def write(guide: Guide, config: BuildConfig) -> list[Path]:
     override = config.options.get("templates_dir")
     texts = [load_text(nt, Path(str(override)) if override else None) for nt in EXAM_NOTE_TYPES]
     per_exam, shared = exam_notes(guide)
-    with _lock:
-        _found[:] = [info(pos, "exam-card-shared", message) for pos, message in shared]
+    FINDINGS.replace([info(pos, "exam-card-shared", message) for pos, message in shared])
     notes = [n for _, mine in per_exam for n in mine]
     stamps = _stamp(config, notes, texts, build_time())
     outputs = []
@@ -71,13 +70,6 @@ def write(guide: Guide, config: BuildConfig) -> list[Path]:
         config.progress(f"exam-anki: wrote {path} ({len(mine)} notes)")
     return outputs
 
-
-def take_diagnostics() -> list[Diagnostic]:
-    """What the last write() found (a question that is another exam's card), once."""
-    with _lock:
-        found = list(_found)
-        _found.clear()
-    return found
 
 
 def _plan(guide: Guide, exam: Exam, notes: list[AnkiNote], texts: list[NoteTypeText],

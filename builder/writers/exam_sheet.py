@@ -7,7 +7,6 @@ HTML → PDF, which goes through the sheets' WeasyPrint renderer (builder/sheets
 from __future__ import annotations
 
 import re
-import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -22,11 +21,12 @@ from builder.diagnostics import Diagnostic, warning
 from builder.model import Exam, Guide, Question, QuestionKind
 from builder.output import atomic_write
 from builder.resources import templates_dir
+from builder.writers import Findings
 from builder.writers.html import highlight_code, pygments_css, rich_to_html
 
 NAME = "exam-sheet"
-_found: list[Diagnostic] = []
-_lock = threading.Lock()
+FINDINGS = Findings()
+take_diagnostics = FINDINGS.take  # the pipeline collects what write() found
 TEMPLATE = "exam.html.j2"
 STYLESHEET = "exam.css"
 _BLANK = re.compile(r"_{3,}")
@@ -176,14 +176,6 @@ def write(guide: Guide, config: BuildConfig) -> list[Path]:
             shown = " ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing)
             found.append(warning(exam.pos, "exam-sheet-glyph", f"no font can print {shown}: the "
                                  f"printed exam shows a box instead; install a font or reword"))
-    with _lock:
-        _found[:] = found
+    FINDINGS.replace(found)
     return outputs
 
-
-def take_diagnostics() -> list[Diagnostic]:
-    """What the last write() found (characters no font could print), once."""
-    with _lock:
-        found = list(_found)
-        _found.clear()
-    return found

@@ -6,17 +6,16 @@ collects them with `take_diagnostics()` after `write()`, so `--strict` counts th
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from builder.config import BuildConfig
-from builder.diagnostics import Diagnostic
 from builder.model import Guide
+from builder.writers import Findings
 
 NAME = "sheets"
 
-_found: list[Diagnostic] = []
-_lock = threading.Lock()
+FINDINGS = Findings()
+take_diagnostics = FINDINGS.take  # the pipeline collects what write() found
 
 
 def write(guide: Guide, config: BuildConfig) -> list[Path]:
@@ -24,15 +23,7 @@ def write(guide: Guide, config: BuildConfig) -> list[Path]:
 
     build = SheetBuild(guide, config)
     outputs = build.run()
-    with _lock:
-        _found[:] = build.diagnostics
+    FINDINGS.replace(build.diagnostics)
     config.progress(f"sheets: {len(outputs)} file(s) in {config.output / 'sheets'}")
     return outputs
 
-
-def take_diagnostics() -> list[Diagnostic]:
-    """The findings of the last write(), once (the list is emptied)."""
-    with _lock:
-        found = list(_found)
-        _found.clear()
-    return found
