@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.diagnostics import Diagnostic, error, info, warning
+from builder.diagnostics import Diagnostic, error, warning
 from builder.model import (
     CodeSample, CommandGroup, Definition, Image, Link, Objective, RichText, Section, SourcePos,
     Span, SpanStyle, Stub, Table, TableRow, TimelineEvent,
