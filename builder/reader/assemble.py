@@ -14,9 +14,11 @@ from builder.model import (
 from builder.reader.blocks import Block, Fence, Heading, Inline, Paragraph, TableBlock
 from builder.reader.cited import parse_cited_object
 from builder.reader.commands import SHELL_LANGUAGES, is_tree_listing, parse_command_block
-from builder.reader.text import (
-    RAW_HTML, clean_title, is_icon_char, is_ignorable_html, is_placeholder, split_icon, strip_icons,
-)
+from builder.reader.references import raw_html, resolve_target, unsafe_urls
+from builder.reader.richtext import after_label, row_pin, split_entries, trim
+from builder.reader.tables import check_table_lines, table_title
+from builder.reader.text import clean_title, is_ignorable_html, is_placeholder, split_icon, strip_icons
+from builder.reader.timeline import parse_timeline
 
 _TOPIC = re.compile(r"^Topic\s+(\d{3})\b\s*[:.\-\u2013\u2014]?\s*(.*)$", re.IGNORECASE)
 _OBJECTIVE = re.compile(r"^(\d{3}\.\d+)\b\s*[:.\-\u2013\u2014]?\s*(.*)$")
@@ -25,11 +27,6 @@ _PART = re.compile(r"^(cited objects|important commands|terms and utilities|key 
 _LABEL = re.compile(r"^(weight|description|key knowledge areas)\s*:\s*(.*)$", re.IGNORECASE | re.S)
 _CITED_INTRO = re.compile(r"partial list of the used files, terms and utilities", re.IGNORECASE)
 _CARD_KEY = re.compile(r"^<!--\s*card:\s*([\w.:/-]+)\s*-->$")
-_CARD_IN_CELL = re.compile(r"\s*<!--\s*card:\s*([\w.:/-]+)\s*-->\s*")
-_CELL_SPLIT = re.compile(r"(?<!\\)\|")
-_PIPE_IN_CODE = re.compile(r"`[^`]*(?<!\\)\|[^`]*`")
-_UNSAFE_URL = re.compile(r"\]\(\s*((?:file|javascript|vbscript|data):[^)\s]*)", re.IGNORECASE)
-_TIMELINE_ENTRY = re.compile(r"^\s*([^:]+?)\s*:\s*(.+)$")
 
 
 @dataclass(slots=True)
@@ -240,8 +237,8 @@ class FileAssembler:
             return
         if is_ignorable_html(plain):
             return
-        self.report_raw_html(plain, pos)
-        self.report_unsafe_urls(plain, pos)
+        self.diags.extend(raw_html(plain, pos))
+        self.diags.extend(unsafe_urls(plain, pos))
         self.collect_refs(p.inline, pos)
         if not self.obj:
             return
@@ -268,7 +265,7 @@ class FileAssembler:
             self.obj.definitions.append(Definition(term[0], term[1], "bold-term", pos))
         elif self.question and p.depth == 0:
             if not plain.endswith(":"):
-                self.obj.definitions.append(Definition(self.question[0], _strip_rich(p.inline.text),
+                self.obj.definitions.append(Definition(self.question[0], trim(p.inline.text),
                                                        "question", self.question[1]))
             self.question = None
 
@@ -278,7 +275,7 @@ class FileAssembler:
 
     def on_label(self, name: str, p: Paragraph, pos: SourcePos) -> None:
         assert self.obj is not None
-        value = _after_label(p.inline.text)
+        value = after_label(p.inline.text)
         if name == "weight":
             m = re.search(r"\d+", value.plain)
             if m:
@@ -294,9 +291,9 @@ class FileAssembler:
     def add_list_entry(self, p: Paragraph, pos: SourcePos) -> None:
         assert self.obj is not None
         if self.mode == "kka":
-            self.obj.kka.append(_strip_rich(p.inline.text))
+            self.obj.kka.append(trim(p.inline.text))
         else:
-            for part in _split_entries(p.inline.text.plain):
+            for part in split_entries(p.inline.text.plain):
                 if obj := parse_cited_object(part, pos):
                     self.obj.cited.append(obj)
 
@@ -315,7 +312,7 @@ class FileAssembler:
             spans[1] = Span(rest.text.lstrip()[1:], rest.style, rest.href)
         else:
             return None
-        text = _strip_rich(RichText(tuple(spans[1:])))
+        text = trim(RichText(tuple(spans[1:])))
         if not term or not text or _LABEL.match(term + ":"):
             return None
         return clean_title(term), text
@@ -383,58 +380,26 @@ class FileAssembler:
 
     # -- tables ---------------------------------------------------------------------------
     def on_table(self, t: TableBlock) -> None:
-        self.check_table_lines(t)
+        self.diags.extend(check_table_lines(t, self.lines, self.path))
         if not self.obj:
             return
         self.mark_content()
         pos = self.pos(t.line)
-        title, icon = self.table_title()
+        title, icon = table_title(self.prev, self.section or self.obj.title)
         rows = []
         for cells, line in t.rows:
-            texts, card_key = _row_pin(tuple(_strip_rich(c.text) for c in cells))
+            texts, card_key = row_pin(tuple(trim(c.text) for c in cells))
             rows.append(TableRow(texts, self.pos(line), card_key))
             for c in cells:
                 self.collect_refs(c, self.pos(line))
-        header = tuple(_strip_rich(c.text) for c in t.header)
+        header = tuple(trim(c.text) for c in t.header)
         self.obj.tables.append(Table(title, icon, header, tuple(rows), self.section, pos))
-
-    def check_table_lines(self, t: TableBlock) -> None:
-        """Rows whose cell count differs from the header (markdown-it silently pads or cuts them)."""
-        width = len(t.header)
-        for line in range(t.line, min(t.end, len(self.lines)) + 1):
-            raw = self.lines[line - 1].strip()
-            if line == t.line + 1 or not raw:
-                continue
-            cells = len(_CELL_SPLIT.split(raw.strip("|"))) if raw.strip("|") else 0
-            if cells == width:
-                continue
-            if _PIPE_IN_CODE.search(raw):
-                self.diags.append(warning(self.pos(line), "table-pipe-in-code",
-                                          "a `|` inside a code span splits the table cell: write \\| "
-                                          "instead"))
-            else:
-                self.diags.append(warning(self.pos(line), "table-ragged",
-                                          f"table row has {cells} cell(s) but the header has {width}: "
-                                          "add or remove cells"))
-
-    def table_title(self) -> tuple[str, str | None]:
-        prev = self.prev
-        if isinstance(prev, Paragraph) and prev.depth == 0:
-            raw = prev.inline.text.plain.strip()
-            icon, text = split_icon(raw)
-            text = clean_title(text)
-            if text and len(text) <= 80 and not raw.endswith("."):
-                return text, icon
-        if self.stack:
-            return self.stack[-1].title, None
-        assert self.obj is not None
-        return self.obj.title, None
 
     # -- links, images, raw HTML ---------------------------------------------------------
     def collect_refs(self, inline: Inline, pos: SourcePos) -> None:
         for ref in inline.refs:
             at = SourcePos(pos.path, pos.line + ref.line_offset)
-            exists, resolved = self.resolve(ref.target)
+            exists, resolved = resolve_target(ref.target, self.file_dir, self.root)
             if not self.obj:
                 continue
             if ref.kind == "image":
@@ -442,119 +407,6 @@ class FileAssembler:
             else:
                 self.obj.links.append(Link(ref.target, ref.text, exists, at))
 
-    def resolve(self, target: str) -> tuple[bool | None, str | None]:
-        """Whether a relative target exists inside the source root (remote ones are never fetched)."""
-        if not target or target.startswith("#") or re.match(r"^(https?|mailto|ftp):", target, re.I):
-            return None, None
-        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("/"):
-            return False, None
-        clean = target.split("#", 1)[0].split("?", 1)[0]
-        try:
-            resolved = (self.file_dir / clean).resolve()
-            inside = resolved.is_relative_to(self.root.resolve())
-        except (OSError, ValueError):
-            return False, None
-        if not inside:
-            return False, None
-        return resolved.is_file(), resolved.relative_to(self.root.resolve()).as_posix()
-
-    def report_unsafe_urls(self, plain: str, pos: SourcePos) -> None:
-        """markdown-it refuses file:, javascript:, vbscript: and data: targets and leaves them as text."""
-        for m in _UNSAFE_URL.finditer(plain):
-            self.diags.append(warning(pos, "unsafe-url",
-                                      f"target '{m.group(1)[:60]}' uses a scheme that is never followed "
-                                      "(file:, javascript:, vbscript:, data:); it shows as plain text"))
-
-    def report_raw_html(self, plain: str, pos: SourcePos) -> None:
-        if m := RAW_HTML.search(plain):
-            self.diags.append(warning(pos, "raw-html",
-                                      f"raw HTML {m.group(0)[:40]!r} is not rendered (it shows as text); "
-                                      "write it in markdown"))
-
-
-def parse_timeline(content: str, path: str, fence_line: int) -> list[TimelineEvent]:
-    """A mermaid `timeline` block: `title ...`, then `period : event : event` lines."""
-    lines = content.split("\n")
-    if not lines or lines[0].strip().lower() != "timeline":
-        return []
-    title = None
-    events: list[TimelineEvent] = []
-    for offset, line in enumerate(lines[1:], start=2):
-        stripped = line.strip()
-        if stripped.lower().startswith("title "):
-            title = stripped[6:].strip()
-            continue
-        if not stripped or stripped.lower().startswith(("section ", "%%")):
-            continue
-        pos = SourcePos(path, fence_line + offset)
-        if stripped.startswith(":") and events:
-            last = events[-1]
-            extra = tuple(e.strip() for e in stripped[1:].split(":") if e.strip())
-            events[-1] = TimelineEvent(last.period, last.events + extra, last.timeline, last.pos)
-        elif m := _TIMELINE_ENTRY.match(stripped):
-            items = tuple(e.strip() for e in m.group(2).split(":") if e.strip())
-            events.append(TimelineEvent(m.group(1).strip(), items, title, pos))
-    return events
-
-
-def _after_label(text: RichText) -> RichText:
-    """The value after `**Weight:**` or `Description:`."""
-    spans = list(text.spans)
-    out: list[Span] = []
-    seen = False
-    for span in spans:
-        if not seen:
-            if ":" in span.text:
-                seen = True
-                rest = span.text.split(":", 1)[1]
-                if rest.strip() and span.style is not SpanStyle.STRONG:
-                    out.append(Span(rest, span.style, span.href))
-            continue
-        out.append(span)
-    return _strip_rich(RichText(tuple(out)))
-
-
-def _row_pin(cells: tuple[RichText, ...]) -> tuple[tuple[RichText, ...], str | None]:
-    """A `<!-- card: KEY -->` in a row's first cell pins the row's card identity."""
-    m = _CARD_IN_CELL.search(cells[0].plain) if cells else None
-    if not m:
-        return cells, None
-    spans = tuple(Span(_CARD_IN_CELL.sub("", s.text), s.style, s.href) for s in cells[0].spans)
-    return (_strip_rich(RichText(spans)),) + cells[1:], m.group(1)
-
-
-def _strip_rich(text: RichText) -> RichText:
-    """Trim white space and leading icons at the edges of rich text."""
-    spans = [s for s in text.spans if s.text]
-    if spans and spans[0].style is not SpanStyle.CODE:
-        first = spans[0]
-        spans[0] = Span(_drop_leading_icons(first.text.lstrip()), first.style, first.href)
-    if spans:
-        last = spans[-1]
-        spans[-1] = Span(last.text.rstrip(), last.style, last.href)
-    return RichText(tuple(s for s in spans if s.text))
-
-
-def _drop_leading_icons(text: str) -> str:
-    i = 0
-    while i < len(text) and (is_icon_char(text[i]) or text[i] == " "):
-        i += 1
-    return text[i:]
-
-
-def _split_entries(text: str) -> list[str]:
-    """A list item may hold several entries separated by commas (outside parentheses)."""
-    parts, depth, cur = [], 0, ""
-    for ch in text:
-        depth += ch == "("
-        depth -= ch == ")"
-        if ch == "," and depth == 0:
-            parts.append(cur)
-            cur = ""
-        else:
-            cur += ch
-    parts.append(cur)
-    return [p.strip() for p in parts if p.strip()]
 
 
 def _dedupe_stubs(stubs: list[Stub]) -> list[Stub]:

@@ -1,0 +1,44 @@
+"""Link and image targets: whether they exist inside the source root, and what is never followed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from builder.diagnostics import Diagnostic, warning
+from builder.model import SourcePos
+from builder.reader.text import RAW_HTML
+
+_UNSAFE_URL = re.compile(r"\]\(\s*((?:file|javascript|vbscript|data):[^)\s]*)", re.IGNORECASE)
+
+
+def resolve_target(target: str, file_dir: Path, root: Path) -> tuple[bool | None, str | None]:
+    """Whether a relative target exists inside the source root (remote ones are never fetched)."""
+    if not target or target.startswith("#") or re.match(r"^(https?|mailto|ftp):", target, re.I):
+        return None, None
+    if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("/"):
+        return False, None
+    clean = target.split("#", 1)[0].split("?", 1)[0]
+    try:
+        resolved = (file_dir / clean).resolve()
+        inside = resolved.is_relative_to(root.resolve())
+    except (OSError, ValueError):
+        return False, None
+    if not inside:
+        return False, None
+    return resolved.is_file(), resolved.relative_to(root.resolve()).as_posix()
+
+
+def unsafe_urls(plain: str, pos: SourcePos) -> list[Diagnostic]:
+    """markdown-it refuses file:, javascript:, vbscript: and data: targets and leaves them as text."""
+    return [warning(pos, "unsafe-url", f"target '{m.group(1)[:60]}' uses a scheme that is never "
+                                       "followed (file:, javascript:, vbscript:, data:); it shows as "
+                                       "plain text")
+            for m in _UNSAFE_URL.finditer(plain)]
+
+
+def raw_html(plain: str, pos: SourcePos) -> list[Diagnostic]:
+    """Raw HTML is never rendered from markdown: say so where it stands."""
+    m = RAW_HTML.search(plain)
+    return [warning(pos, "raw-html", f"raw HTML {m.group(0)[:40]!r} is not rendered (it shows as "
+                                     "text); write it in markdown")] if m else []
