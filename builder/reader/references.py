@@ -31,6 +31,8 @@ def resolve_target(target: str, file_dir: Path, root: Path) -> tuple[bool | None
 
 def unsafe_urls(plain: str, pos: SourcePos) -> list[Diagnostic]:
     """markdown-it refuses file:, javascript:, vbscript: and data: targets and leaves them as text."""
+    if "](" not in plain:
+        return []
     return [warning(pos, "unsafe-url", f"target '{m.group(1)[:60]}' uses a scheme that is never "
                                        "followed (file:, javascript:, vbscript:, data:); it shows as "
                                        "plain text")
@@ -39,6 +41,6 @@ def unsafe_urls(plain: str, pos: SourcePos) -> list[Diagnostic]:
 
 def raw_html(plain: str, pos: SourcePos) -> list[Diagnostic]:
     """Raw HTML is never rendered from markdown: say so where it stands."""
-    m = RAW_HTML.search(plain)
+    m = RAW_HTML.search(plain) if "<" in plain else None
     return [warning(pos, "raw-html", f"raw HTML {m.group(0)[:40]!r} is not rendered (it shows as "
                                      "text); write it in markdown")] if m else []

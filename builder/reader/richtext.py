@@ -29,7 +29,7 @@ def after_label(text: RichText) -> RichText:
 
 def row_pin(cells: tuple[RichText, ...]) -> tuple[tuple[RichText, ...], str | None]:
     """A `<!-- card: KEY -->` in a row's first cell pins the row's card identity."""
-    m = _CARD_IN_CELL.search(cells[0].plain) if cells else None
+    m = _CARD_IN_CELL.search(cells[0].plain) if cells and "<!--" in cells[0].plain else None
     if not m:
         return cells, None
     spans = tuple(Span(_CARD_IN_CELL.sub("", s.text), s.style, s.href) for s in cells[0].spans)
@@ -38,7 +38,11 @@ def row_pin(cells: tuple[RichText, ...]) -> tuple[tuple[RichText, ...], str | No
 
 def trim(text: RichText) -> RichText:
     """Trim white space and leading icons at the edges of rich text."""
-    spans = [s for s in text.spans if s.text]
+    spans = text.spans
+    if len(spans) == 1 and spans[0].text and spans[0].text[0].isascii() and not spans[0].text[:1].isspace() \
+            and not spans[0].text[-1:].isspace():
+        return text  # the common case: one plain run that needs nothing
+    spans = [s for s in spans if s.text]
     if spans and spans[0].style is not SpanStyle.CODE:
         first = spans[0]
         spans[0] = Span(_drop_leading_icons(first.text.lstrip()), first.style, first.href)
