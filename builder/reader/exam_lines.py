@@ -35,13 +35,13 @@ _KEY_TITLE_MAX = 40  # a paragraph longer than this is text about answers, not t
 
 # Every exam has an `A)` option at the start of a line or an answer key ("Answers",
 # "Solutions"): text with neither is never an exam, and skips the line-by-line look.
-_MAYBE_EXAM = re.compile(r"^[\s>]*(?:[-*+]\s+|\d+[.)]\s+)?\(?a\s*[.)]\s|\banswers?\b|\bsolutions?\b",
-                         re.IGNORECASE | re.MULTILINE)
+_OPTION_LINE = re.compile(r"^[ \t>]*(?:[-*+][ \t]+|\d+[.)][ \t]+)?\(?[Aa][ \t]*[.)]\s", re.MULTILINE)
 
 
 def may_be_exam(text: str) -> bool:
     """A cheap test on the raw text that every exam passes (guides usually fail it)."""
-    return bool(_MAYBE_EXAM.search(text))
+    lowered = text.lower()
+    return "answer" in lowered or "solution" in lowered or bool(_OPTION_LINE.search(text))
 
 
 def is_key_title(line: ExamLine) -> bool:
