@@ -39,17 +39,20 @@ def row_pin(cells: tuple[RichText, ...]) -> tuple[tuple[RichText, ...], str | No
 def trim(text: RichText) -> RichText:
     """Trim white space and leading icons at the edges of rich text."""
     spans = text.spans
-    if len(spans) == 1 and spans[0].text and spans[0].text[0].isascii() and not spans[0].text[:1].isspace() \
-            and not spans[0].text[-1:].isspace():
-        return text  # the common case: one plain run that needs nothing
-    spans = [s for s in spans if s.text]
-    if spans and spans[0].style is not SpanStyle.CODE:
-        first = spans[0]
-        spans[0] = Span(_drop_leading_icons(first.text.lstrip()), first.style, first.href)
-    if spans:
-        last = spans[-1]
-        spans[-1] = Span(last.text.rstrip(), last.style, last.href)
-    return RichText(tuple(s for s in spans if s.text))
+    if not spans:
+        return text
+    first, last = spans[0].text, spans[-1].text
+    if first and last and all(s.text for s in spans) and not last[-1].isspace() and (
+            spans[0].style is SpanStyle.CODE or (first[0].isascii() and not first[0].isspace())):
+        return text  # the common case: nothing at the edges to trim
+    kept = [s for s in spans if s.text]
+    if kept and kept[0].style is not SpanStyle.CODE:
+        head = kept[0]
+        kept[0] = Span(_drop_leading_icons(head.text.lstrip()), head.style, head.href)
+    if kept:
+        tail = kept[-1]
+        kept[-1] = Span(tail.text.rstrip(), tail.style, tail.href)
+    return RichText(tuple(s for s in kept if s.text))
 
 
 def _drop_leading_icons(text: str) -> str:
