@@ -158,3 +158,26 @@ def test_emoji_drop_removes_pictographs_everywhere():
     html = SheetRenderer().objective(objective_sheet(guide, topic, o, dropped), standalone=False)
     assert not re.search("[\U0001F300-\U0001FAFF\u2705]", html)
     assert "Namespaces" in html and "isolate" in html
+
+
+def test_objective_sheets_name_the_practice_questions_that_ask_about_them(tmp_path):
+    """A guide and an exam built together: each objective's sheet lists its exam questions."""
+    import shutil
+
+    from pypdf import PdfReader
+
+    from builder.config import BuildConfig
+    from builder.pipeline import build
+    from builder.sheets.context import _ranges
+    from tests.conftest import FIXTURES, ROOT
+
+    assert _ranges([61, 62, 63, 70, 72, 73]) == "61-63, 70, 72-73"
+    shutil.copy(next((ROOT / "source").glob("352.1-*.md")), tmp_path / "guide.md")
+    shutil.copy(FIXTURES / "exam" / "issue-example.md", tmp_path / "exam.md")
+    out = tmp_path / "dist"
+    config = BuildConfig(output=out, formats=("sheets",), only=("352.1",),
+                         options={"jobs": 1, "progress": False})
+    build([str(tmp_path)], config)
+    (pdf,) = (out / "sheets").glob("352.1-*.pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "Practice:" in text and "questions 61-62" in text

@@ -14,6 +14,7 @@ from builder.config import BuildConfig
 from builder.diagnostics import Diagnostic
 from builder.model import Guide, Objective, Topic
 from builder.sheets.cache import Entry, SheetCache, content_key, file_digest
+from builder.sheets.context import practice_lines
 from builder.sheets.diagnose import entry_for, rebase
 from builder.sheets.names import slug
 from builder.sheets.progress import Progress
@@ -84,7 +85,7 @@ def plan(guide: Guide, config: BuildConfig, options: SheetOptions, templates_dig
         keys = []
         for o in topic.objectives:
             images = [file_digest(root / i.resolved) for i in o.images if i.resolved and i.exists]
-            key = content_key(base, topic.number, topic.title, o, images)
+            key = content_key(base, topic.number, topic.title, o, images, practice_lines(guide, o.id))
             keys.append(key)
             sheets.append(Planned(topic, o, key, f"{o.id}-{slug(o.title)}"))
         if not config.only:

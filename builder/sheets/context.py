@@ -133,6 +133,7 @@ class ObjectiveSheet:
     samples: tuple[SampleBlock, ...]
     timeline: tuple[TimelineStrip, ...]
     figures: tuple[Figure, ...]
+    practice: tuple[str, ...] = ()  # "Practice Exam: questions 61-63", one per exam that asks about it
 
     @property
     def has_commands(self) -> bool:
@@ -186,7 +187,29 @@ def objective_sheet(guide: Guide, topic: Topic, o: Objective, layout: Layout,
         important=important, other=other,
         tables=tuple(_table(t, clean, rich) for t in o.tables),
         definitions=tuple(DefinitionEntry(clean(d.term), rich(d.text)) for d in o.definitions),
-        samples=samples, timeline=_timeline(o, clean), figures=_figures(o.images))
+        samples=samples, timeline=_timeline(o, clean), figures=_figures(o.images),
+        practice=tuple(clean(line) for line in practice_lines(guide, o.id)))
+
+
+def practice_lines(guide: Guide, objective_id: str) -> list[str]:
+    """Which practice-exam questions ask about an objective: "<exam>: questions 61-63, 70"."""
+    lines = []
+    for exam in guide.exams:
+        numbers = sorted(q.number for q in exam.questions_for(objective_id))
+        if numbers:
+            lines.append(f"{exam.title}: question{'s' if len(numbers) > 1 else ''} {_ranges(numbers)}")
+    return lines
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[61, 62, 63, 70] -> "61-63, 70"."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 def command_blocks(o: Objective, layout: Layout) -> tuple[tuple[CommandBlock, ...], tuple[CommandBlock, ...]]:
