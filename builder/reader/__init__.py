@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +56,25 @@ def discover(sources: list[str]) -> tuple[list[str], Path]:
 
 def read_guide(sources: list[str], *, exam: str | None = None, version: str | None = None) -> ReadResult:
     """Read every guide file once, in name order, and merge topics split over several files."""
+    with _no_cyclic_gc():
+        return _read_guide(sources, exam=exam, version=version)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Parsing allocates hundreds of thousands of short-lived, acyclic objects (tokens, spans);
+    the cycle collector finds nothing in them and costs about 15% of the read. Reference
+    counting still frees them; the collector runs again afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _read_guide(sources: list[str], *, exam: str | None, version: str | None) -> ReadResult:
     files, root = discover(sources)
     parser = make_parser()
     diags: list[Diagnostic] = []
