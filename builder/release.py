@@ -18,6 +18,7 @@ from typing import Iterator
 from builder import __version__
 from builder.config import BuildConfig
 from builder.diagnostics import BuildError
+from builder.epoch import epoch_set
 from builder.model import Guide
 from builder.output import atomic_write
 from builder.version import guide_version, last_commit_time, source_commit
@@ -47,11 +48,8 @@ def source_date_epoch(source_root: Path) -> Iterator[int | None]:
     if epoch is None:
         yield None
         return
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
-    try:
+    with epoch_set(epoch):
         yield epoch
-    finally:
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 def parse_epoch(text: str) -> int:

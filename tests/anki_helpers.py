@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 import pytest
+
+from builder.epoch import epoch_set
 
 # A test module that imports this one is skipped as a whole where Anki's backend is missing.
 anki_collection = pytest.importorskip("anki.collection")
@@ -21,15 +22,8 @@ T0 = 1_780_000_000  # the build time (SOURCE_DATE_EPOCH) the deck tests start fr
 @contextmanager
 def source_date_epoch(value: int) -> Iterator[None]:
     """SOURCE_DATE_EPOCH set to `value` for the block, then restored."""
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(value)
-    try:
+    with epoch_set(value):
         yield
-    finally:
-        if old is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
 
 
 def open_collection(folder: Path) -> Collection:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -15,6 +12,8 @@ from urllib.parse import unquote, urlsplit
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from builder.epoch import epoch_set
 
 NOTDEF = re.compile(r"\.notdef glyph rendered for .*\(U\+([0-9A-F]{4,6})\)")
 
@@ -108,7 +107,7 @@ class PdfRenderer:
     def render(self, html: str, base: Path) -> Rendered:
         """Lay out one HTML document against `base` (the source root) and write it as PDF."""
         fetcher = SafeFetcher(self.roots)
-        with _captured() as capture, _source_date_epoch(self.epoch):
+        with _captured() as capture, epoch_set(self.epoch):
             document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
                 stylesheets=[self.css], font_config=self.fonts)
             pdf = document.write_pdf(pdf_variant=self.variant)
@@ -117,17 +116,6 @@ class PdfRenderer:
         return Rendered(pdf, len(document.pages), tuple(fetcher.refused), tuple(capture.records), glyphs)
 
 
-@contextmanager
-def _source_date_epoch(epoch: str) -> Iterator[None]:
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = epoch
-    try:
-        yield
-    finally:
-        if saved is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
 class _captured:
