@@ -128,7 +128,3 @@ def _stamp_one(entry: Entry, old: dict | None, now: int, next_id: int,
     stamps.mods[entry.key] = int(record["mod"])  # type: ignore[arg-type]
     return record, next_id
 
-
-def no_ledger(notes: list[Entry], types: list[Entry], now: int) -> Stamps:
-    """Stamps for a build without a ledger: everything gets `now`."""
-    return stamp(None, notes, types, now, None)

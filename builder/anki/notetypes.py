@@ -104,7 +104,6 @@ OVERVIEW = NoteType("overview", 2722263189903, f"{TOOL_NAME} Objective overview"
     (_t("Overview", 8060055286627, "overview"),))
 
 NOTE_TYPES: tuple[NoteType, ...] = (OVERVIEW, COMMAND, CITED, ROW, DEFINITION, TIMELINE)
-BY_KIND = {nt.kind: nt for nt in NOTE_TYPES}
 
 
 def template_file(name: str, override: Path | None = None) -> Path:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib
 import threading
 from pathlib import Path
-from types import ModuleType
 from typing import Protocol
 
 from builder.config import BuildConfig
@@ -53,9 +52,10 @@ class Findings:
         return found
 
 
-def load_writer(name: str) -> ModuleType:
+def load_writer(name: str) -> Writer:
     """The writer module for a format name."""
-    return importlib.import_module(WRITERS[name])
+    module: Writer = importlib.import_module(WRITERS[name])  # type: ignore[assignment]
+    return module
 
 
 def available_writers() -> list[str]:
