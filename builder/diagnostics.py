@@ -64,9 +64,12 @@ class SourceError(BuildError):
     """A source path that cannot be read."""
 
 
+class SelectionError(BuildError):
+    """--only names an objective the guide does not have: a usage error."""
+
+    exit_code = 2
+
+
 class OutputError(BuildError):
     """An output directory that cannot be written."""
 
-
-class GuideError(BuildError):
-    """The guide has errors (or warnings under --strict)."""

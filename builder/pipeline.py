@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from builder.config import BuildConfig
-from builder.diagnostics import Diagnostic, Severity, sort_diagnostics
+from builder.diagnostics import Diagnostic, SelectionError, Severity, sort_diagnostics
 from builder.model import Guide
 from builder.output import ensure_dir, remove_stale_temps
 from builder.reader import read_guide
@@ -46,9 +46,14 @@ def check(sources: list[str], *, exam: str | None = None, version: str | None = 
 
 
 def select(guide: Guide, only: tuple[str, ...]) -> Guide:
-    """Keep the objectives named by --only (and the topics that hold them)."""
+    """Keep the objectives named by --only (and the topics that hold them); refuse unknown ids
+    before anything is written."""
     if not only:
         return guide
+    missing = set(only) - {o.id for o in guide.objectives}
+    if missing:
+        raise SelectionError(f"--only: no objective {', '.join(sorted(missing))} in the guide "
+                             f"(it has {', '.join(o.id for o in guide.objectives) or 'none'})")
     topics = tuple(replace(t, objectives=tuple(o for o in t.objectives if o.id in only))
                    for t in guide.topics)
     return replace(guide, topics=tuple(t for t in topics if t.objectives))

@@ -11,6 +11,7 @@ import pytest
 from builder.anki import ledger
 from builder.anki.ledger import Entry
 from builder.config import BuildConfig
+from builder.diagnostics import SelectionError
 from builder.pipeline import build
 from builder.writers.anki import removed_text
 
@@ -162,5 +163,11 @@ def test_empty_selection_creates_no_ledger(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T0))
     src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
     config = BuildConfig(output=tmp_path / "dist", formats=("anki",), only=("999.9",))
-    build([str(src)], config)
-    assert not (src / "cheatdeck.lock").exists()
+    with pytest.raises(SelectionError):  # an unknown objective is refused before any writer runs
+        build([str(src)], config)
+    assert not (src / "cheatdeck.lock").exists() and not (tmp_path / "dist").exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.md").write_text("# Just prose\n\nNo objectives here.\n")
+    build([str(empty)], BuildConfig(output=tmp_path / "dist", formats=("anki",)))
+    assert not (empty / "cheatdeck.lock").exists()

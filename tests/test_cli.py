@@ -36,7 +36,9 @@ def test_build_only_selects_objectives(fixtures, tmp_path):
 
 def test_unknown_only_and_format_are_usage_errors(fixtures, tmp_path):
     source = str(fixtures / "reader" / "clean.md")
-    assert run("build", source, "-o", str(tmp_path), "--only", "999.9").exit_code == 2
+    unknown = run("build", source, "-o", str(tmp_path / "out"), "--only", "999.9")
+    assert unknown.exit_code == 2 and "no objective 999.9" in unknown.output
+    assert not (tmp_path / "out").exists(), "an unknown --only must fail before anything is written"
     assert run("build", source, "-o", str(tmp_path), "-f", "pdfx").exit_code == 2
     assert run("check", "--format", "xml", source).exit_code == 2
 
