@@ -14,12 +14,16 @@ from builder.config import BuildConfig
 from builder.diagnostics import BuildError, Diagnostic, Severity
 from builder.model import Guide, Objective
 from builder.pipeline import CheckResult, build, check, select
+from builder.project import Invocation, option_defaults, plan
+from builder.reader import GuideSettings
 from builder.serialize import guide_to_data
 from builder.version import guide_version, source_commit
 from builder.writers import available_writers
 
 DEFAULT_SOURCE = "source"
 DEFAULT_OUTPUT = "dist"
+BUILD_DEFAULTS: dict[str, object] = {"output": DEFAULT_OUTPUT, "paper": "a4",
+                                     "orientation": "landscape", "ledger": None}
 
 
 class Context:
@@ -60,8 +64,8 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
 
 @cli.command("build")
 @sources_argument
-@click.option("-o", "--output", type=click.Path(file_okay=False), default=DEFAULT_OUTPUT,
-              show_default=True, help="Output folder.")
+@click.option("-o", "--output", type=click.Path(file_okay=False), default=None,
+              help=f"Output folder (default: the project file's, else {DEFAULT_OUTPUT}/).")
 @click.option("--only", multiple=True, metavar="ID", help="Build only this objective (repeatable).")
 @click.option("-f", "--format", "formats", multiple=True, metavar="NAME",
               help="Build only this format: json, anki, sheets (repeatable; default: all).")
@@ -73,9 +77,10 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
                                              "updating it (for CI and releases).")
 @click.option("--templates", "templates_dir", type=click.Path(file_okay=False, exists=True),
               default=None, help="Folder of templates replacing the built-in ones.")
-@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
-@click.option("--orientation", type=click.Choice(["landscape", "portrait"]), default="landscape",
-              show_default=True)
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
+              help="Paper size (default: the project file's, else a4).")
+@click.option("--orientation", type=click.Choice(["landscape", "portrait"]), default=None,
+              help="Page orientation (default: the project file's, else landscape).")
 @click.option("--pdf-variant", default=None, metavar="VARIANT",
               help="WeasyPrint PDF variant, e.g. pdf/ua-1 for tagged, accessible PDFs.")
 @click.option("--emoji", type=click.Choice(["color", "drop"]), default="color", show_default=True,
@@ -87,9 +92,13 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar (default: on a terminal only).")
 @click.pass_obj
-def build_command(obj: Context, sources: tuple[str, ...], output: str, only: tuple[str, ...],
+def build_command(obj: Context, sources: tuple[str, ...], output: str | None, only: tuple[str, ...],
                   formats: tuple[str, ...], strict: bool, exam: str | None, **options: object) -> None:
-    """Build decks, sheets and notes.json from SOURCES (default: source/)."""
+    """Build decks, sheets and notes.json from SOURCES (default: the project file's sources, else
+    source/)."""
+    run = _run(lambda: plan(list(sources), DEFAULT_SOURCE, exam))
+    options = option_defaults({**options, "output": output}, run.project, BUILD_DEFAULTS)
+    output = str(options.pop("output"))
     known = available_writers()
     for name in formats:
         if name not in known:
@@ -102,7 +111,7 @@ def build_command(obj: Context, sources: tuple[str, ...], output: str, only: tup
     config = BuildConfig(output=Path(output), formats=formats or tuple(known), only=only,
                          strict=strict, options=options,
                          progress=obj.say if obj.verbosity >= 0 else _silent)
-    result = _run(lambda: build(list(sources) or [DEFAULT_SOURCE], config, exam=exam))
+    result = _run(lambda: build(run.sources, config, settings=_settings(run)))
     _report(obj, result, strict)
     if obj.verbosity >= 0:
         guide = f" (guide {result.guide.version})" if result.guide.version else ""
@@ -119,7 +128,8 @@ def build_command(obj: Context, sources: tuple[str, ...], output: str, only: tup
 @click.pass_obj
 def check_command(obj: Context, sources: tuple[str, ...], strict: bool, fmt: str) -> None:
     """Report everything wrong with the guide, with file:line, without building."""
-    result = _run(lambda: check(list(sources) or [DEFAULT_SOURCE]))
+    run = _run(lambda: plan(list(sources), DEFAULT_SOURCE))
+    result = _run(lambda: check(run.sources, settings=_settings(run)))
     if fmt == "json":
         click.echo(json.dumps([_diag_data(d) for d in result.diagnostics], indent=1))
     elif fmt == "github":
@@ -138,8 +148,9 @@ def check_command(obj: Context, sources: tuple[str, ...], strict: bool, fmt: str
 @click.pass_obj
 def inspect_command(obj: Context, sources: tuple[str, ...], as_json: bool, only: tuple[str, ...]) -> None:
     """Show the structure read from SOURCES: topics, objectives and what each holds."""
-    result = _run(lambda: check(list(sources) or [DEFAULT_SOURCE]))
-    guide = select(result.guide, only)
+    run = _run(lambda: plan(list(sources), DEFAULT_SOURCE))
+    result = _run(lambda: check(run.sources, settings=_settings(run)))
+    guide = _run(lambda: select(result.guide, only))
     if as_json:
         click.echo(json.dumps(guide_to_data(guide), ensure_ascii=False, indent=1))
         return
@@ -188,6 +199,10 @@ def _counts(o: Objective) -> list[tuple[str, int]]:
         ("links", len(o.links)),
         ("stubs", len(o.stubs)),
     ]
+
+
+def _settings(run: Invocation) -> GuideSettings:
+    return GuideSettings(run.exam, run.deck, run.lang, run.root)
 
 
 def _run(step):  # type: ignore[no-untyped-def]

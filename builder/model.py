@@ -12,6 +12,11 @@ from enum import Enum
 SCHEMA_VERSION = 1
 
 
+def nth_key(key: str, occurrence: int) -> str:
+    """An identity key for the n-th node of one objective that would otherwise share `key`."""
+    return key if occurrence <= 1 else f"{key}\x1f#{occurrence}"
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class SourcePos:
     """Where a node starts in the guide."""
@@ -83,10 +88,11 @@ class CitedObject:
     kind: CitedKind
     note: str | None  # the parenthesised annotation: "including relevant subcommands"
     pos: SourcePos
+    occurrence: int = 1  # >1 when an earlier entry of the objective has the same name
 
     @property
     def key(self) -> str:
-        return self.name
+        return nth_key(self.name, self.occurrence)
 
     def mention_regex(self) -> re.Pattern[str]:
         """A regex that finds this object in command lines and text.
@@ -142,17 +148,27 @@ class CommandGroup:
     important: bool  # inside the objective's "Important Commands" section
     pos: SourcePos  # the purpose comment, or the first line
     card_key: str | None = None  # explicit identity pinned by `<!-- card: KEY -->`
+    also: tuple[str, ...] = ()  # other purposes the same lines are written under in the objective
+    repeats: tuple[SourcePos, ...] = ()  # where the same lines are written again (merged here)
+    occurrence: int = 1  # >1 when an earlier group of the objective has the same key
 
     @property
     def commands(self) -> tuple[CommandLine, ...]:
         return tuple(line for line in self.lines if not line.disabled)
 
     @property
+    def purposes(self) -> tuple[str, ...]:
+        """Every purpose the lines are written under: the first, then the others in order."""
+        return ((self.purpose,) if self.purpose else ()) + self.also
+
+    @property
     def key(self) -> str:
+        """What the group's cards are: its command lines (a pin replaces them), never its purpose,
+        so rewording a comment keeps a card's history and neighbours never change it."""
         if self.card_key:
-            return self.card_key
-        first = self.commands[0].normalized if self.commands else ""
-        return first or (self.purpose or "")
+            return nth_key(self.card_key, self.occurrence)
+        lines = "\n".join(line.normalized for line in self.commands)
+        return nth_key(lines or (self.purpose or ""), self.occurrence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +189,7 @@ class TableRow:
     cells: tuple[RichText, ...]
     pos: SourcePos
     card_key: str | None = None
+    occurrence: int = 1  # >1 when an earlier row of a table of the same title has the same key
 
     @property
     def key(self) -> str:
@@ -190,6 +207,10 @@ class Table:
     section: str | None
     pos: SourcePos
 
+    def row_key(self, row: TableRow) -> str:
+        """A row card's identity: its pin, else the table title and the row's first cell."""
+        return nth_key(row.card_key or f"{self.title}\x1f{row.key}", row.occurrence)
+
 
 @dataclass(frozen=True, slots=True)
 class Definition:
@@ -199,6 +220,12 @@ class Definition:
     text: RichText
     form: str  # "bold-term" or "question"
     pos: SourcePos
+    section: str | None = None  # title of the last section heading at or above it in the objective
+    occurrence: int = 1  # >1 when an earlier definition has the same section and term
+
+    @property
+    def key(self) -> str:
+        return nth_key(f"{self.section or ''}\x1f{self.term}", self.occurrence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +236,11 @@ class TimelineEvent:
     events: tuple[str, ...]
     timeline: str | None  # the timeline's title
     pos: SourcePos
+    occurrence: int = 1  # >1 when an earlier event of the same timeline has the same period
+
+    @property
+    def key(self) -> str:
+        return nth_key(f"{self.timeline or ''}\x1f{self.period}", self.occurrence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,12 +336,18 @@ class Guide:
 
     topics: tuple[Topic, ...]
     sources: tuple[SourceFile, ...]
-    root: str  # the source root that relative targets resolve against
-    exam: str = "LPIC-3 305-300"
+    root: str  # the source root that relative targets resolve against, as given (normalised)
+    exam: str = "LPIC-3 305-300"  # the certification and exam: tags and the top deck's name
     namespace: str = "cheatdeck"  # identity namespace for card GUIDs
     version: str | None = None  # guide version or commit, when known
     schema_version: int = field(default=SCHEMA_VERSION)
     exams: tuple[Exam, ...] = ()  # practice exams read from exam-shaped files, in file order
+    deck: str | None = None  # the top-level deck's name when it is not the exam's
+    lang: str = "en"  # the guide's language, a BCP 47 tag
+
+    @property
+    def deck_title(self) -> str:
+        return self.deck or self.exam
 
     @property
     def objectives(self) -> tuple[Objective, ...]:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from builder.config import BuildConfig
-from builder.diagnostics import Diagnostic, SelectionError, Severity, sort_diagnostics
+from builder.diagnostics import BuildError, Diagnostic, SelectionError, Severity, sort_diagnostics
 from builder.model import Guide
 from builder.output import ensure_dir, remove_stale_temps
-from builder.reader import read_guide
+from builder.project import plan
+from builder.reader import GuideSettings, read_guide
 from builder.release import source_date_epoch, write_release
 from builder.rules import check_guide
 from builder.version import guide_version, source_folder
@@ -36,11 +37,15 @@ class BuildResult(CheckResult):
     outputs: tuple[Path, ...] = ()
 
 
-def check(sources: list[str], *, exam: str | None = None, version: str | None = None) -> CheckResult:
+def check(sources: list[str], *, exam: str | None = None, version: str | None = None,
+          settings: GuideSettings | None = None) -> CheckResult:
     """Read the sources and run every rule; no files are written."""
     if version is None:
         version = guide_version(source_folder(sources))
-    result = read_guide(sources, exam=exam, version=version)
+    if settings is None:  # called as a library: the project file beside the sources still counts
+        run = plan(sources, sources[0] if sources else ".")
+        settings = GuideSettings(run.exam, run.deck, run.lang)
+    result = read_guide(sources, exam=exam, version=version, settings=settings)
     diagnostics = list(result.diagnostics) + check_guide(result.guide)
     return CheckResult(result.guide, tuple(sort_diagnostics(diagnostics)))
 
@@ -60,14 +65,14 @@ def select(guide: Guide, only: tuple[str, ...]) -> Guide:
 
 
 def build(sources: list[str], config: BuildConfig, *, exam: str | None = None,
-          version: str | None = None) -> BuildResult:
+          version: str | None = None, settings: GuideSettings | None = None) -> BuildResult:
     """Check, then run the writers for each requested format into config.output."""
-    checked = check(sources, exam=exam, version=version)
+    checked = check(sources, exam=exam, version=version, settings=settings)
     guide = select(checked.guide, config.only)
     ensure_dir(config.output)
     remove_stale_temps(config.output)
     root = Path(guide.root)
-    config = replace(config, source_root=root if root.is_absolute() else Path(os.getcwd()) / root)
+    config = replace(config, source_root=Path(os.path.abspath(root)))
     outputs: list[Path] = []
     found: list[Diagnostic] = []  # what writers found while writing (sheets: refused URLs, glyphs)
     # Writers date their output from SOURCE_DATE_EPOCH; in a git checkout it defaults to the
@@ -92,7 +97,11 @@ def run_writers(guide: Guide, config: BuildConfig) -> list[tuple[list[Path], lis
     cache = WriterCache(guide, config)
     with ThreadPoolExecutor(max_workers=max(1, len(names))) as pool:
         futures = [pool.submit(_run_writer, name, guide, config, cache) for name in names]
-        return [future.result() for future in futures]
+        wait(futures)  # a writer that fails never stops the others from writing their files
+    for future in futures:
+        if isinstance(future.exception(), BuildError):
+            raise future.exception()  # type: ignore[misc]
+    return [future.result() for future in futures]
 
 
 def _run_writer(name: str, guide: Guide, config: BuildConfig,

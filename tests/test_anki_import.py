@@ -21,8 +21,8 @@ from test_anki_notes import dangerous
 FIXTURES = Path(__file__).parent / "fixtures" / "anki"
 GUIDE = FIXTURES / "guide"
 SOURCE = Path(__file__).resolve().parents[1] / "source"
-EXAM = "LPIC-3 305-300"
-APKG = "lpic-3-305-300.apkg"
+EXAM = "LPIC-3 305"
+APKG = "lpic-3-305.apkg"
 
 
 def build_decks(src: Path, out: Path, epoch: int = T0, **options: object) -> Path:
@@ -54,7 +54,7 @@ def imported(v1: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tup
 
 def test_outputs_are_named_for_the_exam_and_topics(v1: Path) -> None:
     names = sorted(p.name for p in (v1 / "dist" / "anki").iterdir())
-    assert names == ["lpic-3-305-300-352.apkg", "lpic-3-305-300-353.apkg", APKG, "removed.txt"]
+    assert names == ["lpic-3-305-352.apkg", "lpic-3-305-353.apkg", APKG, "removed.txt"]
     assert not list((v1 / "dist").rglob(".cheatdeck-tmp-*"))
 
 
@@ -124,7 +124,7 @@ def test_no_missing_media(imported) -> None:  # type: ignore[no-untyped-def]
 def test_topic_package_holds_its_topic_only(v1: Path, tmp_path: Path) -> None:
     col = open_collection(tmp_path)
     try:
-        import_deck(col, v1 / "dist" / "anki" / "lpic-3-305-300-353.apkg")
+        import_deck(col, v1 / "dist" / "anki" / "lpic-3-305-353.apkg")
         names = {d.name for d in col.decks.all_names_and_ids()}
         assert f"{EXAM}::353 VM Deployment and Provisioning::353.1 Cloud Management Tools" in names
         assert not any("352" in n for n in names)
@@ -142,7 +142,7 @@ def test_importing_twice_adds_nothing(v1: Path, tmp_path: Path) -> None:
         assert len(first.new) > 0
         assert len(again.new) == 0 and len(again.updated) == 0
         assert len(again.duplicate) == len(first.new)  # Anki's word for "up to date"
-        topic = import_deck(col, v1 / "dist" / "anki" / "lpic-3-305-300-352.apkg")
+        topic = import_deck(col, v1 / "dist" / "anki" / "lpic-3-305-352.apkg")
         assert not topic.new and not topic.updated and topic.duplicate  # same notes, same identity
     finally:
         col.close()
@@ -163,6 +163,6 @@ def test_unchanged_rebuild_later_gives_the_same_bytes(v1: Path, tmp_path: Path) 
     """With the ledger up to date the build time reaches nothing: a later rebuild is identical."""
     src = Path(shutil.copytree(v1 / "guide", tmp_path / "guide"))
     out = build_decks(src, tmp_path / "dist", epoch=T0 + 86_400)
-    for name in (APKG, "lpic-3-305-300-352.apkg", "removed.txt"):
+    for name in (APKG, "lpic-3-305-352.apkg", "removed.txt"):
         assert (out / name).read_bytes() == (v1 / "dist" / "anki" / name).read_bytes(), name
     assert (src / "cheatdeck.lock").read_bytes() == (v1 / "guide" / "cheatdeck.lock").read_bytes()

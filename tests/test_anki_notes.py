@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from builder.anki.counts import card_counts
-from builder.anki.notes import DuplicateCardError, guid_for, guide_notes
+from builder.anki.notes import guid_for, guide_notes
 from builder.anki.notetypes import NOTE_TYPES, load_text
 from builder.anki.sanitize import clean_html
 from builder.pipeline import check
@@ -74,17 +74,42 @@ def test_pinned_key_survives_rewording(tmp_path: Path) -> None:
     assert by_identity(notes_of(src))["352.1 command nsenter-net"].guid == pinned.guid
 
 
-def test_duplicate_identity_names_both_places(tmp_path: Path) -> None:
+def test_repeated_commands_make_one_note_with_every_purpose(tmp_path: Path) -> None:
+    """The same lines written again in an objective are one card that keeps both purposes; a
+    build never stops on a repeat (guides written by others repeat themselves)."""
     src = copy_guide(tmp_path)
     md = src / "352-containers.md"
     md.write_text(md.read_text().replace("# list the namespaces of a process\nls -l /proc/<pid>/ns",
                                          "# list the namespaces again\nlxc launch ubuntu:24.04 web\n"
                                          "```\n\n```sh\n# and once more\nlxc launch ubuntu:24.04 web"))
-    with pytest.raises(DuplicateCardError) as err:
-        notes_of(src)
-    message = str(err.value)
-    assert message.count("352-containers.md:") == 2 and "card:" in message
-    assert "\n" not in message
+    result = check([str(src)])
+    repeats = [d for d in result.diagnostics if d.rule == "repeated-command"]
+    assert len(repeats) == 1 and repeats[0].severity.value == "info"
+    assert repeats[0].message.count("352-containers.md:") == 1 and "('and once more')" in repeats[0].message
+    notes = [n for n in notes_of(src) if n.identity == "352.1 command lxc launch ubuntu:24.04 web"]
+    assert len(notes) == 1
+    purpose = notes[0].fields[notes[0].note_type.field_names.index("Purpose")]
+    assert "list the namespaces again" in purpose and "and once more" in purpose
+
+
+def test_remaining_identity_clashes_are_numbered_in_source_order(tmp_path: Path) -> None:
+    """Two different command groups pinned with one key: both get a card, the second is #2."""
+    src = copy_guide(tmp_path)
+    md = src / "352-containers.md"
+    md.write_text(md.read_text().replace("# list the namespaces of a process\nls -l /proc/<pid>/ns",
+                                         "# list the namespaces of a process\nls -l /proc/<pid>/ns\n"
+                                         "```\n\n<!-- card: nsenter-net -->\n```sh\n"
+                                         "# look at one namespace\nls -l /proc/<pid>/ns/net"))
+    result = check([str(src)])
+    clash = [d for d in result.diagnostics if d.rule == "identity-collision"]
+    assert len(clash) == 1 and clash[0].severity.value == "warning"
+    assert clash[0].message.count("352-containers.md:") == 1 and "#2" in clash[0].message
+    notes = notes_of(src)
+    assert len({n.guid for n in notes}) == len(notes)
+    pinned = by_identity(notes)
+    assert pinned["352.1 command nsenter-net"].guid == guid_for("cheatdeck", "352.1", "command",
+                                                                "nsenter-net")
+    assert "352.1 command nsenter-net\x1f#2" in pinned
 
 
 def test_tags_are_hierarchical_without_spaces() -> None:
@@ -92,7 +117,7 @@ def test_tags_are_hierarchical_without_spaces() -> None:
     for note in notes:
         assert all(" " not in t for t in note.tags)
         assert "cheatdeck" in note.tags and f"kind::{note.kind}" in note.tags
-    assert "LPIC-3::305-300::352::352.1" in notes[0].tags and "weight::7" in notes[0].tags
+    assert "LPIC-3::305::352::352.1" in notes[0].tags and "weight::7" in notes[0].tags
 
 
 def test_card_counts_match_the_notes() -> None:

@@ -20,7 +20,7 @@ from builder.config import BuildConfig
 from builder.pipeline import build, check
 
 GUIDE = Path(__file__).parent / "fixtures" / "anki" / "guide"
-APKG = "lpic-3-305-300.apkg"
+APKG = "lpic-3-305.apkg"
 T0 = 1_780_000_000
 
 

@@ -48,5 +48,5 @@ def test_installed_wheel_runs_from_anywhere(wheel, tmp_path, fixtures):
                            cwd=tmp_path, env=env, capture_output=True, text=True)
     assert built.returncode == 0, built.stderr
     assert (tmp_path / "dist" / "notes.json").is_file()
-    assert (tmp_path / "dist" / "anki" / "lpic-3-305-300.apkg").is_file()
+    assert (tmp_path / "dist" / "anki" / "fixture-exam-910.apkg").is_file()
     assert (tmp_path / "dist" / "sheets" / "910.1-clean-objective.pdf").is_file()

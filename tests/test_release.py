@@ -140,7 +140,7 @@ def test_deck_counts_agree_with_anki_itself(seed_path, tmp_path, monkeypatch):
                                           str(ledger), "-o", str(tmp_path / "dist"), *extra])
         assert result.exit_code == 0, result.output
     manifest = json.loads((tmp_path / "dist" / "manifest.json").read_text())
-    deck = next(a for a in manifest["artifacts"] if a["path"] == "anki/lpic-3-305-300.apkg")
+    deck = next(a for a in manifest["artifacts"] if a["path"] == "anki/lpic-3-305.apkg")
     col = Collection(str(tmp_path / "collection.anki2"))
     try:
         col.import_anki_package(ImportAnkiPackageRequest(

@@ -20,6 +20,11 @@ def text(value: str | None) -> str:
     return escape(value or "", quote=False)
 
 
+def purposes_html(purposes: tuple[str, ...]) -> str:
+    """One purpose as text; the same lines written under several purposes list each of them."""
+    return '<br><span class="or">or</span> '.join(text(p) for p in purposes)
+
+
 def code_lines(lines: tuple[CommandLine, ...], language: str) -> str:
     """Command lines highlighted as one block; commented-out lines are dimmed and marked `#`."""
     out = []

@@ -56,7 +56,7 @@ def guid_for(namespace: str, objective_id: str, kind: str, key: str) -> str:
 
 
 def deck_name(guide: Guide, topic: Topic, o: Objective | None = None) -> str:
-    parts = [guide.exam, f"{topic.number} {topic.title}"] + ([f"{o.id} {o.title}"] if o else [])
+    parts = [guide.deck_title, f"{topic.number} {topic.title}"] + ([f"{o.id} {o.title}"] if o else [])
     # `::` separates subdecks in Anki, so a title may not contain it.
     return "::".join(" ".join(p.replace("::", ":").split()) for p in parts)
 
@@ -139,7 +139,7 @@ def _overview(ctx: _Context, images: list[tuple[Image, MediaFile]]) -> AnkiNote:
 
 
 def _command(ctx: _Context, group: CommandGroup, index: int) -> AnkiNote:
-    values = {**ctx.common(group.section), "Sort": ctx.sort(index), "Purpose": f.text(group.purpose),
+    values = {**ctx.common(group.section), "Sort": ctx.sort(index), "Purpose": f.purposes_html(group.purposes),
               "Commands": f.code_lines(group.lines, group.language)}
     return ctx.note(COMMAND, group.key, group.key, values, group.pos)
 
@@ -164,7 +164,7 @@ def _rows(ctx: _Context, table: Table, ti: int) -> list[AnkiNote]:
 
 def _row(ctx: _Context, table: Table, ti: int, row: TableRow, ri: int,
          parts: f.TableParts) -> AnkiNote:
-    key = row.card_key or f"{table.title}\x1f{row.key}"
+    key = table.row_key(row)
     reverse = rich_to_html(row.cells[1]) if has_reverse(table, row) else ""
     section = table.section if table.section != table.title else None
     values = {**ctx.common(section), "Sort": ctx.sort(ti, ri), "Table": f.text(table.title),
@@ -176,14 +176,13 @@ def _row(ctx: _Context, table: Table, ti: int, row: TableRow, ri: int,
 
 def _definition(ctx: _Context, d: Definition, index: int,
                 images: list[tuple[Image, MediaFile]]) -> AnkiNote:
-    section = _enclosing_section(ctx.objective, d.pos)
+    section = d.section
     values = {**ctx.common(section if section != d.term else None), "Sort": ctx.sort(index),
               "Term": f.text(d.term), "Definition": rich_to_html(d.text),
               "Images": f.images_html(images)}
     # The same term may be defined in two sections (Compose "Service", Swarm "Service").
-    key = f"{section or ''}\x1f{d.term}"
     label = f"{section} / {d.term}" if section and section != d.term else d.term
-    return ctx.note(DEFINITION, key, label, values, d.pos, tuple(m for _, m in images))
+    return ctx.note(DEFINITION, d.key, label, values, d.pos, tuple(m for _, m in images))
 
 
 def _timeline(ctx: _Context, index: int) -> AnkiNote:
@@ -193,13 +192,7 @@ def _timeline(ctx: _Context, index: int) -> AnkiNote:
     values = {**ctx.common(), "Sort": ctx.sort(index + 1), "Timeline": f.text(ev.timeline or "Timeline"),
               "Events": f.text(", ".join(ev.events)), "Period": f.text(ev.period),
               "FullTimeline": f.timeline_html(same, ev)}
-    key = f"{ev.timeline or ''}\x1f{ev.period}"
-    return ctx.note(TIMELINE, key, f"{ev.timeline or 'timeline'} / {ev.period}", values, ev.pos)
-
-
-def _enclosing_section(o: Objective, pos: SourcePos) -> str | None:
-    before = [s for s in o.sections if s.pos.path == pos.path and s.pos <= pos]
-    return max(before, key=lambda s: s.pos).title if before else None
+    return ctx.note(TIMELINE, ev.key, f"{ev.timeline or 'timeline'} / {ev.period}", values, ev.pos)
 
 
 def _images_by_definition(o: Objective, root: Path) -> dict[int | None, list[tuple[Image, MediaFile]]]:

@@ -7,7 +7,7 @@ import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from builder.diagnostics import Diagnostic, SourceError, error, warning
@@ -16,6 +16,9 @@ from builder.reader.assemble import FileAssembler, ObjectiveDraft, TopicDraft
 from builder.reader.blocks import MAX_NESTING, make_parser, nesting_limit_line, read_blocks
 from builder.reader.decode import decode_source
 from builder.reader.exam import read_exam
+from builder.reader.certification import name_exam
+from builder.reader.fences import FenceCut, tokenize
+from builder.reader.identity import resolve_identities
 from builder.reader.exam_lines import looks_like_exam, may_be_exam, read_lines
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a guide is a few hundred KB; larger files are refused
@@ -35,7 +38,7 @@ def discover(sources: list[str]) -> tuple[list[str], Path]:
     files: list[str] = []
     roots: list[Path] = []
     for source in sources:
-        path = Path(source)
+        path = Path(os.path.normpath(source))
         if not path.exists():
             raise SourceError(f"{source}: no such file or directory (give a guide file or a folder "
                               "of .md files)")
@@ -54,10 +57,36 @@ def discover(sources: list[str]) -> tuple[list[str], Path]:
     return list(dict.fromkeys(files)), root
 
 
-def read_guide(sources: list[str], *, exam: str | None = None, version: str | None = None) -> ReadResult:
+def root_as_given(sources: list[str]) -> str:
+    """The source root as the user named it, normalised (`a/../b` -> `b`), never rebuilt from
+    the current folder: one source's folder, else the common folder of relative sources, else the
+    absolute common folder."""
+    given = [os.path.normpath(s if Path(s).is_dir() else os.path.dirname(s) or ".") for s in sources]
+    if len(set(given)) == 1:
+        return Path(given[0]).as_posix()
+    if all(not os.path.isabs(g) and not g.startswith("..") for g in given):
+        return Path(os.path.commonpath(given) or ".").as_posix()
+    return Path(os.path.commonpath([os.path.abspath(g) for g in given])).as_posix()
+
+
+@dataclass(frozen=True, slots=True)
+class GuideSettings:
+    """What the project file or the command line says about the guide as a whole."""
+
+    exam: str | None = None
+    deck: str | None = None
+    lang: str = "en"
+    root: str | None = None  # the source root when a project file names it (its folder)
+
+
+def read_guide(sources: list[str], *, exam: str | None = None, version: str | None = None,
+               settings: GuideSettings | None = None) -> ReadResult:
     """Read every guide file once, in name order, and merge topics split over several files."""
+    settings = settings or GuideSettings()
+    if exam:
+        settings = replace(settings, exam=exam)
     with _no_cyclic_gc():
-        return _read_guide(sources, exam=exam, version=version)
+        return _read_guide(sources, settings=settings, version=version)
 
 
 @contextmanager
@@ -74,14 +103,17 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _read_guide(sources: list[str], *, exam: str | None, version: str | None) -> ReadResult:
+def _read_guide(sources: list[str], *, settings: GuideSettings, version: str | None) -> ReadResult:
     files, root = discover(sources)
+    if settings.root is not None:
+        root = Path(settings.root).resolve()
     parser = make_parser()
     diags: list[Diagnostic] = []
     topic_drafts: list[TopicDraft] = []
     objective_drafts: list[ObjectiveDraft] = []
     source_files: list[SourceFile] = []
     exams: list[Exam] = []
+    titles: list[str] = []
     for name in files:
         data = _read_bytes(name, diags)
         if data is None:
@@ -92,7 +124,8 @@ def _read_guide(sources: list[str], *, exam: str | None, version: str | None) ->
         if decoded.binary:
             continue
         lines = decoded.text.split("\n")
-        tokens = parser.parse(decoded.text)
+        tokens, cuts = tokenize(parser, lines)
+        diags.extend(_cut_diagnostic(name, cut) for cut in cuts)
         if (deep := nesting_limit_line(tokens)) is not None:
             diags.append(warning(SourcePos(name, deep), "nesting-too-deep",
                                  f"lists or block quotes nest deeper than {MAX_NESTING} levels; "
@@ -104,17 +137,36 @@ def _read_guide(sources: list[str], *, exam: str | None, version: str | None) ->
             diags.extend(exam_result.diagnostics)
             continue
         blocks = read_blocks(tokens, lines)
-        result = FileAssembler(name, root, Path(name).parent, lines).run(blocks)
+        result = FileAssembler(name, root, Path(name).parent, lines,
+                               cut_fences={cut.fence_line for cut in cuts}).run(blocks)
         diags.extend(result.diagnostics)
         if not result.objectives:
             diags.append(warning(SourcePos(name, 1), "no-objectives",
                                  "no objective headings (like '### 352.1 Title') found in this file"))
+        if result.title:
+            titles.append(result.title)
         topic_drafts.extend(result.topics)
         objective_drafts.extend(result.objectives)
     topics = _merge(topic_drafts, objective_drafts, diags)
-    guide = Guide(tuple(topics), tuple(source_files), Path(os.path.relpath(root)).as_posix(),
-                  exam=exam or "LPIC-3 305-300", version=version, exams=tuple(exams))
+    titles += [e.title for e in exams]
+    numbers = [t.number for t in topics] + [q.topic for e in exams for q in e.questions if q.topic]
+    named = name_exam(settings.exam, titles, numbers)
+    if named.origin == "fallback" and topics:
+        diags.append(warning(topics[0].pos, "exam-unknown",
+                             f"no exam is named in the configuration or a title line, and topics "
+                             f"{', '.join(t.number for t in topics)} are not one LPI exam's: decks "
+                             f"are named '{named.name}' (set exam = \"...\" in cheatdeck.toml)"))
+    given_root = Path(os.path.normpath(settings.root)).as_posix() if settings.root else root_as_given(sources)
+    guide = Guide(tuple(topics), tuple(source_files), given_root, exam=named.name,
+                  version=version, exams=tuple(exams), deck=settings.deck, lang=settings.lang)
     return ReadResult(guide, tuple(diags))
+
+
+def _cut_diagnostic(name: str, cut: FenceCut) -> Diagnostic:
+    return error(SourcePos(name, cut.fence_line), "fence-swallows-heading",
+                 f"the fence opened at line {cut.fence_line} is never closed before "
+                 f"'{cut.text[:60]}' at line {cut.line}; it is read as closed there: close it "
+                 f"(add a ``` line) or remove it")
 
 
 def _read_bytes(name: str, diags: list[Diagnostic]) -> bytes | None:
@@ -151,7 +203,9 @@ def _merge(topic_drafts: list[TopicDraft], objective_drafts: list[ObjectiveDraft
                                "this one is skipped: merge them or fix the number"))
             continue
         seen[draft.id] = draft
-        by_topic.setdefault(draft.id.split(".")[0], []).append(draft.freeze())
+        objective, found = resolve_identities(draft.freeze())
+        diags.extend(found)
+        by_topic.setdefault(draft.id.split(".")[0], []).append(objective)
     topics = []
     for number in sorted(by_topic):
         draft = names[number]

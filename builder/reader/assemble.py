@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from builder.diagnostics import Diagnostic, error, warning
@@ -15,7 +15,7 @@ from builder.reader.blocks import Block, Fence, Heading, Inline, Paragraph, Tabl
 from builder.reader.cited import parse_cited_object
 from builder.reader.commands import SHELL_LANGUAGES, is_tree_listing, parse_command_block
 from builder.reader.references import raw_html, resolve_target, unsafe_urls
-from builder.reader.richtext import after_label, row_pin, split_entries, trim
+from builder.reader.richtext import after_label, cell, row_pin, split_entries, trim
 from builder.reader.tables import check_table_lines, table_title
 from builder.reader.text import clean_title, is_ignorable_html, is_placeholder, split_icon, strip_icons
 from builder.reader.timeline import parse_timeline
@@ -53,9 +53,11 @@ class ObjectiveDraft:
     stubs: list[Stub] = field(default_factory=list)
 
     def freeze(self) -> Objective:
+        definitions = tuple(replace(d, section=_enclosing_section(self.sections, d.pos))
+                            for d in self.definitions)
         return Objective(self.id, self.title, self.icon, self.weight, self.description,
                          tuple(self.kka), tuple(self.cited), tuple(self.groups), tuple(self.samples),
-                         tuple(self.tables), tuple(self.definitions), tuple(self.timeline),
+                         tuple(self.tables), definitions, tuple(self.timeline),
                          tuple(self.images), tuple(self.links), tuple(self.sections),
                          tuple(_dedupe_stubs(self.stubs)), self.pos)
 
@@ -83,13 +85,16 @@ class FileResult:
     topics: list[TopicDraft]
     objectives: list[ObjectiveDraft]
     diagnostics: list[Diagnostic]
+    title: str | None = None  # the file's first level-1 heading that is not a topic or objective
 
 
 class FileAssembler:
     """Reads the blocks of one file in order and fills topic and objective drafts."""
 
-    def __init__(self, path: str, root: Path, file_dir: Path, lines: list[str] | None = None) -> None:
+    def __init__(self, path: str, root: Path, file_dir: Path, lines: list[str] | None = None,
+                 cut_fences: set[int] | frozenset[int] = frozenset()) -> None:
         self.path = path
+        self.cut_fences = cut_fences  # fences closed early by the reader (reported there)
         self.lines = lines or []
         self.root = root
         self.file_dir = file_dir
@@ -106,6 +111,7 @@ class FileAssembler:
         self.card_key: str | None = None
         self.question: tuple[str, SourcePos] | None = None
         self.last_level = 0
+        self.title: str | None = None
 
     def pos(self, line: int) -> SourcePos:
         return SourcePos(self.path, line)
@@ -123,7 +129,7 @@ class FileAssembler:
                 self.on_table(block)
             self.prev = block
         self.close_sections(0)
-        return FileResult(self.topics, self.objectives, self.diags)
+        return FileResult(self.topics, self.objectives, self.diags, self.title)
 
     # -- headings -------------------------------------------------------------------------
     def on_heading(self, h: Heading) -> None:
@@ -147,6 +153,8 @@ class FileAssembler:
             self.start_topic(m.group(1), clean_title(m.group(2)) or f"Topic {m.group(1)}", icon, pos)
             return
         objective = _OBJECTIVE.match(titled)
+        if h.level == 1 and self.title is None and not objective and title:
+            self.title = title
         if objective and self.is_objective_heading(objective.group(1), objective.group(2), h.level, pos):
             self.start_objective(objective.group(1), objective.group(2), icon, h.level, pos)
             return
@@ -320,7 +328,7 @@ class FileAssembler:
     # -- fences ---------------------------------------------------------------------------
     def on_fence(self, f: Fence) -> None:
         pos = self.pos(f.line)
-        if not f.closed:
+        if not f.closed and f.line not in self.cut_fences:
             self.diags.append(error(pos, "fence-unclosed",
                                     "code fence is never closed; everything after it is read as code: "
                                     "add the closing ``` line"))
@@ -388,7 +396,7 @@ class FileAssembler:
         title, icon = table_title(self.prev, self.section or self.obj.title)
         rows = []
         for cells, line in t.rows:
-            texts, card_key = row_pin(tuple(trim(c.text) for c in cells))
+            texts, card_key = row_pin(tuple(cell(c.text) for c in cells))
             rows.append(TableRow(texts, self.pos(line), card_key))
             for c in cells:
                 self.collect_refs(c, self.pos(line))
@@ -407,6 +415,12 @@ class FileAssembler:
             else:
                 self.obj.links.append(Link(ref.target, ref.text, exists, at))
 
+
+
+def _enclosing_section(sections: list[Section], pos: SourcePos) -> str | None:
+    """The last section heading at or above `pos` in its file (a question heading is its own)."""
+    before = [s for s in sections if s.pos.path == pos.path and s.pos <= pos]
+    return max(before, key=lambda s: s.pos).title if before else None
 
 
 def _dedupe_stubs(stubs: list[Stub]) -> list[Stub]:

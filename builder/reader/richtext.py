@@ -55,6 +55,23 @@ def trim(text: RichText) -> RichText:
     return RichText(tuple(s for s in kept if s.text))
 
 
+# Cells that hold only a mark say yes, no or "careful"; they print with glyphs every sheet font has.
+_MARKS = {"\u2705": "\u2713", "\u2714": "\u2713", "\u2611": "\u2713", "\u2713": "\u2713",
+          "\U0001f7e2": "\u2713", "\u274c": "\u2717", "\u2716": "\u2717", "\u2717": "\u2717",
+          "\u2718": "\u2717", "\u274e": "\u2717", "\U0001f534": "\u2717", "\u26a0": "\u26a0",
+          "\U0001f7e1": "\u26a0"}
+
+
+def cell(text: RichText) -> RichText:
+    """A table cell: trimmed like other text, but a cell that is only a mark keeps it (as ✓ ✗ ⚠)."""
+    plain = text.plain
+    if plain and not plain[:1].isascii() or plain.strip()[:1] in _MARKS:
+        marks = "".join(ch for ch in plain if ch not in " \t\ufe0f\ufe0e")
+        if marks and all(ch in _MARKS for ch in marks):
+            return RichText((Span(" ".join(_MARKS[ch] for ch in marks)),))
+    return trim(text)
+
+
 def _drop_leading_icons(text: str) -> str:
     i = 0
     while i < len(text) and (is_icon_char(text[i]) or text[i] == " "):

@@ -43,13 +43,13 @@ def write(guide: Guide, config: BuildConfig) -> list[Path]:
     stamps = _stamp(guide, config, notes, texts, build_time())
     out = config.output / "anki"
     jobs: list[tuple[Path, Topic | None, list[AnkiNote]]] = [
-        (out / f"{slug(guide.exam)}.apkg", None, notes)]
+        (out / f"{slug(guide.deck_title)}.apkg", None, notes)]
     by_objective: dict[str, list[AnkiNote]] = {}
     for note in notes:
         by_objective.setdefault(note.objective, []).append(note)
     for topic in guide.topics:
         mine = [n for o in topic.objectives for n in by_objective.get(o.id, [])]
-        jobs.append((out / f"{slug(guide.exam)}-{slug(topic.number)}.apkg", topic, mine))
+        jobs.append((out / f"{slug(guide.deck_title)}-{slug(topic.number)}.apkg", topic, mine))
     # sqlite and zlib release the GIL, so packages built side by side share the cores.
     with ThreadPoolExecutor(max_workers=_workers(config, len(jobs))) as pool:
         outputs = list(pool.map(lambda job: _package(job[0], guide, job[1], job[2], texts, stamps),
@@ -113,7 +113,7 @@ def _package(path: Path, guide: Guide, topic: Topic | None, notes: list[AnkiNote
              texts: list[NoteTypeText], stamps: ledger.Stamps) -> Path:
     topics = [topic] if topic else list(guide.topics)
     description = deck_description(guide)
-    decks = [(guide.exam, description)]
+    decks = [(guide.deck_title, description)]
     for t in topics:
         decks.append((deck_name(guide, t), description))
         decks += [(deck_name(guide, t, o), description) for o in t.objectives]

@@ -75,7 +75,7 @@ def write(guide: Guide, config: BuildConfig) -> list[Path]:
 def _plan(guide: Guide, exam: Exam, notes: list[AnkiNote], texts: list[NoteTypeText],
           stamps: ledger.Stamps) -> PackagePlan:
     description = deck_description(guide)
-    decks = ((guide.exam, description), (f"{guide.exam}::Exam", description),
+    decks = ((guide.deck_title, description), (f"{guide.deck_title}::Exam", description),
              (deck_name(guide, exam), description))
     return PackagePlan(tuple(notes), tuple(texts), tuple(dict.fromkeys(decks)),
                        {n.guid: stamps.mods[n.guid] for n in notes},

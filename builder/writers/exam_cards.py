@@ -44,7 +44,7 @@ EXAM_NOTE_TYPES = (CHOICE, FILL_IN)
 
 def deck_name(guide: Guide, exam: Exam) -> str:
     """`LPIC-3 305-300::Exam::<exam title>`: an Exam subdeck beside the topic decks."""
-    parts = [guide.exam, "Exam", exam.title]
+    parts = [guide.deck_title, "Exam", exam.title]
     return "::".join(" ".join(p.replace("::", ":").split()) for p in parts)
 
 

@@ -1,0 +1,180 @@
+"""The project file: `cheatdeck.toml` (or `[tool.cheatdeck]` in pyproject.toml) beside the guide.
+
+It holds what a maintainer sets once; command-line options override it. Relative paths in it are
+relative to the file's folder, which is also the source root when it lists `sources`.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from builder.diagnostics import BuildError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+CONFIG_NAME = "cheatdeck.toml"
+PYPROJECT = "pyproject.toml"
+LANGUAGES = ("en",)  # BCP 47 tags of the languages cheatdeck reads and writes
+# key -> (type, what it is); the README's "Project file" section documents the same keys.
+KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "sources": (list, "guide files or globs, relative to this file"),
+    "exam": (str, "certification and exam, e.g. \"LPIC-3 305-300\" (tags, deck and file names)"),
+    "deck": (str, "name of the top-level Anki deck (default: the exam)"),
+    "language": (str, "language of the guide, a BCP 47 tag"),
+    "paper": (str, "a4 or letter"),
+    "orientation": (str, "landscape or portrait"),
+    "ledger": (str, "identity ledger file, relative to this file"),
+    "output": (str, "output folder, relative to this file"),
+}
+CHOICES = {"paper": ("a4", "letter"), "orientation": ("landscape", "portrait"), "language": LANGUAGES}
+
+
+class ConfigError(BuildError):
+    """A project file that cannot be used: shown as `file:line: error: …`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """The settings of a project file, paths resolved against its folder."""
+
+    path: Path  # the file read
+    folder: Path  # its folder, as reachable from the current folder
+    sources: tuple[str, ...] = ()  # guide files (globs expanded), as paths from the current folder
+    exam: str | None = None
+    deck: str | None = None
+    language: str | None = None
+    paper: str | None = None
+    orientation: str | None = None
+    ledger: str | None = None
+    output: str | None = None
+
+
+def find_project(sources: list[str], default_source: str) -> Project | None:
+    """The project file for a command: in the current folder when no source is named (then in
+    the default source folder), else in the folder of the first source."""
+    if sources:
+        first = Path(sources[0])
+        folders = [first if first.is_dir() else first.parent]
+    else:
+        folders = [Path("."), Path(default_source)]
+    for folder in folders:
+        for name in (CONFIG_NAME, PYPROJECT):
+            candidate = folder / name
+            try:
+                present = candidate.is_file()
+            except OSError:  # an unreadable folder: the reader says so about the guide itself
+                present = False
+            if present:
+                project = load_project(candidate)
+                if project is not None:
+                    return project
+    return None
+
+
+def load_project(path: Path) -> Project | None:
+    """Read and check one project file; a pyproject.toml without `[tool.cheatdeck]` is None."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the project file: {exc}") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(f"{path}:{line.group(1) if line else 1}: error: not valid TOML: {exc}") from exc
+    if path.name == PYPROJECT:
+        table = data.get("tool", {}).get("cheatdeck")
+        if table is None:
+            return None
+        data = table
+    return _project(path, text, data)
+
+
+def _project(path: Path, text: str, data: dict[str, Any]) -> Project:
+    folder = path.parent
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        where = f"{path}:{_line_of(text, key)}"
+        if key not in KEYS:
+            raise ConfigError(f"{where}: error: unknown key '{key}' (known keys: {', '.join(KEYS)})")
+        kind, _ = KEYS[key]
+        if not isinstance(value, kind) or (key == "sources" and not all(isinstance(v, str) for v in value)):
+            expected = "a list of strings" if key == "sources" else "a string"
+            raise ConfigError(f"{where}: error: '{key}' must be {expected}")
+        if key in CHOICES and value not in CHOICES[key]:
+            raise ConfigError(f"{where}: error: {key} '{value}' is not supported (choose from "
+                              f"{', '.join(CHOICES[key])})")
+        values[key] = value
+    sources = tuple(_expand(folder, pattern, path, text) for pattern in values.pop("sources", ()))
+    for key in ("ledger", "output"):
+        if key in values:
+            values[key] = os.path.normpath(folder / values[key])
+    return Project(path, folder, tuple(s for group in sources for s in group), **values)
+
+
+def _expand(folder: Path, pattern: str, path: Path, text: str) -> list[str]:
+    """One `sources` entry: a file or a glob (`**` allowed), inside the project's folder."""
+    matches = sorted(glob.glob(str(folder / pattern), recursive=True))
+    if not matches:
+        raise ConfigError(f"{path}:{_line_of(text, 'sources')}: error: sources entry '{pattern}' "
+                          f"matches no file in {folder}")
+    top = folder.resolve()
+    for match in matches:
+        if not Path(match).resolve().is_relative_to(top):
+            raise ConfigError(f"{path}:{_line_of(text, 'sources')}: error: sources entry "
+                              f"'{pattern}' leaves the project folder")
+    return [os.path.normpath(m) for m in matches]
+
+
+def _line_of(text: str, key: str) -> int:
+    """The line a key is set on (TOML parsers do not keep positions)."""
+    pattern = re.compile(rf"^\s*(?:\[\s*)?[\"']?{re.escape(key)}[\"']?\s*(?:=|\])")
+    for number, line in enumerate(text.splitlines(), 1):
+        if pattern.match(line):
+            return number
+    return 1
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """What one command reads: its sources and the project settings that apply to them."""
+
+    sources: list[str]
+    project: Project | None
+    exam: str | None = None
+    deck: str | None = None
+    lang: str = "en"
+    root: str | None = None  # the project folder, when the project's `sources` are read
+
+
+def plan(sources: list[str], default_source: str, exam: str | None = None) -> Invocation:
+    """Sources named on the command line win; with none (or only the project's folder), the
+    project's `sources` are read with its folder as the source root."""
+    project = find_project(sources, default_source)
+    if project is None:
+        return Invocation(sources or [default_source], None, exam)
+    named = [os.path.normpath(s) for s in sources]
+    use_listed = bool(project.sources) and (not named or named == [os.path.normpath(project.folder)])
+    return Invocation(list(project.sources) if use_listed else (sources or [default_source]), project,
+                      exam or project.exam, project.deck, project.language or "en",
+                      str(project.folder) if use_listed else None)
+
+
+def option_defaults(options: dict[str, object], project: Project | None,
+                    builtin: dict[str, object]) -> dict[str, object]:
+    """Build options: the command line's, else the project file's, else the built-in default."""
+    out = dict(options)
+    for key, default in builtin.items():
+        if out.get(key) is None:
+            value = getattr(project, key, None) if project else None
+            out[key] = value if value is not None else default
+    return out
