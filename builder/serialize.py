@@ -6,6 +6,7 @@ import dataclasses
 import types
 import typing
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 from builder import model
@@ -55,6 +56,37 @@ def from_data(tp: Any, data: Any) -> Any:
         hints = typing.get_type_hints(tp, vars(model))
         return tp(**{f.name: from_data(hints[f.name], data[f.name]) for f in dataclasses.fields(tp)})
     return data
+
+
+def relative_to_root(guide: Guide) -> Guide:
+    """The guide with every file path relative to its source root, and the root `.`, so that
+    notes.json reads the same whatever folder the build ran from."""
+    root = guide.root
+    return dataclasses.replace(_relocate(guide, root), root=".")
+
+
+def _relocate(value: Any, root: str) -> Any:
+    if isinstance(value, tuple):
+        return tuple(_relocate(v, root) for v in value)
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        return value
+    changes = {}
+    for f in dataclasses.fields(value):
+        current = getattr(value, f.name)
+        if f.name == "path" and isinstance(current, str):
+            changes[f.name] = _relative(current, root)
+        elif isinstance(current, tuple) or dataclasses.is_dataclass(current):
+            moved = _relocate(current, root)
+            if moved is not current:
+                changes[f.name] = moved
+    return dataclasses.replace(value, **changes) if changes else value
+
+
+def _relative(path: str, root: str) -> str:
+    import os
+
+    relative = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+    return path if relative.startswith("..") else Path(relative).as_posix()
 
 
 def guide_from_data(data: dict[str, Any]) -> Guide:

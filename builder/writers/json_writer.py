@@ -8,14 +8,14 @@ from pathlib import Path
 from builder.config import BuildConfig
 from builder.model import Guide
 from builder.output import atomic_write
-from builder.serialize import guide_to_data
+from builder.serialize import guide_to_data, relative_to_root
 
 NAME = "json"
 
 
 def render(guide: Guide) -> str:
-    """The model as stable, sorted, indented JSON text."""
-    return json.dumps(guide_to_data(guide), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    """The model as stable, sorted, indented JSON text, paths relative to the source root."""
+    return json.dumps(guide_to_data(relative_to_root(guide)), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
 def write(guide: Guide, config: BuildConfig) -> list[Path]:
