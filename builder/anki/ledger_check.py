@@ -40,19 +40,27 @@ def parse(text: str) -> object:
 
 
 def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ShapeFault((key,), "appears twice")
-        out[key] = value
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        key = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise ShapeFault((key,), "appears twice")
     return out
 
 
 def check(data: object) -> None:
     """Raise ShapeFault for the first way `data` breaks the schema, or reuses a note id."""
     root = schema()
-    _check(data, root, (), root)
+    sections = _entry_specs()
+    # The sections' entries are checked below, in bulk; here only that each section is an object.
+    top = {**root, "properties": {k: {"type": "object"} if k in sections else rule
+                                  for k, rule in root["properties"].items()}}
+    _check(data, top, (), root)
     assert isinstance(data, dict)
+    for section, spec in sections.items():
+        for key, entry in data.get(section, {}).items():
+            if not _fits(entry, *spec):  # the slow walk only to say what is wrong
+                _check(entry, root["properties"][section]["additionalProperties"], (section, key), root)
     owners: dict[int, str] = {}
     for section in ("notes", "removed"):
         for guid, entry in data.get(section, {}).items():
@@ -64,9 +72,46 @@ def check(data: object) -> None:
             owners[nid] = f'{section} "{guid}"'
 
 
+Spec = tuple[frozenset, frozenset, dict]  # required keys, allowed keys, key -> (type, min, max)
+
+
+@lru_cache(maxsize=1)
+def _entry_specs() -> dict[str, Spec]:
+    """Each section's entry rule, flattened: a ledger has thousands of entries to check."""
+    root = schema()
+    specs = {}
+    for section, rule in root["properties"].items():
+        if "additionalProperties" in rule:
+            entry = _resolve(rule["additionalProperties"], root)
+            fields = {}
+            for key, sub in entry["properties"].items():
+                sub = _resolve(sub, root)
+                fields[key] = (_TYPES[sub["type"]][0], sub.get("minimum"), sub.get("maximum"))
+            specs[section] = (frozenset(entry.get("required", ())), frozenset(fields), fields)
+    return specs
+
+
+def _fits(entry: object, required: frozenset, allowed: frozenset, fields: dict) -> bool:
+    if type(entry) is not dict:
+        return False
+    keys = entry.keys()
+    if not (keys >= required and keys <= allowed):
+        return False
+    for key, value in entry.items():
+        kind, low, high = fields[key]
+        # `type is`, not isinstance: JSON true is not an integer here.
+        if type(value) is not kind or (low is not None and value < low) \
+                or (high is not None and value > high):
+            return False
+    return True
+
+
+def _resolve(rule: dict, root: dict) -> dict:
+    return root["$defs"][rule["$ref"].rsplit("/", 1)[1]] if "$ref" in rule else rule
+
+
 def _check(value: object, rule: dict, where: tuple[str, ...], root: dict) -> None:
-    if "$ref" in rule:
-        rule = root["$defs"][rule["$ref"].rsplit("/", 1)[1]]
+    rule = _resolve(rule, root)
     if "type" in rule:
         kind, name = _TYPES[rule["type"]]
         if not isinstance(value, kind) or isinstance(value, bool):
