@@ -86,3 +86,22 @@ def test_branches_merge_their_ledgers_and_import_into_one_collection(tmp_path: P
         assert {col.db.scalar("SELECT id FROM notes WHERE guid = ?", g)
                 for g in (added_ours, added_theirs)} == \
             {result["notes"][added_ours]["id"], result["notes"][added_theirs]["id"]}
+
+
+@pytest.mark.slow
+def test_a_new_note_whose_id_a_learner_already_uses_gets_another(tmp_path: Path) -> None:
+    """Hashed ids can land on an id of the learner's own notes; Anki's import moves ours."""
+    src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
+    out = build_decks(src, tmp_path / "dist", epoch=T0)
+    taken = next(iter(json.loads((src / "cheatdeck.lock").read_text())["notes"].values()))["id"]
+    with collection(tmp_path / "col") as col:
+        mine = col.new_note(col.models.by_name("Basic"))
+        mine["Front"] = "my own card"
+        col.add_note(mine, col.decks.id_for_name("Default"))
+        card = mine.cards()[0].id
+        col.db.execute("UPDATE notes SET id = ? WHERE id = ?", taken, mine.id)
+        col.db.execute("UPDATE cards SET id = ?, nid = ? WHERE id = ?", taken, taken, card)
+        log = import_deck(col, out / APKG)
+        assert len(log.new) == len(json.loads((src / "cheatdeck.lock").read_text())["notes"])
+        assert col.get_note(taken)["Front"] == "my own card"
+        assert len(col.find_notes("tag:cheatdeck")) == len(log.new)
