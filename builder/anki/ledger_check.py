@@ -10,6 +10,7 @@ from importlib import resources
 # git's conflict markers (diff3 style included) at the start of a line.
 CONFLICT = re.compile(r"^(?:<{7}|\|{7}|={7}|>{7})(?: |$)", re.M)
 _TYPES = {"object": (dict, "an object"), "string": (str, "a string"), "integer": (int, "an integer")}
+Spec = tuple[frozenset, frozenset, dict]  # required keys, allowed keys, key -> (type, min, max)
 
 
 class ShapeFault(Exception):
@@ -43,8 +44,10 @@ def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
     out = dict(pairs)
     if len(out) != len(pairs):
         seen: set[str] = set()
-        key = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
-        raise ShapeFault((key,), "appears twice")
+        for key, _ in pairs:
+            if key in seen:
+                raise ShapeFault((key,), "appears twice")
+            seen.add(key)
     return out
 
 
@@ -70,9 +73,6 @@ def check(data: object) -> None:
             if nid in owners:
                 raise ShapeFault((section, guid, "id"), f"{nid} is also the id of {owners[nid]}")
             owners[nid] = f'{section} "{guid}"'
-
-
-Spec = tuple[frozenset, frozenset, dict]  # required keys, allowed keys, key -> (type, min, max)
 
 
 @lru_cache(maxsize=1)
