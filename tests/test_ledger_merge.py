@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from unittest.mock import patch
 
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
-from builder.anki import ledger
+from builder.anki import ledger, ledger_check
 from builder.anki.ledger import Entry
 from builder.anki.ledger_merge import merge
 from builder.cli import cli
@@ -116,3 +119,23 @@ def test_cli_merge_of_a_broken_ledger_is_one_line_and_leaves_ours(tmp_path: Path
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and 'notes "a" must be an object, not null' in lines[0]
     assert paths[1].read_text() == before
+
+
+guids = st.sets(st.text("0123456789abcdef", min_size=4, max_size=4), max_size=12)
+
+
+@given(base=guids, ours_add=guids, theirs_add=guids, ours_drop=guids, theirs_drop=guids)
+def test_any_merge_keeps_every_id_it_can_and_repeats_none(base, ours_add, theirs_add, ours_drop,
+                                                          theirs_drop) -> None:
+    # 64 slots instead of 2**35: clashes between the sides' new notes become common.
+    with patch.object(ledger, "ID_SLOTS", 64):
+        b = built(None, *[(g, "h") for g in sorted(base)])
+        o = built(b, *[(g, "h") for g in sorted((base - ours_drop) | ours_add)], now=T0 + 1)
+        t = built(b, *[(g, "h*") for g in sorted((base - theirs_drop) | theirs_add)], now=T0 + 2)
+        merged, _ = merge(b, o, t)
+    ledger_check.check(merged)  # schema, and no id twice
+    everything = {**merged["removed"], **merged["notes"]}
+    assert set(everything) == set(o["notes"]) | set(o["removed"]) | set(t["notes"]) | set(t["removed"])
+    for guid, entry in {**o["removed"], **o["notes"]}.items():
+        assert everything[guid]["id"] == entry["id"]  # ours (and so the base) never move
+    assert set(merged["notes"]) >= (set(o["notes"]) | set(t["notes"])) - base  # new notes live
