@@ -10,6 +10,7 @@ import click
 
 from builder import __version__
 from builder.anki.counts import card_counts
+from builder.anki.ledger_merge import merge_files
 from builder.config import BuildConfig
 from builder.diagnostics import BuildError, Diagnostic, Severity
 from builder.model import Guide, Objective
@@ -158,6 +159,21 @@ def inspect_command(obj: Context, sources: tuple[str, ...], as_json: bool, only:
         click.echo(line)
     errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
     click.echo(f"\n{errors} error(s), {warnings} warning(s); run 'cheatdeck check' for details")
+
+
+@cli.group("ledger")
+def ledger_group() -> None:
+    """Work with the identity ledger (cheatdeck.lock)."""
+
+
+@ledger_group.command("merge")
+@click.argument("base", type=click.Path(dir_okay=False))
+@click.argument("ours", type=click.Path(dir_okay=False))
+@click.argument("theirs", type=click.Path(dir_okay=False))
+@click.pass_obj
+def ledger_merge_command(obj: Context, base: str, ours: str, theirs: str) -> None:
+    """Merge two changed copies of a ledger into OURS (git merge driver: %O %A %B)."""
+    obj.say(_run(lambda: merge_files(Path(base), Path(ours), Path(theirs))))
 
 
 def describe(guide: Guide) -> list[str]:

@@ -29,8 +29,43 @@ TYPES = [Entry("111", "t1", "cheatdeck Command")]
 def test_first_build_stamps_everything_now() -> None:
     s = ledger.stamp(None, notes(("a", "h1"), ("b", "h2")), TYPES, T0, None)
     assert s.mods == {"a": T0, "b": T0, "111": T0}
-    assert s.ids["b"] - s.ids["a"] == ledger.ID_STEP and s.ids["a"] == T0 * 1000
+    assert s.ids == {"a": ledger.note_id("a", set()), "b": ledger.note_id("b", set())}
     assert s.out_of_date
+
+
+def test_new_ids_come_from_the_guid_not_the_clock() -> None:
+    early = ledger.stamp(None, notes(("a", "h1"), ("b", "h2")), TYPES, T0, None)
+    late = ledger.stamp(None, notes(("b", "h2"), ("a", "h1")), TYPES, T0 + 86_400, None)
+    assert early.ids == late.ids and early.ids["a"] != early.ids["b"]
+    for nid in early.ids.values():
+        # A plausible millisecond timestamp (2001 to 2019), spaced for card ids, far below 2**53.
+        assert nid % ledger.ID_STEP == 0 and 1_000_000_000_000 <= nid < 1_560_000_000_000
+
+
+def test_a_taken_slot_probes_the_next_free_one_deterministically() -> None:
+    first = ledger.note_id("a", set())
+    assert ledger.note_id("a", {first}) == first + ledger.ID_STEP
+    assert ledger.note_id("a", {first, first + ledger.ID_STEP}) == first + 2 * ledger.ID_STEP
+    taken = {"notes": {"x": {"hash": "h", "identity": "x", "mod": T0, "id": first}}}
+    s = ledger.stamp({"format": 1, **taken}, notes(("x", "h"), ("a", "h1")), TYPES, T0, None)
+    assert s.ids == {"x": first, "a": first + ledger.ID_STEP}
+
+
+def test_two_branches_adding_a_note_each_get_different_ids() -> None:
+    base = ledger.stamp(None, notes(("a", "h1")), TYPES, T0, None).data
+    ours = ledger.stamp(base, notes(("a", "h1"), ("b", "h2")), TYPES, T0, None)
+    theirs = ledger.stamp(base, notes(("a", "h1"), ("c", "h3")), TYPES, T0, None)
+    assert ours.ids["a"] == theirs.ids["a"] and ours.ids["b"] != theirs.ids["c"]
+
+
+def test_existing_ids_are_kept() -> None:
+    """Ledgers written before ids came from GUIDs keep every id (time-based ones included)."""
+    old = {"format": 1, "notes": {"a": {"hash": "h1", "identity": "352.1 command a", "mod": T0,
+                                        "objective": "352.1", "id": T0 * 1000}},
+           "removed": {"z": {"identity": "352.1 command z", "objective": "352.1", "removed": T0}}}
+    s = ledger.stamp(old, notes(("a", "h1*"), ("z", "h9")), TYPES, T0 + 5, None)
+    assert s.ids["a"] == T0 * 1000 and s.mods["a"] == T0 + 5
+    assert s.ids["z"] == ledger.note_id("z", {T0 * 1000}) and s.mods["z"] == T0 + 5
 
 
 def test_unchanged_content_keeps_mod_and_id() -> None:
@@ -63,9 +98,17 @@ def test_removed_notes_become_tombstones_until_they_return() -> None:
     assert second.newly_removed == ["b"] and "b" in second.removed and "b" not in second.data["notes"]
     third = ledger.stamp(second.data, notes(("a", "h1")), TYPES, T0 + 20, None)
     assert third.newly_removed == [] and "b" in third.removed and not third.out_of_date
+    assert third.removed["b"]["id"] == first.ids["b"] and third.removed["b"]["mod"] == T0
     back = ledger.stamp(third.data, notes(("a", "h1"), ("b", "h2")), TYPES, T0 + 30, None)
     assert "b" not in back.removed and back.new == ["b"]
-    assert back.ids["b"] > first.ids["b"]  # a returning note gets a fresh id above all others
+    assert back.ids["b"] == first.ids["b"] and back.mods["b"] == T0 + 30
+
+
+def test_a_returning_note_is_newer_than_it_was_even_at_a_fixed_build_time() -> None:
+    first = ledger.stamp(None, notes(("a", "h1"), ("b", "h2")), TYPES, T0, None)
+    gone = ledger.stamp(first.data, notes(("a", "h1")), TYPES, T0, None)
+    back = ledger.stamp(gone.data, notes(("a", "h1"), ("b", "h2*")), TYPES, T0, None)
+    assert back.ids["b"] == first.ids["b"] and back.mods["b"] == T0 + 1 and back.new == ["b"]
 
 
 def test_partial_build_leaves_other_objectives_alone() -> None:
@@ -171,3 +214,28 @@ def test_empty_selection_creates_no_ledger(tmp_path: Path, monkeypatch) -> None:
     (empty / "notes.md").write_text("# Just prose\n\nNo objectives here.\n")
     build([str(empty)], BuildConfig(output=tmp_path / "dist", formats=("anki",)))
     assert not (empty / "cheatdeck.lock").exists()
+
+
+UNAME = "```sh\n# print the kernel release\nuname -r\n```\n\n"
+
+
+def insert_command(src: Path, before: str, block: str = UNAME) -> None:
+    md = src / "352-containers.md"
+    text = md.read_text()
+    assert text.count(before) == 1
+    md.write_text(text.replace(before, block + before))
+
+
+def test_inserting_one_command_changes_one_ledger_entry(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T0))
+    src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
+    _build(src, tmp_path / "dist")
+    before = (src / "cheatdeck.lock").read_text().splitlines()
+    # First in its objective, so every later note of 352.1 sits one place further down.
+    insert_command(src, "#### unshare\n")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T0 + 60))
+    _build(src, tmp_path / "dist")
+    after = (src / "cheatdeck.lock").read_text().splitlines()
+    added = [line for line in after if line not in before]
+    assert [line for line in before if line not in after] == []
+    assert len(added) == 1 and "352.1 command uname -r" in added[0] and f'"mod": {T0 + 60}' in added[0]

@@ -105,3 +105,43 @@ def test_v2_updates_in_place_and_keeps_reviews(tmp_path: Path) -> None:
         assert not again.new and not again.updated
     finally:
         col.close()
+
+
+LXC_BLOCK = "```sh\n# launch an Ubuntu container called web\nlxc launch ubuntu:24.04 web\n```\n"
+
+
+@pytest.mark.slow
+def test_a_deleted_then_re_added_note_keeps_its_id_and_is_updated(tmp_path: Path) -> None:
+    """Re-added with new wording, at the same fixed SOURCE_DATE_EPOCH: Anki's default import
+    ("update if newer") must still take the new wording into the learner's existing note."""
+    src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
+    md = src / "352-containers.md"
+    original = md.read_text()
+    assert LXC_BLOCK in original
+    build_decks(src, tmp_path / "v1", epoch=T0)
+    v1 = json.loads((src / "cheatdeck.lock").read_text())
+    guid = next(g for g, e in v1["notes"].items() if "lxc launch" in e["identity"])
+    col = open_collection(tmp_path / "col")
+    try:
+        import_deck(col, tmp_path / "v1" / "anki" / APKG)
+        (nid,) = col.find_notes(f"Id:{guid}")
+        assert nid == v1["notes"][guid]["id"]
+
+        md.write_text(original.replace(LXC_BLOCK, ""))
+        build_decks(src, tmp_path / "v2", epoch=T0)
+        v2 = json.loads((src / "cheatdeck.lock").read_text())
+        assert v2["removed"][guid]["id"] == nid and v2["removed"][guid]["mod"] == T0
+
+        md.write_text(original.replace("called web", "named web"))
+        out = build_decks(src, tmp_path / "v3", epoch=T0)
+        v3 = json.loads((src / "cheatdeck.lock").read_text())
+        assert guid not in v3["removed"]
+        assert v3["notes"][guid]["id"] == nid and v3["notes"][guid]["mod"] == T0 + 1
+
+        log = import_deck(col, out / APKG)
+        updated = {col.get_note(n.id.nid).guid for n in log.updated}
+        assert guid in updated and not log.new  # (the lxc cited-object card quotes it too)
+        assert col.find_notes(f"Id:{guid}") == [nid]
+        assert "named web" in col.get_note(nid)["Purpose"]
+    finally:
+        col.close()

@@ -10,8 +10,8 @@ from builder import __version__
 from builder.anki import fields as f
 from builder.anki.counts import carded_rows, command_groups, has_reverse
 from builder.anki.media import MediaFile, media_for
-from builder.anki.notetypes import (CITED, COMMAND, DEFINITION, OVERVIEW, ROW, TIMELINE,
-                                    TOOL_NAME, NoteType)
+from builder.anki.notetypes import (CITED, COMMAND, DEFINITION, NOTE_TYPES, OVERVIEW, ROW,
+                                    TIMELINE, TOOL_NAME, NoteType)
 from builder.anki.sanitize import clean_html
 from builder.diagnostics import BuildError
 from builder.model import (CommandGroup, Definition, Guide, Image, Objective, SourcePos, Table,
@@ -86,7 +86,7 @@ class _Context:
     def note(self, nt: NoteType, key: str, identity: str, values: dict[str, str], pos: SourcePos,
              media: tuple[MediaFile, ...] = ()) -> AnkiNote:
         guid = guid_for(self.guide.namespace, self.objective.id, nt.kind, key)
-        values = {**values, "Id": f.text(guid)}
+        values = {**values, "Sort": f.text(self.sort(nt, key)), "Id": f.text(guid)}
         cleaned = tuple(clean_html(values.get(name, "")) for name in nt.field_names)
         return AnkiNote(nt, guid, f"{self.objective.id} {nt.kind} {identity}", self.objective.id,
                         self.deck, cleaned,
@@ -97,8 +97,12 @@ class _Context:
         return {"Objective": f.text(f"{o.id} {o.title}"), "Section": f.text(section),
                 "Weight": f.text(str(o.weight) if o.weight is not None else "")}
 
-    def sort(self, *numbers: int) -> str:
-        return f"{self.objective.id} · " + ".".join(f"{n:02d}" for n in numbers)
+    def sort(self, nt: NoteType, key: str) -> str:
+        # The browser's sort field and the first field Anki checks for duplicates: objective,
+        # kind in study order, then the note's identity key, so it is unique within a deck and
+        # holds no position (adding a card changes no other note; study order is the cards' `due`).
+        shown = " ".join(key.replace("\x1f", " / ").split()) or nt.kind
+        return f"{self.objective.id} · {NOTE_TYPES.index(nt)} {nt.kind} · {shown}"
 
 
 def objective_notes(guide: Guide, topic: Topic, o: Objective, source_root: Path) -> list[AnkiNote]:
@@ -106,10 +110,10 @@ def objective_notes(guide: Guide, topic: Topic, o: Objective, source_root: Path)
     ctx = _Context(guide, o, deck_name(guide, topic, o), source_root)
     images = _images_by_definition(o, source_root)
     notes = [_overview(ctx, images.get(None, []))]
-    notes += [_command(ctx, g, i) for i, g in enumerate(command_groups(o), 1)]
+    notes += [_command(ctx, g) for g in command_groups(o)]
     notes += [_cited(ctx, i) for i in range(len(o.cited_objects))]
-    notes += [n for ti, t in enumerate(o.tables, 1) for n in _rows(ctx, t, ti)]
-    notes += [_definition(ctx, d, i, images.get(i, [])) for i, d in enumerate(o.definitions, 1)]
+    notes += [n for t in o.tables for n in _rows(ctx, t)]
+    notes += [_definition(ctx, d, images.get(i, [])) for i, d in enumerate(o.definitions, 1)]
     notes += [_timeline(ctx, i) for i in range(len(o.timeline))]
     return notes
 
@@ -132,14 +136,14 @@ def _overview(ctx: _Context, images: list[tuple[Image, MediaFile]]) -> AnkiNote:
     o = ctx.objective
     cited = [f"<code>{f.text(c.name)}</code>" + (f" <small>({f.text(c.note)})</small>" if c.note else "")
              for c in o.cited_objects]
-    values = {**ctx.common(), "Sort": ctx.sort(0), "Description": rich_to_html(o.description),
+    values = {**ctx.common(), "Description": rich_to_html(o.description),
               "Knowledge": f.rich_list(o.key_knowledge_areas), "Cited": f.rich_list(cited),
               "Images": f.images_html(images)}
     return ctx.note(OVERVIEW, "", "overview", values, o.pos, tuple(m for _, m in images))
 
 
-def _command(ctx: _Context, group: CommandGroup, index: int) -> AnkiNote:
-    values = {**ctx.common(group.section), "Sort": ctx.sort(index), "Purpose": f.purposes_html(group.purposes),
+def _command(ctx: _Context, group: CommandGroup) -> AnkiNote:
+    values = {**ctx.common(group.section), "Purpose": f.purposes_html(group.purposes),
               "Commands": f.code_lines(group.lines, group.language)}
     return ctx.note(COMMAND, group.key, group.key, values, group.pos)
 
@@ -152,33 +156,31 @@ def _cited(ctx: _Context, index: int) -> AnkiNote:
     if not shows:
         shows = (f'<p class="none">The guide does not show it in use here. Know it for {f.text(o.id)} '
                  f"{f.text(o.title)}:</p>" + f.rich_list(o.key_knowledge_areas))
-    values = {**ctx.common(), "Sort": ctx.sort(index + 1), "Object": f.text(obj.name),
+    values = {**ctx.common(), "Object": f.text(obj.name),
               "ObjectKind": f.text(obj.kind.value), "Annotation": f.text(obj.note), "Shows": shows}
     return ctx.note(CITED, obj.key, obj.key, values, obj.pos)
 
 
-def _rows(ctx: _Context, table: Table, ti: int) -> list[AnkiNote]:
+def _rows(ctx: _Context, table: Table) -> list[AnkiNote]:
     parts = f.table_parts(table)  # every row's card shows the whole table
-    return [_row(ctx, table, ti, r, ri, parts) for ri, r in enumerate(carded_rows(table), 1)]
+    return [_row(ctx, table, r, parts) for r in carded_rows(table)]
 
 
-def _row(ctx: _Context, table: Table, ti: int, row: TableRow, ri: int,
-         parts: f.TableParts) -> AnkiNote:
+def _row(ctx: _Context, table: Table, row: TableRow, parts: f.TableParts) -> AnkiNote:
     key = table.row_key(row)
     reverse = rich_to_html(row.cells[1]) if has_reverse(table, row) else ""
     section = table.section if table.section != table.title else None
-    values = {**ctx.common(section), "Sort": ctx.sort(ti, ri), "Table": f.text(table.title),
+    values = {**ctx.common(section), "Table": f.text(table.title),
               "KeyHeader": rich_to_html(table.header[0]) if table.header else "",
               "Row": rich_to_html(row.cells[0]), "Cells": f.row_cells(table, row),
               "FullTable": f.table_html(table, row, parts), "Reverse": reverse}
     return ctx.note(ROW, key, f"{table.title} / {row.key}", values, row.pos)
 
 
-def _definition(ctx: _Context, d: Definition, index: int,
-                images: list[tuple[Image, MediaFile]]) -> AnkiNote:
+def _definition(ctx: _Context, d: Definition, images: list[tuple[Image, MediaFile]]) -> AnkiNote:
     section = d.section
-    values = {**ctx.common(section if section != d.term else None), "Sort": ctx.sort(index),
-              "Term": f.text(d.term), "Definition": rich_to_html(d.text),
+    values = {**ctx.common(section if section != d.term else None), "Term": f.text(d.term),
+              "Definition": rich_to_html(d.text),
               "Images": f.images_html(images)}
     # The same term may be defined in two sections (Compose "Service", Swarm "Service").
     label = f"{section} / {d.term}" if section and section != d.term else d.term
@@ -189,7 +191,7 @@ def _timeline(ctx: _Context, index: int) -> AnkiNote:
     events = ctx.objective.timeline
     ev = events[index]
     same = tuple(e for e in events if e.timeline == ev.timeline)
-    values = {**ctx.common(), "Sort": ctx.sort(index + 1), "Timeline": f.text(ev.timeline or "Timeline"),
+    values = {**ctx.common(), "Timeline": f.text(ev.timeline or "Timeline"),
               "Events": f.text(", ".join(ev.events)), "Period": f.text(ev.period),
               "FullTimeline": f.timeline_html(same, ev)}
     return ctx.note(TIMELINE, ev.key, f"{ev.timeline or 'timeline'} / {ev.period}", values, ev.pos)

@@ -27,9 +27,9 @@ NAME = "exam-anki"
 FINDINGS = Findings()
 take_diagnostics = FINDINGS.take  # the pipeline collects what write() found
 CSS_FILE = "exam-cards.css"
-# Ledger note ids are `seconds * 1000` (so 0 or 8 modulo 16) plus steps of 16, and a guide
-# card id is its note id plus 0 or 1; exam ids sit 4 above, so the guide's and the exam's note
-# and card ids never collide in one collection.
+# Ledger note ids are 0 or 8 modulo 16 (GUID-hashed ones 0; older ones `seconds * 1000` plus
+# steps of 16), and a guide card id is its note id plus 0 or 1; exam ids sit 4 above, so the
+# guide's and the exam's note and card ids never collide in one collection.
 ID_OFFSET = 4
 
 
