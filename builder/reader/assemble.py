@@ -8,7 +8,7 @@ from pathlib import Path
 
 from builder.diagnostics import Diagnostic, error, warning
 from builder.model import (
-    CodeSample, CommandGroup, Definition, Image, Link, Objective, RichText, Section, SourcePos,
+    CodeSample, CommandGroup, Definition, Image, Link, Objective, Prose, RichText, Section, SourcePos,
     Span, SpanStyle, Stub, Table, TableRow, TimelineEvent,
 )
 from builder.reader.blocks import Block, Fence, Heading, Inline, Paragraph, TableBlock
@@ -51,6 +51,7 @@ class ObjectiveDraft:
     links: list[Link] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     stubs: list[Stub] = field(default_factory=list)
+    prose: list[Prose] = field(default_factory=list)
 
     def freeze(self) -> Objective:
         definitions = tuple(replace(d, section=_enclosing_section(self.sections, d.pos))
@@ -59,7 +60,7 @@ class ObjectiveDraft:
                          tuple(self.kka), tuple(self.cited), tuple(self.groups), tuple(self.samples),
                          tuple(self.tables), definitions, tuple(self.timeline),
                          tuple(self.images), tuple(self.links), tuple(self.sections),
-                         tuple(_dedupe_stubs(self.stubs)), self.pos)
+                         tuple(_dedupe_stubs(self.stubs)), self.pos, prose=tuple(self.prose))
 
 
 @dataclass(slots=True)
@@ -271,11 +272,16 @@ class FileAssembler:
             self.mode = None
         if term := self.bold_term(p.inline):
             self.obj.definitions.append(Definition(term[0], term[1], "bold-term", pos))
-        elif self.question and p.depth == 0:
+            return
+        if self.question and p.depth == 0:
+            question, self.question = self.question, None
             if not plain.endswith(":"):
-                self.obj.definitions.append(Definition(self.question[0], trim(p.inline.text),
-                                                       "question", self.question[1]))
-            self.question = None
+                self.obj.definitions.append(Definition(question[0], trim(p.inline.text), "question",
+                                                       question[1]))
+                return
+        if plain:  # what no other node holds is kept as prose, so nothing the guide says is lost
+            self.obj.prose.append(Prose(trim(p.inline.text), "item" if p.depth else "paragraph",
+                                        self.section, p.depth, pos))
 
     def is_label(self, inline: Inline) -> bool:
         spans = [s for s in inline.text.spans if s.text.strip()]
@@ -394,6 +400,10 @@ class FileAssembler:
         self.mark_content()
         pos = self.pos(t.line)
         title, icon = table_title(self.prev, self.section or self.obj.title)
+        prose = self.obj.prose
+        if isinstance(self.prev, Paragraph) and prose and prose[-1].pos.line == self.prev.line \
+                and title != (self.section or self.obj.title):
+            prose.pop()  # the caption line is the table's title, not a paragraph of its own
         rows = []
         for cells, line in t.rows:
             texts, card_key = row_pin(tuple(cell(c.text) for c in cells))
