@@ -15,6 +15,7 @@ from builder.cachecheck import (count, digest, fingerprint, fingerprint_of, insi
                                 plain_name)
 from builder.model import SourcePos
 from builder.output import atomic_write
+from builder.sheets.environment import render_environment
 
 MANIFEST = "manifest.json"
 KEY = re.compile(r"[0-9a-f]{64}\Z")
@@ -25,9 +26,12 @@ SEVERITIES = ("error", "warning", "info")
 
 
 def content_key(*parts: Any) -> str:
-    """A sha256 over JSON-able parts; positions inside model nodes are left out (see model_data)."""
-    text = json.dumps([model_data(p) for p in parts], sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":"))
+    """A sha256 over JSON-able parts and the render environment (fonts, library versions).
+
+    Positions inside model nodes are left out (see model_data).
+    """
+    text = json.dumps([render_environment(), *(model_data(p) for p in parts)], sort_keys=True,
+                      ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
