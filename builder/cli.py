@@ -15,6 +15,7 @@ from builder.diagnostics import BuildError, Diagnostic, Severity
 from builder.model import Guide, Objective
 from builder.pipeline import CheckResult, build, check, select
 from builder.serialize import guide_to_data
+from builder.stopping import stop_on_signals
 from builder.version import guide_version, source_commit
 from builder.writers import available_writers
 
@@ -192,7 +193,8 @@ def _counts(o: Objective) -> list[tuple[str, int]]:
 
 def _run(step):  # type: ignore[no-untyped-def]
     try:
-        return step()
+        with stop_on_signals():  # Ctrl-C or SIGTERM: one line, exit 130 or 143, no worker left
+            return step()
     except BuildError as exc:
         click.echo(f"cheatdeck: error: {exc}", err=True)
         sys.exit(exc.exit_code)
