@@ -15,8 +15,8 @@ from builder.diagnostics import BuildError, Diagnostic, Severity
 from builder.model import Guide, Objective
 from builder.pipeline import CheckResult, build, check, select
 from builder.serialize import guide_to_data
-from builder.stopping import stop_on_signals
 from builder.version import guide_version, source_commit
+from builder.workers import stop_on_signals
 from builder.writers import available_writers
 
 DEFAULT_SOURCE = "source"

@@ -58,13 +58,13 @@ def alive(pid: int, started: int) -> bool:
     return found is not None and found[2] == started and found[0] not in ("Z", "X")
 
 
-def start_build(tmp_path: Path) -> tuple[subprocess.Popen, dict[int, tuple[int, int]]]:
-    """A sheets build of the real guide with two workers, once both are rendering."""
-    source = ROOT / "source"
-    if not source.is_dir():
-        pytest.skip("source/ is not present")
+def start_build(tmp_path: Path, source: Path | None = None, fmt: str = "sheets", workers: int = 2):
+    """A build (by default: the sheets of the real guide with two workers), once `workers` render."""
+    source = source or ROOT / "source"
+    if not source.exists():
+        pytest.skip(f"{source} is not present")
     command = [sys.executable, "-m", "builder", "-q", "build", str(source), "-o", str(tmp_path / "dist"),
-               "-f", "sheets", "-j", "2", "--no-progress"]
+               "-f", fmt, "-j", "2", "--no-progress"]
     # Files, not pipes: a surviving worker would hold a pipe open and hang the test instead of failing it.
     with open(tmp_path / "stderr", "wb") as err:
         proc = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=err,
@@ -73,8 +73,9 @@ def start_build(tmp_path: Path) -> tuple[subprocess.Popen, dict[int, tuple[int, 
     while time.monotonic() < limit and proc.poll() is None:
         tree = descendants(proc.pid)
         servers = [pid for pid in tree if "forkserver" in cmdline(pid)]
-        workers = [pid for pid, (parent, _) in tree.items() if parent in servers]
-        if len(workers) >= 2:
+        found = [pid for pid, (parent, _) in tree.items()
+                 if parent in servers or "spawn_main" in cmdline(pid)]
+        if len(found) >= workers:
             time.sleep(0.5)  # let them take their first jobs
             return proc, descendants(proc.pid)
         time.sleep(0.05)
@@ -116,6 +117,18 @@ def test_no_worker_outlives_its_build(tmp_path, how):
     assert proc.returncode == 128 + number, lines
     assert len(lines) == 1 and lines[0].startswith("cheatdeck: "), lines
     assert "Traceback" not in lines[0]
+
+
+def test_the_exam_sheet_worker_dies_with_its_build(tmp_path):
+    source = tmp_path / "exam"
+    source.mkdir()
+    shutil.copy(FIXTURES / "exam" / "shapes.md", source / "practice.md")
+    proc, tree = start_build(tmp_path, source, "exam-sheet", workers=1)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=60)
+    took = seconds_until_gone(tree)
+    print(f"exam sheet, SIGKILL: {len(tree)} processes gone {took:.3f} s after the build ended")
+    assert took <= DEADLINE
 
 
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="PYTHONSAFEPATH, which keeps ./ off sys.path, is 3.11+")

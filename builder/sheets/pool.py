@@ -5,21 +5,15 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.forkserver
 import os
-import select
-import signal
-import site
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import builder
 from builder.model import Guide
 from builder.sheets.context import Layout
+from builder.workers import die_with, installed_code_first
 
 if TYPE_CHECKING:
     from builder.sheets.pdf import Rendered
@@ -70,15 +64,13 @@ _pages: Any = None  # the SheetRenderer (Jinja) of this process
 
 
 PRELOAD = ["builder.sheets.pdf", "builder.sheets.pool", "builder.sheets.render"]
-_environ_lock = threading.Lock()
 
 
 def _start(setup: RenderSetup, parent: int | None = None) -> None:
     """Make this process's renderers; in a worker, first tie its life to the build's."""
     global _renderer, _pages
     if parent is not None:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to answer, not a traceback here
-        _watch(parent)
+        die_with(parent)
     from builder.sheets.pdf import PdfRenderer
     from builder.sheets.render import SheetRenderer
 
@@ -110,70 +102,6 @@ def _page(job: PageJob) -> PageResult:
     return PageResult(rendered, _pages.objective(sheet, standalone=True), _pages.article(sheet))
 
 
-def _watch(parent: int) -> None:
-    """End this worker as soon as the build process ends, however it ends (SIGKILL included).
-
-    A worker is a child of the forkserver, not of the build, and holds the forkserver's pipes open
-    itself: nothing else would tell it the build is gone. A pidfd becomes readable when it is.
-    """
-    try:
-        handle: int | None = os.pidfd_open(parent)
-    except ProcessLookupError:
-        os._exit(1)
-    except (AttributeError, OSError):  # no pidfd (not Linux, or before 5.3): poll instead
-        handle = None
-
-    def wait() -> None:
-        if handle is not None:
-            select.select([handle], [], [])
-        else:
-            while _running(parent):
-                time.sleep(0.25)
-        os._exit(1)
-
-    threading.Thread(target=wait, name="cheatdeck-parent-watch", daemon=True).start()
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    return True
-
-
-@contextmanager
-def _installed_code_first() -> Iterator[None]:
-    """Start the forkserver and resource tracker so they import the code this build runs, never ./.
-
-    They start as `python -c`, which puts the current folder first on sys.path (and the forkserver
-    of Python 3.11 ignores the parent's sys.path): a `builder/` or `weasyprint.py` there would run.
-    PYTHONSAFEPATH (3.11+) drops that entry; PYTHONPATH puts this package's folder first unless it
-    is a site folder already on the path. The tracker's leak warnings after a killed build are
-    silenced: it cleans up either way, and Ctrl-C should print one line.
-    """
-    root = str(Path(builder.__file__).resolve().parent.parent)
-    sites = {str(Path(p).resolve()) for p in [*site.getsitepackages(), site.getusersitepackages()]}
-    names = ("PYTHONSAFEPATH", "PYTHONPATH", "PYTHONWARNINGS")
-    with _environ_lock:
-        saved = {name: os.environ.get(name) for name in names}
-        os.environ["PYTHONSAFEPATH"] = "1"
-        if root not in sites:
-            os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [root, saved["PYTHONPATH"]]))
-        os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [
-            saved["PYTHONWARNINGS"], "ignore::UserWarning:multiprocessing.resource_tracker"]))
-        try:
-            yield
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
-
-
 class RenderPool:
     """`jobs` workers (forked from a server that imported WeasyPrint once), or in-process for one."""
 
@@ -184,7 +112,7 @@ class RenderPool:
         if jobs > 1:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(PRELOAD)
-            with _installed_code_first():
+            with installed_code_first():
                 multiprocessing.forkserver.ensure_running()
             self.executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start,
                                                 initargs=(setup, os.getpid()))
