@@ -26,6 +26,19 @@ def inside(path: Path, folder: Path) -> bool:
         return False
 
 
+def unlink_links(folders: tuple[Path, ...]) -> list[Path]:
+    """Remove any of these cache folders that is a link (it could lead writes and deletes elsewhere).
+
+    Only the link goes, never what it points to; the cache is then made afresh in a real folder.
+    """
+    removed = []
+    for folder in folders:
+        if folder.is_symlink():
+            folder.unlink(missing_ok=True)
+            removed.append(folder)
+    return removed
+
+
 def count(value: object) -> bool:
     """A JSON whole number of zero or more (`true` is not one)."""
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0

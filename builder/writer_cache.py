@@ -9,7 +9,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from builder import __version__
-from builder.cachecheck import count, digest, fingerprint_of, inside, load_record, matches, plain_name
+from builder.cachecheck import (count, digest, fingerprint_of, inside, load_record, matches, plain_name,
+                                unlink_links)
 from builder.config import BuildConfig
 from builder.model import Guide
 from builder.output import atomic_write
@@ -27,6 +28,8 @@ class WriterCache:
     def __init__(self, guide: Guide, config: BuildConfig) -> None:
         self.config = config
         self.folder = config.output / FOLDER
+        for link in unlink_links((self.folder.parent, self.folder)):
+            config.progress(f"writers: cache: removed {link}, a link in the cache (never followed)")
         # The model is a function of the source bytes and the code (both in the key), so the
         # sources' digests stand for it without serializing the whole model.
         self.guide_digest = _sha(json.dumps([[s.path, s.sha256] for s in guide.sources] + [

@@ -210,3 +210,21 @@ def test_a_changed_writer_output_is_written_again(built):
     _, said = run(built, ("json",))
     assert "json: up to date" not in said
     assert notes.read_bytes() == good
+
+
+def test_a_cache_folder_that_links_out_of_dist_is_replaced_not_followed(built):
+    elsewhere = built / "elsewhere"
+    shutil.copytree(built / "dist" / ".cache", elsewhere)
+    (elsewhere / "sheets" / "ee").symlink_to(built / "source")  # a link out there is not ours either
+    before = {p: p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()}
+    shutil.rmtree(built / "dist" / ".cache")
+    (built / "dist" / ".cache").symlink_to(elsewhere)
+    (built / "dist" / "sheets" / f"{OBJECTIVE}.pdf").unlink()
+    _, said = run(built)
+    assert {p: p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()} == before
+    assert (elsewhere / "sheets" / "ee").is_symlink()
+    cache = built / "dist" / ".cache"
+    assert cache.is_dir() and not cache.is_symlink()
+    assert (cache / "sheets" / "manifest.json").is_file() and (cache / "writers" / "json.json").is_file()
+    assert any("a link in the cache" in line for line in said), said
+    assert_valid_pdf(built / "dist" / "sheets" / f"{OBJECTIVE}.pdf")

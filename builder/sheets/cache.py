@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from builder.cachecheck import (count, digest, fingerprint, fingerprint_of, inside, load_record, matches,
-                                plain_name)
+                                plain_name, unlink_links)
 from builder.model import SourcePos
 from builder.output import atomic_write
 from builder.sheets.environment import render_environment
@@ -94,11 +94,12 @@ class SheetCache:
         self.say(f"sheets: cache: {what}")
 
     def _unlink_folder_links(self) -> None:
-        """A key folder that is a link could lead writes and deletes out of the cache: remove the link."""
-        for path in self.root.iterdir() if self.root.is_dir() else ():
-            if path.is_symlink():
-                path.unlink()
-                self._report(f"removed {path.name!r}, a link in the cache folder (never followed)")
+        """The cache folder, its parent and its entries are never links: a link is removed, not followed."""
+        removed = unlink_links((self.root.parent, self.root))  # first: then root is listed, not followed
+        if self.root.is_dir():
+            removed += unlink_links(tuple(self.root.iterdir()))
+        for path in removed:
+            self._report(f"removed {path}, a link in the cache (never followed)")
 
     def _load_manifest(self) -> dict[str, list[Any]]:
         data = load_record(self.root / MANIFEST)
