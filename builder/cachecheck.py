@@ -10,6 +10,7 @@ from typing import Any
 
 MAX_RECORD = 16 * 1024 * 1024  # no cache record is near this; a bigger one is junk, not read
 DIGEST = re.compile(r"[0-9a-f]{64}\Z")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def plain_name(name: object) -> bool:
@@ -42,6 +43,11 @@ def unlink_links(folders: tuple[Path, ...]) -> list[Path]:
 def count(value: object) -> bool:
     """A JSON whole number of zero or more (`true` is not one)."""
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def text(value: object) -> bool:
+    """A string a diagnostic may print: no terminal control characters (ESC, CSI, ...)."""
+    return isinstance(value, str) and CONTROL.search(value) is None
 
 
 def digest(value: object) -> bool:

@@ -140,6 +140,7 @@ def test_cached_files_that_are_links_out_of_the_cache_are_never_published(built)
     bait = elsewhere / ("ee" + "0" * 62 + ".pdf")
     bait.write_bytes(b"not a cache file")
     (built / "dist" / ".cache" / "sheets" / "ee").symlink_to(elsewhere)
+    (built / "dist" / ".cache" / "sheets" / "ab" / ("ab" + "1" * 62 + ".pdf")).mkdir(parents=True)
     for out in (built / "dist" / "sheets").glob("*.pdf"):
         out.unlink()
     _, said = run(built)
@@ -153,7 +154,8 @@ def test_cached_files_that_are_links_out_of_the_cache_are_never_published(built)
 
 JUNK = [b"", b"null", b"[]", b"\xff\xfe garbage", b"{" * 100_000, b'{"pages": "x"}',
         b'{"pages": 1, "diagnostics": [[1]], "files": {}}',
-        b'{"pages": 1, "diagnostics": [["a", 0, 0, "fatal", "r", "m"]], "files": {".pdf": [1, "x"]}}']
+        b'{"pages": 1, "diagnostics": [["a", 0, 0, "fatal", "r", "m"]], "files": {".pdf": [1, "x"]}}',
+        b'{"pages": 1, "diagnostics": [["a", 0, 0, "error", "r", "\\u001b[2J"]], "files": {}}']
 
 
 @pytest.mark.parametrize("junk", JUNK)
@@ -228,3 +230,18 @@ def test_a_cache_folder_that_links_out_of_dist_is_replaced_not_followed(built):
     assert (cache / "sheets" / "manifest.json").is_file() and (cache / "writers" / "json.json").is_file()
     assert any("a link in the cache" in line for line in said), said
     assert_valid_pdf(built / "dist" / "sheets" / f"{OBJECTIVE}.pdf")
+
+
+def test_a_stored_record_is_checked_field_by_field():
+    from builder.sheets.cache import _entry_record
+
+    good = {"pages": 2, "diagnostics": [["g.md", 3, 1, "warning", "sheet-render", "WeasyPrint: x"]],
+            "files": {".pdf": [10, "a" * 64], ".article.html": [0, "b" * 64]}}
+    entry, files = _entry_record(good)
+    assert entry is not None and entry.pages == 2 and files[".pdf"] == (10, "a" * 64)
+    for bad in ({**good, "pages": True}, {**good, "pages": 0}, {**good, "files": {".pdf": [10, "A" * 64]}},
+                {**good, "files": {"../x": [1, "a" * 64], ".pdf": [10, "a" * 64]}},
+                {**good, "files": {".article.html": [1, "a" * 64]}},
+                {**good, "diagnostics": [["g.md", 3, 1, "warning", "r", "\x1b[2J"]]},
+                {**good, "diagnostics": [["g.md", 3, -1, "warning", "r", "m"]]}):
+        assert _entry_record(bad) == (None, {}), bad

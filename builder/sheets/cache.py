@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from builder.cachecheck import (count, digest, fingerprint, fingerprint_of, inside, load_record, matches,
-                                plain_name, unlink_links)
+                                plain_name, text, unlink_links)
 from builder.model import SourcePos
 from builder.output import atomic_write
 from builder.sheets.environment import render_environment
@@ -213,7 +213,8 @@ class SheetCache:
                 continue
             for path in list(folder.iterdir()):
                 named = ARTIFACT.match(path.name)
-                if named and named[1].startswith(folder.name) and named[1] not in live:
+                if named and named[1].startswith(folder.name) and named[1] not in live \
+                        and (path.is_symlink() or path.is_file()):
                     path.unlink()
             if not any(folder.iterdir()):
                 os.rmdir(folder)
@@ -233,8 +234,8 @@ def _entry_record(data: object) -> tuple[Entry | None, dict[str, tuple[int, str]
         return None, {}
     diagnostics = []
     for d in data["diagnostics"]:
-        if not (isinstance(d, list) and len(d) == 6 and isinstance(d[0], str) and isinstance(d[1], int)
-                and count(d[2]) and d[3] in SEVERITIES and isinstance(d[4], str) and isinstance(d[5], str)):
+        if not (isinstance(d, list) and len(d) == 6 and text(d[0]) and isinstance(d[1], int)
+                and count(d[2]) and d[3] in SEVERITIES and text(d[4]) and text(d[5])):
             return None, {}
         diagnostics.append(tuple(d))
     files = {}
