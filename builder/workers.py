@@ -49,8 +49,7 @@ def _stop(number: int, _frame: FrameType | None) -> None:
             pass
     try:
         sys.stdout.flush()
-        sys.stderr.write(f"cheatdeck: {SIGNALS[number]}; files written so far are complete, "
-                         "build again to finish\n")
+        sys.stderr.write(f"cheatdeck: {SIGNALS[number]} (every file written so far is complete)\n")
         sys.stderr.flush()
     finally:
         os._exit(128 + number)
