@@ -245,3 +245,21 @@ def test_a_stored_record_is_checked_field_by_field():
                 {**good, "diagnostics": [["g.md", 3, 1, "warning", "r", "\x1b[2J"]]},
                 {**good, "diagnostics": [["g.md", 3, -1, "warning", "r", "m"]]}):
         assert _entry_record(bad) == (None, {}), bad
+
+
+def test_the_command_line_rebuilds_a_truncated_cache_with_exit_0(built):
+    from click.testing import CliRunner
+
+    from builder.cli import cli
+
+    for pdf in cached(built, "*.pdf"):
+        pdf.write_bytes(pdf.read_bytes()[:100])
+    for pdf in (built / "dist" / "sheets").glob("*.pdf"):
+        pdf.unlink()
+    result = CliRunner().invoke(cli, ["build", str(built / "source" / "topic-930.md"), "-o", str(built / "dist"),
+                                      "-f", "sheets", "-j", "1", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert "rendering again" in result.output
+    for pdf in (built / "dist" / "sheets").glob("*.pdf"):
+        assert_valid_pdf(pdf)
