@@ -19,6 +19,7 @@ from builder.project import Invocation, option_defaults, plan
 from builder.reader import GuideSettings
 from builder.serialize import guide_to_data
 from builder.version import guide_version, source_commit
+from builder.workers import stop_on_signals
 from builder.writers import available_writers
 
 DEFAULT_SOURCE = "source"
@@ -223,7 +224,8 @@ def _settings(run: Invocation) -> GuideSettings:
 
 def _run(step):  # type: ignore[no-untyped-def]
     try:
-        return step()
+        with stop_on_signals():  # Ctrl-C or SIGTERM: one line, exit 130 or 143, no worker left
+            return step()
     except BuildError as exc:
         click.echo(f"cheatdeck: error: {exc}", err=True)
         sys.exit(exc.exit_code)

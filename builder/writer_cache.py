@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from builder import __version__
+from builder.cachecheck import (count, digest, fingerprint_of, inside, load_record, matches, plain_name,
+                                unlink_links)
 from builder.config import BuildConfig
 from builder.model import Guide
 from builder.output import atomic_write
@@ -21,11 +23,13 @@ RUN_ONLY = ("progress", "jobs")  # options that change how a build runs, not wha
 
 
 class WriterCache:
-    """One record per writer: the key of its inputs after it ran, and the stat of its outputs."""
+    """One record per writer: the key of its inputs after it ran, and the size and sha256 of its outputs."""
 
     def __init__(self, guide: Guide, config: BuildConfig) -> None:
         self.config = config
         self.folder = config.output / FOLDER
+        for link in unlink_links((self.folder.parent, self.folder)):
+            config.progress(f"writers: cache: removed {link}, a link in the cache (never followed)")
         # The model is a function of the source bytes and the code (both in the key), so the
         # sources' digests stand for it without serializing the whole model.
         self.guide_digest = _sha(json.dumps([[s.path, s.sha256] for s in guide.sources] + [
@@ -47,23 +51,57 @@ class WriterCache:
                                 os.environ.get("SOURCE_DATE_EPOCH"), _stats(files)], sort_keys=True))
 
     def fresh(self, name: str) -> list[Path] | None:
-        """The outputs of the last run, if its key still holds and they are untouched."""
+        """The outputs of the last run, if its key still holds and each still has its recorded sha256.
+
+        The record is untrusted (dist/ may come from a CI cache): output names must stay inside the
+        output folder, and a record of any other shape is a miss, said in one line.
+        """
         if name not in CACHED or self.config.options.get("release"):
             return None
-        try:
-            record = json.loads((self.folder / f"{name}.json").read_text("utf-8"))
-        except (OSError, ValueError):
+        path = self.folder / f"{name}.json"
+        if not path.exists() and not path.is_symlink():
             return None
-        outputs = [Path(p) for p in record.get("outputs", [])]
-        if record.get("key") != self.key(name) or record.get("stats") != _stats(outputs):
+        record = load_record(path) if inside(path, self.config.output) else None
+        outputs = self._outputs(record)
+        if outputs is None:
+            self.config.progress(f"{name}: cache: {path} not understood; building again")
             return None
+        if record["key"] != self.key(name):
+            return None
+        for output, size, sha256 in outputs:
+            if not matches(output, size, sha256):
+                self.config.progress(f"{name}: cache: {output} is not the file last written; building again")
+                return None
+        return [output for output, _, _ in outputs]
+
+    def _outputs(self, record: Any) -> list[tuple[Path, int, str]] | None:
+        """A record's outputs as (path inside the output folder, size, sha256), or None if malformed."""
+        if not isinstance(record, dict) or not digest(record.get("key")) \
+                or not isinstance(record.get("outputs"), list):
+            return None
+        outputs = []
+        for item in record["outputs"]:
+            if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)
+                    and count(item[1]) and digest(item[2])):
+                return None
+            relative = PurePosixPath(item[0])
+            path = self.config.output / relative
+            if relative.is_absolute() or not all(plain_name(part) for part in relative.parts) \
+                    or not inside(path, self.config.output):
+                return None
+            outputs.append((path, item[1], item[2]))
         return outputs
 
     def remember(self, name: str, outputs: list[Path]) -> None:
         """Record the key as it stands after the run (a writer may have updated its ledger)."""
-        if name in CACHED:
-            atomic_write(self.folder / f"{name}.json", json.dumps(
-                {"key": self.key(name), "outputs": [str(p) for p in outputs], "stats": _stats(outputs)}))
+        if name not in CACHED:
+            return
+        try:
+            files = [[p.relative_to(self.config.output).as_posix(), *fingerprint_of(p)] for p in outputs]
+        except (ValueError, OSError):  # an output outside the folder, or gone: not reusable
+            (self.folder / f"{name}.json").unlink(missing_ok=True)
+            return
+        atomic_write(self.folder / f"{name}.json", json.dumps({"key": self.key(name), "outputs": files}))
 
 
 def _sha(text: str) -> str:
@@ -76,6 +114,7 @@ def _tree(folder: Path) -> list[Path]:
 
 
 def _stats(paths: list[Path]) -> list[Any]:
+    """Code and template files by stat: they change rarely, and a change of either re-keys."""
     out: list[Any] = []
     for path in paths:
         try:

@@ -125,3 +125,43 @@ def test_deck_only_builds_and_no_op_sheet_builds_never_import_weasyprint(guide, 
         assert "weasyprint" not in imported_after(["-f", deck, "-o", out, str(guide)], tmp_path)
     assert "weasyprint" in imported_after(["-f", "sheets", "-j", "1", "-o", out, str(guide)], tmp_path)
     assert imported_after(["-f", "sheets", "-o", out, str(guide)], tmp_path) == set()
+
+
+@pytest.fixture
+def fresh_environment():
+    from builder.sheets import environment
+
+    environment.render_environment.cache_clear()
+    yield environment
+    environment.render_environment.cache_clear()
+
+
+def test_a_changed_font_re_renders_every_sheet(guide, tmp_path, monkeypatch, fresh_environment):
+    out = tmp_path / "dist"
+    run(guide, out)
+    _, said = run(guide, out)
+    assert rendered(said) == []
+    monkeypatch.setattr(fresh_environment, "font_fingerprint", lambda: "another DejaVu Sans")
+    fresh_environment.render_environment.cache_clear()
+    _, said = run(guide, out)
+    assert len(rendered(said)) == 3
+
+
+def test_the_font_fingerprint_follows_what_fontconfig_finds(tmp_path, monkeypatch, fresh_environment):
+    """A real fontconfig setup: replacing the one font file it knows changes the fingerprint."""
+    real = fresh_environment._fontconfig(["DejaVu Sans"])
+    if real is None or not real[0]["DejaVu Sans"]:
+        pytest.skip("libfontconfig or DejaVu Sans is not installed")
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    shutil.copy(real[0]["DejaVu Sans"], fonts / "Sheet.ttf")
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(f'<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+                    f'<dir>{fonts}</dir><cachedir>{tmp_path / "cache"}</cachedir></fontconfig>', "utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(conf))
+    picks, files = fresh_environment._fontconfig(["DejaVu Sans"])
+    assert files == [str(fonts / "Sheet.ttf")] and picks["DejaVu Sans"] == str(fonts / "Sheet.ttf")
+    before = fresh_environment.font_fingerprint()
+    assert fresh_environment.font_fingerprint() == before
+    (fonts / "Sheet.ttf").write_bytes((fonts / "Sheet.ttf").read_bytes() + b"\0" * 16)
+    assert fresh_environment.font_fingerprint() != before

@@ -103,7 +103,7 @@ class SheetBuild:
         self.guide, self.config = guide, config
         self.options = SheetOptions.from_config(config)
         self.folder = config.output / "sheets"
-        self.cache = SheetCache(config.output / CACHE)
+        self.cache = SheetCache(config.output / CACHE, config.progress)
         self.template_dirs = sheet_template_dirs(self.options.templates)
         self.plan = plan(guide, config, self.options, templates_digest(self.template_dirs))
         self.progress = Progress(config.progress, self.options.progress)

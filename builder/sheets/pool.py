@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
+import os
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -11,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from builder.model import Guide
 from builder.sheets.context import Layout
+from builder.workers import die_with, installed_code_first
 
 if TYPE_CHECKING:
     from builder.sheets.pdf import Rendered
@@ -60,8 +63,14 @@ _renderer: Any = None  # the PdfRenderer of this process, made once by _start
 _pages: Any = None  # the SheetRenderer (Jinja) of this process
 
 
-def _start(setup: RenderSetup) -> None:
+PRELOAD = ["builder.sheets.pdf", "builder.sheets.pool", "builder.sheets.render"]
+
+
+def _start(setup: RenderSetup, parent: int | None = None) -> None:
+    """Make this process's renderers; in a worker, first tie its life to the build's."""
     global _renderer, _pages
+    if parent is not None:
+        die_with(parent)
     from builder.sheets.pdf import PdfRenderer
     from builder.sheets.render import SheetRenderer
 
@@ -102,10 +111,11 @@ class RenderPool:
         self.waiting: list[PageJob | TopicJob] = []
         if jobs > 1:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["builder.sheets.pdf", "builder.sheets.pool",
-                                            "builder.sheets.render"])
+            context.set_forkserver_preload(PRELOAD)
+            with installed_code_first():
+                multiprocessing.forkserver.ensure_running()
             self.executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start,
-                                                initargs=(setup,))
+                                                initargs=(setup, os.getpid()))
         else:
             _start(setup)
 

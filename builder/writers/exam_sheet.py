@@ -6,6 +6,7 @@ HTML → PDF, which goes through the sheets' WeasyPrint renderer (builder/sheets
 
 from __future__ import annotations
 
+import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from builder.diagnostics import Diagnostic, warning
 from builder.model import Exam, Guide, Question, QuestionKind
 from builder.output import atomic_write
 from builder.resources import templates_dir
+from builder.workers import die_with, installed_code_first
 from builder.writers import Findings
 from builder.writers.html import highlight_code, pygments_css, rich_to_html
 
@@ -164,8 +166,11 @@ def write(guide: Guide, config: BuildConfig) -> list[Path]:
     root = str(config.source_root.resolve())
     jobs = [(render_html(exam_sheet(guide, exam, paper), env), root, str(variant) if variant else None)
             for exam in guide.exams]
-    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-        results = pool.submit(render_pdfs, jobs).result()
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=die_with,
+                             initargs=(os.getpid(),)) as pool:
+        with installed_code_first():  # the worker starts in submit()
+            future = pool.submit(render_pdfs, jobs)
+        results = future.result()
     outputs = []
     found: list[Diagnostic] = []
     for exam, (pdf, pages, missing) in zip(guide.exams, results):
