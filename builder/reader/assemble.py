@@ -346,8 +346,9 @@ class FileAssembler:
         if self.mode == "cited":
             self.mark_content()
             for offset, line in enumerate(f.content.split("\n")):
-                if obj := parse_cited_object(line, self.pos(f.line + 1 + offset)):
-                    self.obj.cited.append(obj)
+                for part in split_entries(line):  # `Domain0 (Dom0), DomainU (DomU)` is two objects
+                    if obj := parse_cited_object(part, self.pos(f.line + 1 + offset)):
+                        self.obj.cited.append(obj)
             return
         if lang == "mermaid":
             self.mark_content()

@@ -8,7 +8,8 @@ from builder.model import CitedKind, CitedObject, SourcePos
 
 _NOTE = re.compile(r"^(?P<name>.*?)\s*\((?P<note>[^()]*)\)\s*$")
 _REGEX_SYNTAX = re.compile(r"\[[^\]]*\]|[+*?]|\\[dws]|\{\d|\^|\$$|\|")
-_DIR_PREFIXES = ("/sys/", "/proc/", "/var/lib/", "/var/run/", "/run/", "/dev/", "/usr/", "/opt/")
+_DIR_PREFIXES = ("/sys/", "/proc/", "/var/lib/", "/var/run/", "/var/log/", "/var/cache/", "/run/",
+                 "/dev/", "/usr/", "/opt/", "/srv/")
 _FILE_NAMES = re.compile(r"^(?:[\w.-]+\.[A-Za-z0-9]+|[A-Z][a-z]*file)$")
 
 
