@@ -219,7 +219,7 @@ def _counts(o: Objective) -> list[tuple[str, int]]:
 
 
 def _settings(run: Invocation) -> GuideSettings:
-    return GuideSettings(run.exam, run.deck, run.lang, run.root)
+    return GuideSettings(run.exam, run.deck, run.lang, run.root, run.languages)
 
 
 def _run(step):  # type: ignore[no-untyped-def]

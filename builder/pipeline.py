@@ -44,7 +44,7 @@ def check(sources: list[str], *, exam: str | None = None, version: str | None = 
         version = guide_version(source_folder(sources))
     if settings is None:  # called as a library: the project file beside the sources still counts
         run = plan(sources, sources[0] if sources else ".")
-        settings = GuideSettings(run.exam, run.deck, run.lang)
+        settings = GuideSettings(run.exam, run.deck, run.lang, languages=run.languages)
     result = read_guide(sources, exam=exam, version=version, settings=settings)
     diagnostics = list(result.diagnostics) + check_guide(result.guide)
     return CheckResult(result.guide, tuple(sort_diagnostics(diagnostics)))

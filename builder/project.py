@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from builder.diagnostics import BuildError
+from builder.reader.vocabulary import supported
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -23,13 +24,14 @@ else:  # pragma: no cover - Python 3.10
 
 CONFIG_NAME = "cheatdeck.toml"
 PYPROJECT = "pyproject.toml"
-LANGUAGES = ("en",)  # BCP 47 tags of the languages cheatdeck reads and writes
+LANGUAGES = supported()  # BCP 47 tags of the languages cheatdeck reads
 # key -> (type, what it is); the README's "Project file" section documents the same keys.
 KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "sources": (list, "guide files or globs, relative to this file"),
     "exam": (str, "certification and exam, e.g. \"LPIC-3 305-300\" (tags, deck and file names)"),
     "deck": (str, "name of the top-level Anki deck (default: the exam)"),
     "language": (str, "language of the guide, a BCP 47 tag"),
+    "languages": (dict, "language per source: a table of file globs to BCP 47 tags"),
     "paper": (str, "a4 or letter"),
     "orientation": (str, "landscape or portrait"),
     "ledger": (str, "identity ledger file, relative to this file"),
@@ -52,6 +54,7 @@ class Project:
     exam: str | None = None
     deck: str | None = None
     language: str | None = None
+    languages: tuple[tuple[str, str], ...] = ()  # (glob, tag) in the order written
     paper: str | None = None
     orientation: str | None = None
     ledger: str | None = None
@@ -110,15 +113,31 @@ def _project(path: Path, text: str, data: dict[str, Any]) -> Project:
         if not isinstance(value, kind) or (key == "sources" and not all(isinstance(v, str) for v in value)):
             expected = "a list of strings" if key == "sources" else "a string"
             raise ConfigError(f"{where}: error: '{key}' must be {expected}")
+        if key == "languages":
+            value = _languages(value, where)
         if key in CHOICES and value not in CHOICES[key]:
             raise ConfigError(f"{where}: error: {key} '{value}' is not supported (choose from "
                               f"{', '.join(CHOICES[key])})")
         values[key] = value
     sources = tuple(_expand(folder, pattern, path, text) for pattern in values.pop("sources", ()))
+    if "languages" in values:
+        values["languages"] = tuple((Path(os.path.normpath(folder / glob_)).as_posix(), tag)
+                                    for glob_, tag in values["languages"])
     for key in ("ledger", "output"):
         if key in values:
             values[key] = os.path.normpath(folder / values[key])
     return Project(path, folder, tuple(s for group in sources for s in group), **values)
+
+
+def _languages(table: dict[str, Any], where: str) -> tuple[tuple[str, str], ...]:
+    """`[languages]` entries: a file glob (relative to the project folder) and a supported tag."""
+    out = []
+    for pattern, tag in table.items():
+        if not isinstance(tag, str) or tag not in LANGUAGES:
+            raise ConfigError(f"{where}: error: languages: '{pattern}' = {tag!r} is not a supported "
+                              f"language (choose from {', '.join(LANGUAGES)})")
+        out.append((pattern, tag))
+    return tuple(out)
 
 
 def _expand(folder: Path, pattern: str, path: Path, text: str) -> list[str]:
@@ -152,8 +171,9 @@ class Invocation:
     project: Project | None
     exam: str | None = None
     deck: str | None = None
-    lang: str = "en"
+    lang: str | None = None
     root: str | None = None  # the project folder, when the project's `sources` are read
+    languages: tuple[tuple[str, str], ...] = ()
 
 
 def plan(sources: list[str], default_source: str, exam: str | None = None) -> Invocation:
@@ -165,8 +185,8 @@ def plan(sources: list[str], default_source: str, exam: str | None = None) -> In
     named = [os.path.normpath(s) for s in sources]
     use_listed = bool(project.sources) and (not named or named == [os.path.normpath(project.folder)])
     return Invocation(list(project.sources) if use_listed else (sources or [default_source]), project,
-                      exam or project.exam, project.deck, project.language or "en",
-                      str(project.folder) if use_listed else None)
+                      exam or project.exam, project.deck, project.language,
+                      str(project.folder) if use_listed else None, project.languages)
 
 
 def option_defaults(options: dict[str, object], project: Project | None,

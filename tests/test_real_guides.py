@@ -215,13 +215,13 @@ def test_project_file_with_an_unknown_key_names_its_line(tmp_path: Path) -> None
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [
         f"cheatdeck: error: {tmp_path / 'cheatdeck.toml'}:2: error: unknown key 'papr' (known keys: "
-        "sources, exam, deck, language, paper, orientation, ledger, output)"]
+        "sources, exam, deck, language, languages, paper, orientation, ledger, output)"]
 
 
 @pytest.mark.parametrize("text, message", [
     ('exam = 3\n', "'exam' must be a string"),
     ('paper = "a3"\n', "paper 'a3' is not supported"),
-    ('language = "xx"\n', "language 'xx' is not supported (choose from en)"),
+    ('language = "xx"\n', "language 'xx' is not supported (choose from en, pt-BR)"),
     ('sources = ["nothing/*.md"]\n', "matches no file"),
     ('exam = "x\n', "not valid TOML")])
 def test_project_file_errors_are_one_line(tmp_path: Path, text: str, message: str) -> None:

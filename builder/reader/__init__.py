@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import gc
 import hashlib
 import os
@@ -17,6 +18,7 @@ from builder.reader.blocks import MAX_NESTING, make_parser, nesting_limit_line, 
 from builder.reader.decode import decode_source
 from builder.reader.exam import read_exam
 from builder.reader.certification import name_exam
+from builder.reader.vocabulary import DEFAULT_LANG, language_from_labels, language_from_path
 from builder.reader.fences import FenceCut, tokenize
 from builder.reader.identity import resolve_identities
 from builder.reader.exam_lines import looks_like_exam, may_be_exam, read_lines
@@ -75,8 +77,9 @@ class GuideSettings:
 
     exam: str | None = None
     deck: str | None = None
-    lang: str = "en"
+    lang: str | None = None  # the guide's language when the project file or command line names it
     root: str | None = None  # the source root when a project file names it (its folder)
+    languages: tuple[tuple[str, str], ...] = ()  # (file glob, language) from the project file
 
 
 def read_guide(sources: list[str], *, exam: str | None = None, version: str | None = None,
@@ -114,6 +117,7 @@ def _read_guide(sources: list[str], *, settings: GuideSettings, version: str | N
     source_files: list[SourceFile] = []
     exams: list[Exam] = []
     titles: list[str] = []
+    texts: list[tuple[str, str, list[str], str]] = []  # name, text, lines, language
     for name in files:
         data = _read_bytes(name, diags)
         if data is None:
@@ -121,16 +125,23 @@ def _read_guide(sources: list[str], *, settings: GuideSettings, version: str | N
         source_files.append(SourceFile(name, hashlib.sha256(data).hexdigest(), data.count(b"\n") + 1))
         decoded = decode_source(data, name)
         diags.extend(decoded.diagnostics)
-        if decoded.binary:
+        if not decoded.binary:
+            lines = decoded.text.split("\n")
+            texts.append((name, decoded.text, lines, file_language(name, lines, settings)))
+    lang = settings.lang or _main_language([t[3] for t in texts])
+    for name, text, lines, file_lang in texts:
+        if file_lang != lang:
+            diags.append(warning(SourcePos(name, 1), "other-language",
+                                 f"this file is in {file_lang} and the guide in {lang}: it is left "
+                                 f"out of this guide (build it on its own: cheatdeck build {name})"))
             continue
-        lines = decoded.text.split("\n")
         tokens, cuts = tokenize(parser, lines)
         diags.extend(_cut_diagnostic(name, cut) for cut in cuts)
         if (deep := nesting_limit_line(tokens)) is not None:
             diags.append(warning(SourcePos(name, deep), "nesting-too-deep",
                                  f"lists or block quotes nest deeper than {MAX_NESTING} levels; "
                                  "what is deeper is read as plain text"))
-        exam_events = read_lines(tokens, lines) if may_be_exam(decoded.text) else []
+        exam_events = read_lines(tokens, lines) if may_be_exam(text) else []
         if exam_events and looks_like_exam(exam_events):  # a practice exam, not a guide: no objectives expected
             exam_result = read_exam(exam_events, name)
             exams.append(exam_result.exam)
@@ -138,7 +149,7 @@ def _read_guide(sources: list[str], *, settings: GuideSettings, version: str | N
             continue
         blocks = read_blocks(tokens, lines)
         result = FileAssembler(name, root, Path(name).parent, lines,
-                               cut_fences={cut.fence_line for cut in cuts}).run(blocks)
+                               cut_fences={cut.fence_line for cut in cuts}, lang=lang).run(blocks)
         diags.extend(result.diagnostics)
         if not result.objectives:
             diags.append(warning(SourcePos(name, 1), "no-objectives",
@@ -151,6 +162,8 @@ def _read_guide(sources: list[str], *, settings: GuideSettings, version: str | N
     titles += [e.title for e in exams]
     numbers = [t.number for t in topics] + [q.topic for e in exams for q in e.questions if q.topic]
     named = name_exam(settings.exam, titles, numbers)
+    if lang != DEFAULT_LANG and not settings.deck:
+        settings = replace(settings, deck=f"{named.name} ({lang})")  # both decks fit one collection
     if named.origin == "fallback" and topics:
         diags.append(warning(topics[0].pos, "exam-unknown",
                              f"no exam is named in the configuration or a title line, and topics "
@@ -158,8 +171,31 @@ def _read_guide(sources: list[str], *, settings: GuideSettings, version: str | N
                              f"are named '{named.name}' (set exam = \"...\" in cheatdeck.toml)"))
     given_root = Path(os.path.normpath(settings.root)).as_posix() if settings.root else root_as_given(sources)
     guide = Guide(tuple(topics), tuple(source_files), given_root, exam=named.name,
-                  version=version, exams=tuple(exams), deck=settings.deck, lang=settings.lang)
+                  version=version, exams=tuple(exams), deck=settings.deck, lang=lang,
+                  namespace=namespace_for(lang))
     return ReadResult(guide, tuple(diags))
+
+
+def file_language(name: str, lines: list[str], settings: GuideSettings) -> str:
+    """A file's language: the project file's, else its name's, else its labels', else English."""
+    for pattern, lang in settings.languages:
+        if fnmatch.fnmatch(Path(name).as_posix(), pattern) or fnmatch.fnmatch(Path(name).name, pattern):
+            return lang
+    return language_from_path(name) or language_from_labels(lines[:2000]) or DEFAULT_LANG
+
+
+def _main_language(langs: list[str]) -> str:
+    """The guide's language when the configuration names none: the most files', English on a tie."""
+    if not langs:
+        return DEFAULT_LANG
+    counts = {lang: langs.count(lang) for lang in langs}
+    best = max(counts.values())
+    return DEFAULT_LANG if counts.get(DEFAULT_LANG) == best else next(l for l in langs if counts[l] == best)
+
+
+def namespace_for(lang: str) -> str:
+    """The GUID namespace: English keeps the original one, so existing decks keep their history."""
+    return "cheatdeck" if lang == DEFAULT_LANG else f"cheatdeck-{lang}"
 
 
 def _cut_diagnostic(name: str, cut: FenceCut) -> Diagnostic:

@@ -19,13 +19,9 @@ from builder.reader.richtext import after_label, cell, row_pin, split_entries, t
 from builder.reader.tables import check_table_lines, table_title
 from builder.reader.text import clean_title, is_ignorable_html, is_placeholder, split_icon, strip_icons
 from builder.reader.timeline import parse_timeline
+from builder.reader.vocabulary import DEFAULT_LANG, PART_MODES, matcher
 
-_TOPIC = re.compile(r"^Topic\s+(\d{3})\b\s*[:.\-\u2013\u2014]?\s*(.*)$", re.IGNORECASE)
 _OBJECTIVE = re.compile(r"^(\d{3}\.\d+)\b\s*[:.\-\u2013\u2014]?\s*(.*)$")
-_PART = re.compile(r"^(cited objects|important commands|terms and utilities|key knowledge areas)$",
-                   re.IGNORECASE)
-_LABEL = re.compile(r"^(weight|description|key knowledge areas)\s*:\s*(.*)$", re.IGNORECASE | re.S)
-_CITED_INTRO = re.compile(r"partial list of the used files, terms and utilities", re.IGNORECASE)
 _CARD_KEY = re.compile(r"^<!--\s*card:\s*([\w.:/-]+)\s*-->$")
 
 
@@ -93,8 +89,9 @@ class FileAssembler:
     """Reads the blocks of one file in order and fills topic and objective drafts."""
 
     def __init__(self, path: str, root: Path, file_dir: Path, lines: list[str] | None = None,
-                 cut_fences: set[int] | frozenset[int] = frozenset()) -> None:
+                 cut_fences: set[int] | frozenset[int] = frozenset(), lang: str = DEFAULT_LANG) -> None:
         self.path = path
+        self.words = matcher(lang)  # the file's language and English
         self.cut_fences = cut_fences  # fences closed early by the reader (reported there)
         self.lines = lines or []
         self.root = root
@@ -150,8 +147,8 @@ class FileAssembler:
         if self.mode and h.level <= self.mode_level:
             self.mode = None
         self.collect_refs(h.inline, pos)
-        if m := _TOPIC.match(title):
-            self.start_topic(m.group(1), clean_title(m.group(2)) or f"Topic {m.group(1)}", icon, pos)
+        if topic := self.words.match_topic(title):
+            self.start_topic(topic[0], clean_title(topic[1]) or f"Topic {topic[0]}", icon, pos)
             return
         objective = _OBJECTIVE.match(titled)
         if h.level == 1 and self.title is None and not objective and title:
@@ -160,17 +157,16 @@ class FileAssembler:
             self.start_objective(objective.group(1), objective.group(2), icon, h.level, pos)
             return
         rest = clean_title(objective.group(2)) if objective else title
-        if objective and not _PART.match(rest) and rest:
+        part = self.words.match_part(rest)
+        mode = PART_MODES.get(part) if part else None
+        if objective and not mode and rest:
             title = rest
-        part = _PART.match(rest)
-        if part and self.obj:
+        if mode and self.obj:
             if objective and objective.group(1) != self.obj.id:
                 self.diags.append(warning(pos, "objective-mismatch",
                                           f"heading names objective {objective.group(1)} but sits "
                                           f"under {self.obj.id}; fix the number"))
-            name = part.group(1).lower()
-            self.mode = {"cited objects": "cited", "terms and utilities": "cited",
-                         "important commands": "commands", "key knowledge areas": "kka"}[name]
+            self.mode = mode
             self.mode_level = h.level
             self.mode_list = None
         self.open_section(title, icon, h.level, pos)
@@ -180,7 +176,7 @@ class FileAssembler:
             self.question = (self.stack[-2].title, pos)
 
     def is_objective_heading(self, oid: str, rest: str, level: int, pos: SourcePos) -> bool:
-        if _PART.match(clean_title(rest)) or not clean_title(rest):
+        if self.words.match_part(clean_title(rest)) or not clean_title(rest):
             return False
         topic = self.topic.number if self.topic else None
         if topic and not oid.startswith(topic + "."):
@@ -255,11 +251,11 @@ class FileAssembler:
             self.obj.stubs.append(Stub(self.stack[-1].title, "placeholder", self.stack[-1].pos))
             return
         self.mark_content()
-        label = _LABEL.match(strip_icons(plain) if p.depth == 0 else "")
-        if label and p.depth == 0 and self.is_label(p.inline):
-            self.on_label(label.group(1).lower(), p, pos)
+        label = self.words.match_label(strip_icons(plain)) if p.depth == 0 else None
+        if label and self.is_label(p.inline):
+            self.on_label(label, p, pos)
             return
-        if _CITED_INTRO.search(plain):
+        if self.words.is_cited_intro(plain):
             self.mode, self.mode_level, self.mode_list = "cited", 7, None
             return
         if p.depth and self.mode in ("kka", "cited") and p.item_start:
@@ -327,7 +323,7 @@ class FileAssembler:
         else:
             return None
         text = trim(RichText(tuple(spans[1:])))
-        if not term or not text or _LABEL.match(term + ":"):
+        if not term or not text or self.words.match_label(term + ":"):
             return None
         return clean_title(term), text
 
