@@ -17,8 +17,8 @@ from builder.reader.blocks import MAX_NESTING, make_parser, nesting_limit_line, 
 from builder.reader.decode import decode_source
 from builder.reader.exam import read_exam
 from builder.reader.exam_lines import looks_like_exam, may_be_exam, read_lines
+from builder.reader.opening import MAX_FILE_BYTES, Refused, read_source
 
-MAX_FILE_BYTES = 8 * 1024 * 1024  # a guide is a few hundred KB; larger files are refused
 GUIDE_SUFFIXES = (".md", ".markdown")
 
 
@@ -83,7 +83,7 @@ def _read_guide(sources: list[str], *, exam: str | None, version: str | None) ->
     source_files: list[SourceFile] = []
     exams: list[Exam] = []
     for name in files:
-        data = _read_bytes(name, diags)
+        data = _read_bytes(name, root, diags)
         if data is None:
             continue
         source_files.append(SourceFile(name, hashlib.sha256(data).hexdigest(), data.count(b"\n") + 1))
@@ -117,20 +117,15 @@ def _read_guide(sources: list[str], *, exam: str | None, version: str | None) ->
     return ReadResult(guide, tuple(diags))
 
 
-def _read_bytes(name: str, diags: list[Diagnostic]) -> bytes | None:
+def _read_bytes(name: str, root: Path, diags: list[Diagnostic]) -> bytes | None:
     pos = SourcePos(name, 1)
     try:
-        size = os.path.getsize(name)
-        if size > MAX_FILE_BYTES:
-            diags.append(error(pos, "file-too-large",
-                               f"file is {size / 1048576:.1f} MiB; guides over "
-                               f"{MAX_FILE_BYTES // 1048576} MiB are not read (split it per objective)"))
-            return None
-        with open(name, "rb") as fh:
-            return fh.read()
+        return read_source(name, root, MAX_FILE_BYTES)
+    except Refused as exc:
+        diags.append(error(pos, exc.rule, str(exc)))
     except OSError as exc:
         diags.append(error(pos, "unreadable", f"cannot read file: {exc.strerror or exc}"))
-        return None
+    return None
 
 
 def _merge(topic_drafts: list[TopicDraft], objective_drafts: list[ObjectiveDraft],
