@@ -77,11 +77,11 @@ def build(sources: list[str], config: BuildConfig, *, exam: str | None = None,
     config = replace(config, source_root=root if root.is_absolute() else Path(os.getcwd()) / root)
     outputs: list[Path] = []
     found: list[Diagnostic] = []  # what writers found while writing (sheets: refused URLs, glyphs)
-    # Writers date their output from SOURCE_DATE_EPOCH; in a git checkout it defaults to the
-    # source's last commit, so two builds of one commit agree byte for byte.
-    if "anki" in config.formats:  # a killed ledger write leaves its temp file beside the ledger
+    if {"anki", "exam-anki"} & set(config.formats):  # a killed ledger write leaves its temp there
         from builder.writers.anki import ledger_path
         remove_stale_temps(ledger_path(config).parent, recursive=False)
+    # Writers date their output from SOURCE_DATE_EPOCH; in a git checkout it defaults to the
+    # source's last commit, so two builds of one commit agree byte for byte.
     try:
         with source_date_epoch(config.source_root):
             for written, diagnostics in run_writers(guide, config):
