@@ -187,8 +187,8 @@ def _write_support(build: SheetBuild, layout: Layout) -> None:
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:
-    try:
-        if path.read_bytes() == data:
+    try:  # sizes first: a huge file left in dist/ is replaced, never read
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
             return
     except OSError:
         pass
