@@ -74,7 +74,8 @@ def _checked_head(fd: int, limit: int) -> bytes:
     return head
 
 
-def vet_images(guide: Guide, root: Path, budget: int = MAX_BUILD_MEDIA_BYTES) -> tuple[Guide, list[Diagnostic]]:
+def vet_images(guide: Guide, root: Path,
+               budget: int = MAX_BUILD_MEDIA_BYTES) -> tuple[Guide, list[Diagnostic]]:
     """The guide with every unacceptable image marked missing (so no writer reads it), and a
     `media-rejected` warning at each reference. Images count against the build's budget once
     each, in guide order."""

@@ -50,8 +50,9 @@ def _git(folder: Path, *args: str) -> str | None:
         return None
     try:
         # A build only reads git: it must never hold the index lock a commit running beside it needs.
-        done = subprocess.run(["git", "--no-optional-locks", "-C", str(folder), *args], capture_output=True, text=True,
-                              check=False, timeout=GIT_TIMEOUT, stdin=subprocess.DEVNULL,
+        done = subprocess.run(["git", "--no-optional-locks", "-C", str(folder), *args],
+                              capture_output=True, text=True, check=False, timeout=GIT_TIMEOUT,
+                              stdin=subprocess.DEVNULL,
                               env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"})
     except (OSError, subprocess.SubprocessError):
         return None

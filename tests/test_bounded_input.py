@@ -302,7 +302,8 @@ def test_stale_temps_of_dead_builds_go_and_a_live_build_keeps_its_own(tmp_path):
     try:
         (tmp_path / "sub").mkdir()
         stale = [tmp_path / f"{output.TEMP_PREFIX}{dead}-abc", tmp_path / "sub" / f"{output.TEMP_PREFIX}xyz"]
-        kept = [tmp_path / f"{output.TEMP_PREFIX}{live.pid}-abc", tmp_path / f"{output.TEMP_PREFIX}{os.getpid()}-q"]
+        kept = [tmp_path / f"{output.TEMP_PREFIX}{live.pid}-abc",
+                tmp_path / f"{output.TEMP_PREFIX}{os.getpid()}-q"]
         for path in stale + kept:
             path.write_text("partial")
         output.remove_stale_temps(tmp_path)
