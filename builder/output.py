@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import tempfile
 from pathlib import Path
 
 from builder.diagnostics import OutputError
 
 TEMP_PREFIX = ".cheatdeck-tmp-"
+# A temp file is named for the process writing it, so a starting build can tell a live
+# build's temp files (kept) from a killed one's (removed).
+_OWNER = re.compile(re.escape(TEMP_PREFIX) + r"(\d+)-")
+_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
 def ensure_dir(path: Path) -> Path:
@@ -16,17 +22,30 @@ def ensure_dir(path: Path) -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot create output folder: {exc.strerror or exc}") from exc
+        raise write_error(path, exc, "cannot create output folder") from exc
     if not os.access(path, os.W_OK | os.X_OK):
         raise OutputError(f"{path}: output folder is not writable (choose another with -o)")
     return path
 
 
+def write_error(path: Path, exc: OSError, what: str = "cannot write") -> OutputError:
+    """One clean line for a failed write; a full disk says so."""
+    if exc.errno in _FULL:
+        return OutputError(f"no space left on device writing {path} (free some space and build again)")
+    return OutputError(f"{path}: {what}: {exc.strerror or exc}")
+
+
 def atomic_write(path: Path, data: bytes | str) -> Path:
-    """Write to a temp file beside `path`, fsync it, then rename it over `path`."""
+    """Write to a temp file beside `path`, fsync it, then rename it over `path`.
+
+    The temp file is removed on every failure, and a failed write is an `OutputError`.
+    """
     ensure_dir(path.parent)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=path.parent)
+    except OSError as exc:
+        raise write_error(path, exc) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
@@ -34,14 +53,34 @@ def atomic_write(path: Path, data: bytes | str) -> Path:
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise write_error(path, exc) from exc
         raise
     return path
 
 
-def remove_stale_temps(root: Path) -> None:
-    """Temp files left by a killed build are never artifacts: remove them."""
-    if root.is_dir():
-        for stale in root.rglob(TEMP_PREFIX + "*"):
+def remove_stale_temps(root: Path, recursive: bool = True) -> None:
+    """Temp files left by a killed build are never artifacts: remove them, but never those of
+    a build that is still running (its process is alive)."""
+    if not root.is_dir():
+        return
+    for stale in (root.rglob if recursive else root.glob)(TEMP_PREFIX + "*"):
+        owner = _OWNER.match(stale.name)
+        if owner is None or not _alive(int(owner.group(1))):
             stale.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    except (OverflowError, OSError):
+        return False
+    return True

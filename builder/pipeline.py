@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from concurrent.futures import ThreadPoolExecutor, wait
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from builder.config import BuildConfig
 from builder.diagnostics import BuildError, Diagnostic, SelectionError, Severity, sort_diagnostics
+from builder.media import vet_images
 from builder.model import Guide
-from builder.output import ensure_dir, remove_stale_temps
+from builder.output import ensure_dir, remove_stale_temps, write_error
 from builder.project import plan
 from builder.reader import GuideSettings, read_guide
 from builder.release import source_date_epoch, write_release
 from builder.rules import check_guide
+from builder.snapshot import Stamp, stamps, verify
 from builder.version import guide_version, source_folder
 from builder.writer_cache import WriterCache
 from builder.writers import WRITERS, load_writer
@@ -24,6 +27,7 @@ from builder.writers import WRITERS, load_writer
 class CheckResult:
     guide: Guide
     diagnostics: tuple[Diagnostic, ...]
+    stamps: dict[str, Stamp] = field(default_factory=dict, compare=False)  # the sources as read
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
@@ -45,9 +49,12 @@ def check(sources: list[str], *, exam: str | None = None, version: str | None = 
     if settings is None:  # called as a library: the project file beside the sources still counts
         run = plan(sources, sources[0] if sources else ".")
         settings = GuideSettings(run.exam, run.deck, run.lang, languages=run.languages)
+    before = stamps(sources)
     result = read_guide(sources, exam=exam, version=version, settings=settings)
+    verify(result.guide, before, "reading")  # a half-saved file must not reach the ledger
     diagnostics = list(result.diagnostics) + check_guide(result.guide)
-    return CheckResult(result.guide, tuple(sort_diagnostics(diagnostics)))
+    guide, rejected = vet_images(result.guide, Path(result.guide.root))  # writers never read these
+    return CheckResult(guide, tuple(sort_diagnostics(diagnostics + rejected)), before)
 
 
 def select(guide: Guide, only: tuple[str, ...]) -> Guide:
@@ -75,16 +82,25 @@ def build(sources: list[str], config: BuildConfig, *, exam: str | None = None,
     config = replace(config, source_root=Path(os.path.abspath(root)))
     outputs: list[Path] = []
     found: list[Diagnostic] = []  # what writers found while writing (sheets: refused URLs, glyphs)
+    if {"anki", "exam-anki"} & set(config.formats):  # a killed ledger write leaves its temp there
+        from builder.writers.anki import ledger_path
+        remove_stale_temps(ledger_path(config).parent, recursive=False)
     # Writers date their output from SOURCE_DATE_EPOCH; in a git checkout it defaults to the
     # source's last commit, so two builds of one commit agree byte for byte.
-    with source_date_epoch(config.source_root):
-        for written, diagnostics in run_writers(guide, config):
-            outputs.extend(written)
-            found.extend(diagnostics)
-        if config.options.get("release"):
-            outputs.extend(write_release(guide, config, outputs))
+    try:
+        with source_date_epoch(config.source_root):
+            for written, diagnostics in run_writers(guide, config):
+                outputs.extend(written)
+                found.extend(diagnostics)
+            if config.options.get("release"):
+                outputs.extend(write_release(guide, config, outputs))
+    except OSError as exc:  # a full disk under a library's own writes (atomic_write says it itself)
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        raise write_error(Path(exc.filename or config.output), exc) from exc
+    verify(checked.guide, checked.stamps, "writing outputs from")
     diagnostics = tuple(sort_diagnostics([*checked.diagnostics, *found])) if found else checked.diagnostics
-    return BuildResult(guide, diagnostics, tuple(outputs))
+    return BuildResult(guide, diagnostics, outputs=tuple(outputs))
 
 
 def run_writers(guide: Guide, config: BuildConfig) -> list[tuple[list[Path], list[Diagnostic]]]:

@@ -16,8 +16,17 @@ def source_folder(sources: list[str]) -> Path:
 
 
 def guide_version(folder: Path) -> str | None:
-    """`git describe --tags --always --dirty` of the folder: a tag, a tag plus commits, or a hash."""
-    return _git(folder, "describe", "--tags", "--always", "--dirty")
+    """`git describe --tags --always --dirty` of the folder: a tag, a tag plus commits, or a hash.
+
+    `describe --dirty` refreshes the index under .git/index.lock whatever the optional-locks
+    setting, so a commit running beside the build could fail; `status` honours
+    --no-optional-locks and tells the same (tracked files changed, untracked ones ignored).
+    """
+    described = _git(folder, "describe", "--tags", "--always")
+    if described is None:
+        return None
+    changed = _git(folder, "status", "--porcelain", "--untracked-files=no", "--ignore-submodules=none")
+    return f"{described}-dirty" if changed else described
 
 
 def source_commit(folder: Path) -> str | None:
@@ -41,8 +50,9 @@ def _git(folder: Path, *args: str) -> str | None:
         return None
     try:
         # A build only reads git: it must never hold the index lock a commit running beside it needs.
-        done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True,
-                              check=False, timeout=GIT_TIMEOUT, stdin=subprocess.DEVNULL,
+        done = subprocess.run(["git", "--no-optional-locks", "-C", str(folder), *args],
+                              capture_output=True, text=True, check=False, timeout=GIT_TIMEOUT,
+                              stdin=subprocess.DEVNULL,
                               env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"})
     except (OSError, subprocess.SubprocessError):
         return None

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.media import MediaRejected, read_media
 from builder.model import Image
 
 MEDIA_PREFIX = "cheatdeck-"
@@ -18,6 +19,10 @@ class MediaFile:
     name: str  # e.g. cheatdeck-3f2a…9c.png: same bytes, same name, in every build
     path: Path  # where the bytes are read from
 
+    def read(self) -> bytes:
+        """The bytes, read again for the package with the same checks and size limit."""
+        return read_media(self.path)
+
 
 def media_for(image: Image, source_root: Path) -> MediaFile | None:
     """The media file for an image that exists under the source root, else None (it is dropped)."""
@@ -25,8 +30,8 @@ def media_for(image: Image, source_root: Path) -> MediaFile | None:
         return None
     path = source_root / image.resolved
     try:
-        data = path.read_bytes()
-    except OSError:
+        data = read_media(path)
+    except (OSError, MediaRejected):  # the pipeline reported it (media-rejected)
         return None
     digest = hashlib.sha256(data).hexdigest()[:20]
     suffix = path.suffix.lower() if path.suffix[1:].isalnum() else ""

@@ -139,7 +139,7 @@ def apkg_bytes(plan: PackagePlan) -> bytes:
         zf.writestr(_entry("media"), json.dumps({str(i): m.name for i, m in enumerate(media)},
                                                 sort_keys=True))
         for i, item in enumerate(media):
-            zf.writestr(_entry(str(i)), item.path.read_bytes())
+            zf.writestr(_entry(str(i)), item.read())
     return buffer.getvalue()
 
 

@@ -22,8 +22,8 @@ from builder.reader.vocabulary import DEFAULT_LANG, language_from_labels, langua
 from builder.reader.fences import FenceCut, tokenize
 from builder.reader.identity import resolve_identities
 from builder.reader.exam_lines import looks_like_exam, may_be_exam, read_lines
+from builder.reader.opening import MAX_FILE_BYTES, Refused, read_source
 
-MAX_FILE_BYTES = 8 * 1024 * 1024  # a guide is a few hundred KB; larger files are refused
 GUIDE_SUFFIXES = (".md", ".markdown")
 
 
@@ -119,7 +119,7 @@ def _read_guide(sources: list[str], *, settings: GuideSettings, version: str | N
     titles: list[str] = []
     texts: list[tuple[str, str, list[str], str]] = []  # name, text, lines, language
     for name in files:
-        data = _read_bytes(name, diags)
+        data = _read_bytes(name, root, diags)
         if data is None:
             continue
         source_files.append(SourceFile(name, hashlib.sha256(data).hexdigest(), data.count(b"\n") + 1))
@@ -205,20 +205,15 @@ def _cut_diagnostic(name: str, cut: FenceCut) -> Diagnostic:
                  f"(add a ``` line) or remove it")
 
 
-def _read_bytes(name: str, diags: list[Diagnostic]) -> bytes | None:
+def _read_bytes(name: str, root: Path, diags: list[Diagnostic]) -> bytes | None:
     pos = SourcePos(name, 1)
     try:
-        size = os.path.getsize(name)
-        if size > MAX_FILE_BYTES:
-            diags.append(error(pos, "file-too-large",
-                               f"file is {size / 1048576:.1f} MiB; guides over "
-                               f"{MAX_FILE_BYTES // 1048576} MiB are not read (split it per objective)"))
-            return None
-        with open(name, "rb") as fh:
-            return fh.read()
+        return read_source(name, root, MAX_FILE_BYTES)
+    except Refused as exc:
+        diags.append(error(pos, exc.rule, str(exc)))
     except OSError as exc:
         diags.append(error(pos, "unreadable", f"cannot read file: {exc.strerror or exc}"))
-        return None
+    return None
 
 
 def _merge(topic_drafts: list[TopicDraft], objective_drafts: list[ObjectiveDraft],

@@ -76,7 +76,7 @@ Block = Heading | Paragraph | Fence | TableBlock
 
 def convert_inline(token: Token | None) -> Inline:
     """Flatten an inline token's children into styled spans."""
-    spans: list[Span] = []
+    spans = _SpanRun()
     refs: list[InlineRef] = []
     strong = em = 0
     href: str | None = None
@@ -87,15 +87,15 @@ def convert_inline(token: Token | None) -> Inline:
         if kind == "text":
             style = (SpanStyle.LINK if href is not None else SpanStyle.STRONG if strong
                      else SpanStyle.EMPHASIS if em else SpanStyle.TEXT)
-            _append(spans, Span(child.content, style, href if href is not None else None))
+            spans.add(child.content, style, href)
             if href is not None:
                 link_text.append(child.content)
         elif kind == "code_inline":
-            spans.append(Span(child.content, SpanStyle.CODE))
+            spans.add_whole(Span(child.content, SpanStyle.CODE))
             if href is not None:
                 link_text.append(child.content)
         elif kind in ("softbreak", "hardbreak"):
-            _append(spans, Span(" "))
+            spans.add(" ", SpanStyle.TEXT, None)
             offset += 1
         elif kind == "strong_open":
             strong += 1
@@ -113,14 +113,41 @@ def convert_inline(token: Token | None) -> Inline:
             href = None
         elif kind == "image":
             refs.append(InlineRef("image", str(child.attrs.get("src", "")), child.content, offset))
-    return Inline(RichText(tuple(spans)), refs)
+    return Inline(RichText(spans.finish()), refs)
 
 
-def _append(spans: list[Span], span: Span) -> None:
-    if spans and spans[-1].style == span.style and spans[-1].href == span.href:
-        spans[-1] = Span(spans[-1].text + span.text, span.style, span.href)
-    else:
-        spans.append(span)
+class _SpanRun:
+    """Spans with adjacent runs of one style merged; pieces are joined once per span, so a
+    paragraph of any length is converted in linear time."""
+
+    __slots__ = ("spans", "pieces", "style", "href")
+
+    def __init__(self) -> None:
+        self.spans: list[Span] = []
+        self.pieces: list[str] = []
+        self.style: SpanStyle | None = None
+        self.href: str | None = None
+
+    def add(self, text: str, style: SpanStyle, href: str | None) -> None:
+        if self.pieces and (style != self.style or href != self.href):
+            self._flush()
+        self.pieces.append(text)
+        self.style, self.href = style, href
+
+    def add_whole(self, span: Span) -> None:
+        """A span never merged with its neighbours (inline code)."""
+        self._flush()
+        self.spans.append(span)
+
+    def finish(self) -> tuple[Span, ...]:
+        self._flush()
+        return tuple(self.spans)
+
+    def _flush(self) -> None:
+        if self.pieces:
+            assert self.style is not None
+            self.spans.append(Span("".join(self.pieces), self.style, self.href))
+            self.pieces = []
 
 
 def nesting_limit_line(tokens: list[Token]) -> int | None:

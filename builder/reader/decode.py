@@ -37,6 +37,9 @@ MOJIBAKE_MARKERS = ("ðŸ", "â€", "Ã", "ï¸", "\ufffd")
 _NEWLINES = re.compile(r"\r\n?|\n")
 _C1 = re.compile("[\u0080-\u009f]")
 _LEADS = "ðâÃïÂ"
+# A guide line is a sentence, a command or a table row; markdown-it's link and emphasis scans
+# slow down sharply on lines of megabytes, so longer lines are cut (with a diagnostic).
+MAX_LINE_CHARS = 32 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +62,22 @@ def decode_source(data: bytes, path: str) -> DecodedText:
     text = _decode_utf8(data, path, diags)
     # Line endings as CommonMark (and markdown-it) count them: CRLF, CR or LF.
     lines = _NEWLINES.split(text)
+    nul_lines: list[int] = []
     for i, line in enumerate(lines):
-        lines[i] = _repair_line(line, SourcePos(path, i + 1), diags)
+        pos = SourcePos(path, i + 1)
+        if "\x00" in line:  # markdown-it would turn each into U+FFFD on a card
+            nul_lines.append(i + 1)
+            line = line.replace("\x00", "")
+        if len(line) > MAX_LINE_CHARS:
+            diags.append(warning(pos, "line-too-long", f"line is {len(line):,} characters long; only "
+                                 f"the first {MAX_LINE_CHARS:,} are read: break it up"))
+            line = line[:MAX_LINE_CHARS]
+        lines[i] = _repair_line(line, pos, diags)
+    if nul_lines:
+        more = f" (and on {len(nul_lines) - 1} more line(s))" if len(nul_lines) > 1 else ""
+        diags.append(warning(SourcePos(path, nul_lines[0]), "nul-dropped",
+                             f"NUL bytes were dropped here{more}: the file is partly binary or "
+                             "damaged; check it"))
     return DecodedText("\n".join(lines), tuple(diags))
 
 

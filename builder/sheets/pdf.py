@@ -14,6 +14,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from builder.epoch import epoch_set
+from builder.media import MediaRejected, read_bounded
 
 NOTDEF = re.compile(r"\.notdef glyph rendered for .*\(U\+([0-9A-F]{4,6})\)")
 
@@ -40,7 +41,12 @@ class SafeFetcher(URLFetcher):
             self.refused.append((url, str(exc)))
             raise
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
+        try:  # images, fonts and stylesheets alike: never more than an image's limit read
+            data = read_bounded(path)
+        except (OSError, MediaRejected) as exc:
+            self.refused.append((url, str(exc)))
+            raise RefusedURL(str(exc)) from exc
+        return URLFetcherResponse(path.as_uri(), data, {"Content-Type": mime})
 
     def allowed_path(self, url: str) -> Path:
         """The file a URL names, if it is a regular file inside one of the roots."""

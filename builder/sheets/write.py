@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from builder.media import MediaRejected, read_media
 from builder.output import atomic_write
 from builder.sheets.context import ContentsEntry, Layout, TopicCover, anchor_for, meta_for, objective_sheet
 from builder.sheets.pool import PageJob, PageResult, RenderPool, RenderSetup, TopicJob
@@ -178,12 +179,16 @@ def _write_support(build: SheetBuild, layout: Layout) -> None:
     for p in build.plan:
         for image in p.objective.images if p.objective else ():
             if image.resolved and image.exists:
-                _write_if_changed(build.folder / "media" / image.resolved, (root / image.resolved).read_bytes())
+                try:
+                    data = read_media(root / image.resolved)
+                except (OSError, MediaRejected):  # reported by the pipeline (media-rejected)
+                    continue
+                _write_if_changed(build.folder / "media" / image.resolved, data)
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:
-    try:
-        if path.read_bytes() == data:
+    try:  # sizes first: a huge file left in dist/ is replaced, never read
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
             return
     except OSError:
         pass

@@ -20,10 +20,12 @@ take_diagnostics = FINDINGS.take  # the pipeline collects what write() found
 
 def write(guide: Guide, config: BuildConfig) -> list[Path]:
     from builder.sheets.build import SheetBuild
+    from builder.sheets.limits import fit_pages
 
+    guide, cut = fit_pages(guide)  # no objective lays out more than about 40 pages
     build = SheetBuild(guide, config)
     outputs = build.run()
-    FINDINGS.replace(build.diagnostics)
+    FINDINGS.replace([*cut, *build.diagnostics])
     config.progress(f"sheets: {len(outputs)} file(s) in {config.output / 'sheets'}")
     return outputs
 
