@@ -36,7 +36,6 @@ LPI: dict[str, tuple[int, tuple[str | tuple[str, tuple[str, ...]], ...]]] = {
         "xl.cfg",
         "xl.conf",
         "xentop",
-        "oxenstored",
     )),
     "351.3": (4, (
         ("Kernel modules: kvm, kvm-intel and kvm-amd", ("kvm", "kvm-intel", "kvm-amd")),
@@ -51,8 +50,6 @@ LPI: dict[str, tuple[int, tuple[str | tuple[str, tuple[str, ...]], ...]]] = {
     "351.4": (9, (
         "libvirtd",
         "/etc/libvirt/",
-        "/var/lib/libvirt",
-        "/var/log/libvirt",
         ("virsh (including relevant subcommands)", ("virsh",)),
     )),
     "351.5": (3, (
@@ -69,6 +66,8 @@ LPI: dict[str, tuple[int, tuple[str | tuple[str, tuple[str, ...]], ...]]] = {
         "virt-rescue",
         "virt-df",
         "virt-sparsify",
+        "virt-resize",
+        "virt-sysprep",
         "virt-p2v",
         "virt-p2v-make-disk",
         "virt-v2v",
@@ -101,7 +100,6 @@ LPI: dict[str, tuple[int, tuple[str | tuple[str, tuple[str, ...]], ...]]] = {
     )),
     "353.2": (2, (
         "packer",
-        "hcl2",
     )),
     "353.3": (3, (
         "cloud-init",
