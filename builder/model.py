@@ -242,6 +242,17 @@ class Stub:
 
 
 @dataclass(frozen=True, slots=True)
+class Prose:
+    """A paragraph or plain list item that no other node holds: what sheets print as key ideas."""
+
+    text: RichText
+    kind: str  # "paragraph" or "item"
+    section: str | None  # title of the heading it sits under
+    depth: int  # list nesting: 0 for a paragraph, 1 for an item of a top-level list
+    pos: SourcePos
+
+
+@dataclass(frozen=True, slots=True)
 class Section:
     """A heading inside an objective."""
 
@@ -272,6 +283,7 @@ class Objective:
     sections: tuple[Section, ...]
     stubs: tuple[Stub, ...]
     pos: SourcePos
+    prose: tuple[Prose, ...] = ()  # in guide order; filled by the reader
 
     @property
     def topic(self) -> str:
