@@ -12,7 +12,7 @@ from builder.model import (CitedObject, CodeSample, CommandGroup, Guide, Image, 
                            Span, SpanStyle, Table, Topic)
 from builder.sheets.codelines import fold_html, lean_spans
 from builder.sheets.names import EMOJI, anchor_for
-from builder.sheets.prose import IdeaGroup, cell_html, definition_context, key_ideas
+from builder.sheets.prose import DefinitionGroup, IdeaGroup, cell_html, definition_groups, key_ideas
 from builder.writers.html import highlight_code, rich_to_html
 
 # Monospace characters per code line for (orientation) at the default stylesheet's sizes.
@@ -90,13 +90,6 @@ class TableBlock:
 
 
 @dataclass(frozen=True, slots=True)
-class DefinitionEntry:
-    term: str
-    html: str
-    context: str | None = None  # the heading it sits under: "Performance — Full virtualization"
-
-
-@dataclass(frozen=True, slots=True)
 class SampleBlock:
     anchor: str
     caption: str | None
@@ -134,7 +127,7 @@ class ObjectiveSheet:
     important: tuple[CommandBlock, ...]
     other: tuple[CommandBlock, ...]
     tables: tuple[TableBlock, ...]
-    definitions: tuple[DefinitionEntry, ...]
+    definitions: tuple[DefinitionGroup, ...]
     samples: tuple[SampleBlock, ...]
     timeline: tuple[TimelineStrip, ...]
     figures: tuple[Figure, ...]
@@ -191,9 +184,7 @@ def objective_sheet(guide: Guide, topic: Topic, o: Objective, layout: Layout,
         cited=cited_entries(o, important + other, samples),
         important=important, other=other,
         tables=tuple(_table(t, clean, rich) for t in o.tables),
-        definitions=tuple(DefinitionEntry(clean(d.term), rich(d.text),
-                                          _maybe(clean, definition_context(d, o.sections, o.title)))
-                          for d in o.definitions),
+        definitions=definition_groups(o, clean, rich),
         ideas=key_ideas(o, rich),
         samples=samples, timeline=_timeline(o, clean), figures=_figures(o.images),
         practice=tuple(clean(line) for line in practice_lines(guide, o.id)))
@@ -237,10 +228,6 @@ def command_blocks(o: Objective, layout: Layout) -> tuple[tuple[CommandBlock, ..
             section=None if section and _IMPORTANT.search(section) else shown,
             files=group.kind.value == "files"))
     return tuple(blocks[True]), tuple(blocks[False])
-
-
-def _maybe(clean, text: str | None) -> str | None:  # type: ignore[no-untyped-def]
-    return clean(text) if text else None
 
 
 def cited_entries(o: Objective, blocks: tuple[CommandBlock, ...],

@@ -26,6 +26,8 @@ def command_name(line: str) -> str | None:
     for word in line.split():
         if word in _PREFIXES or _ASSIGNMENT.match(word):
             continue
+        if word.startswith("."):  # a script of the reader's own (`./build.sh`) is no command to look up
+            return None
         name = word.rsplit("/", 1)[-1]
         return name if _NAME.match(name) else None
     return None

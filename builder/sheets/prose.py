@@ -85,6 +85,35 @@ def _emphasised(text: RichText, start: int, end: int) -> bool:
     return any(s.style in (SpanStyle.STRONG, SpanStyle.EMPHASIS) and s.text.strip() for s in piece.spans)
 
 
+@dataclass(frozen=True, slots=True)
+class DefinitionEntry:
+    term: str
+    html: str
+    context: str | None  # printed after the term when the term recurs: "Performance — Full virtualization"
+
+
+@dataclass(frozen=True, slots=True)
+class DefinitionGroup:
+    heading: str | None  # the section the definitions sit under, printed once above them
+    entries: tuple[DefinitionEntry, ...]
+
+
+def definition_groups(o: Objective, clean, rich) -> tuple[DefinitionGroup, ...]:  # type: ignore[no-untyped-def]
+    """Definitions under the heading they sit under; a term that recurs names it inline too."""
+    terms = [d.term.strip().lower() for d in o.definitions]
+    groups: list[tuple[str | None, list[DefinitionEntry]]] = []
+    for d in o.definitions:
+        context = definition_context(d, o.sections, o.title)
+        context = clean(context) if context else None
+        inline = context if terms.count(d.term.strip().lower()) > 1 else None
+        entry = DefinitionEntry(clean(d.term), rich(d.text), inline)
+        if groups and groups[-1][0] == context:
+            groups[-1][1].append(entry)
+        else:
+            groups.append((context, [entry]))
+    return tuple(DefinitionGroup(heading, tuple(entries)) for heading, entries in groups)
+
+
 def definition_context(d: Definition, sections: tuple[Section, ...], objective_title: str) -> str | None:
     """The heading a definition sits under ("Full virtualization"), or for a question-heading
     definition the heading above it; None when it would only repeat the term or the objective."""
