@@ -182,24 +182,21 @@ def test_no_purpose_caption_or_heading_ends_a_column(built):
 
 
 def test_the_column_end_finder_can_fail(tmp_path):
-    """A sheet with a purpose pushed to a column's foot is found (the check itself can fail)."""
-    guide_text = "# Topic 931: Probe\n\n## 931.1 Probe\n\n**Weight:** 1\n\n### Important Commands\n\n"
-    filler = "".join(f"```sh\n# step {i} of a long list\nrun-step --number {i}\n```\n\n" for i in range(60))
-    (tmp_path / "g.md").write_text(guide_text + filler, "utf-8")
-    guide = _build([tmp_path / "g.md"], tmp_path / "out").guide
-    from builder.sheets.render import SheetRenderer
+    """A stylesheet that breaks after every purpose and caption: the finder reports them."""
+    guide_text = ("# Topic 931: Probe\n\n## 931.1 Probe\n\n**Weight:** 1\n\n### Important Commands\n\n"
+                  + "".join(f"```sh\n# step {i} of the probe\nrun-step --number {i}\n```\n\n" for i in range(4))
+                  + "### Drivers\n\n**Table: Probe drivers**\n\n| Driver | Quotas |\n| --- | --- |\n| dir | no |\n")
+    (tmp_path / "g.md").write_text(guide_text, "utf-8")
     css = (ROOT / "templates" / "sheets" / "sheet.css").read_text("utf-8")
     broken = tmp_path / "tpl" / "sheets"
     broken.mkdir(parents=True)
-    (broken / "sheet.css").write_text(css.replace(".block.short, .head { break-inside: avoid; }", "")
-                                      .replace("break-after: avoid", "break-after: auto")
-                                      + ".block { margin-bottom: 7.3mm; }", "utf-8")
-    config = BuildConfig(output=tmp_path / "out2", formats=("sheets",),
+    (broken / "sheet.css").write_text(css + ".block.short, .head, .tbl.short { break-inside: auto; }\n"
+                                      ".purpose, .caption { break-after: column; }\n", "utf-8")
+    config = BuildConfig(output=tmp_path / "out", formats=("sheets",),
                          options={"jobs": 1, "templates_dir": str(tmp_path / "tpl")})
-    build([str(tmp_path / "g.md")], config)
-    assert SheetRenderer  # the renderer module is importable without a display
-    found = column_ends(guide, tmp_path / "out2" / "sheets")
-    assert found["purpose"] or found["heading"]
+    result = build([str(tmp_path / "g.md")], config)
+    found = column_ends(result.guide, tmp_path / "out" / "sheets")
+    assert len(found["purpose"]) >= 3 and found["caption"], found
 
 
 def test_code_folds_at_token_boundaries(built):
@@ -253,7 +250,7 @@ def test_the_index_names_pages_where_each_entry_is_shown(built):
     for topic in guide.topics:
         reader = pypdf.PdfReader(sheets / f"{topic.number}-{slug(topic.title)}.pdf")
         pages = [squeeze(page.extract_text() or "") for page in reader.pages]
-        index = reader.pages[-1].extract_text()
+        index = reader.pages[-1].extract_text().replace("\x00", "")
         assert "Index" in index
         names = {command_name(line.normalized) for o in topic.objectives for g in o.command_groups
                  for line in g.commands} - {None}
