@@ -48,12 +48,12 @@ def _build(sources: list[Path], out: Path) -> Built:
     return Built(result.guide, out / "sheets", glyphs)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def source_build(tmp_path_factory):
     return _build([SOURCE], tmp_path_factory.mktemp("source"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def upstream_build(tmp_path_factory):
     if not UPSTREAM.is_file():
         pytest.skip("../shared/upstream/README.md is not present")

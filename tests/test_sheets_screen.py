@@ -4,17 +4,14 @@ relative font sizes, dark mode, and the print layout kept for printing."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
-from builder.config import BuildConfig
-from builder.pipeline import build
+from tests.test_sheets_layout import source_build  # noqa: F401 (the build both modules read)
 
 pytestmark = pytest.mark.slow
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SOURCE = Path(__file__).resolve().parents[1] / "source"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
 
@@ -42,11 +39,8 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def sheets(tmp_path_factory):
-    out = tmp_path_factory.mktemp("screen")
-    config = BuildConfig(output=out, formats=("sheets",), options={"jobs": 2})
-    build([str(SOURCE)], config)
-    return out / "sheets"
+def sheets(source_build):
+    return source_build.sheets
 
 
 def columns_used(flow: dict) -> int:
