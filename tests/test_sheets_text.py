@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from builder.diagnostics import BuildError
-from builder.model import (CitedKind, CitedObject, CommandGroup, CommandLine, Definition, GroupKind, Objective,
+from builder.model import (CitedKind, CitedObject, Definition, Objective,
                            Prose, RichText, Section, SourcePos, Span, SpanStyle, Table, TableRow)
 from builder.sheets.build import _templates_folder
 from builder.sheets.codelines import BREAK_AFTER, fold_html
