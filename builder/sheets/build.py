@@ -11,7 +11,7 @@ from typing import Any
 
 from builder import __version__
 from builder.config import BuildConfig
-from builder.diagnostics import Diagnostic
+from builder.diagnostics import BuildError, Diagnostic
 from builder.model import Guide, Objective, Topic
 from builder.sheets.cache import Entry, SheetCache, content_key, file_digest
 from builder.sheets.context import practice_lines
@@ -41,7 +41,7 @@ class SheetOptions:
         return cls(paper=str(o.get("paper") or "a4"), orientation=str(o.get("orientation") or "landscape"),
                    emoji=str(o.get("emoji") or "color"),
                    variant=str(o["pdf_variant"]) if o.get("pdf_variant") else None,
-                   templates=Path(str(templates)) if templates else None,
+                   templates=_templates_folder(templates),
                    jobs=int(o.get("jobs") or 0), progress=o.get("progress"))  # type: ignore[arg-type]
 
     def worker_count(self, work: int) -> int:
@@ -57,6 +57,17 @@ class Planned:
     objective: Objective | None  # None for a topic sheet
     key: str
     stem: str
+
+
+def _templates_folder(value: object) -> Path | None:
+    """The --templates folder made absolute (workers and file URLs need it), checked once here."""
+    if not value:
+        return None
+    folder = Path(str(value)).expanduser().resolve()
+    if not folder.is_dir():
+        raise BuildError(f"{value}: the --templates folder does not exist (give a folder holding "
+                         "sheets/ with the templates to replace)")
+    return folder
 
 
 def created_date() -> str | None:

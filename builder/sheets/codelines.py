@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 # A tag, an entity or one plain character: the units of highlighted HTML we walk over.
 _UNIT = re.compile(r"<[^>]*>|&[#\w]+;|[^<&]", re.S)
@@ -38,39 +39,71 @@ def lean_spans(html: str) -> str:
     return "".join(out)
 
 
+# Where a folded line may break, best first: after a space, then after one of these characters.
+BREAK_AFTER = "/=,|;"
+# Inside a token longer than a whole line, these are better places than between two letters.
+SOFT_AFTER = ".-_:"
+
+
 def fold_html(html: str, width: int) -> str:
     """Break an escaped, highlighted line so no visual line exceeds `width` characters.
 
-    Breaks after a space when one is near the limit, else mid-word; each continuation starts
-    with a marker. Tags are kept intact, so a break inside a coloured span stays coloured.
+    Breaks after the last space that leaves a line at least a third full, else after the last
+    `/ = , | ;`; only a token longer than the line breaks after `. - _ :` or, failing those,
+    between two characters. Each
+    continuation starts with the line's own indent and a marker. Tags are kept intact, so a
+    break inside a coloured span stays coloured.
     """
     if width < 8:
         return html
-    units = _UNIT.findall(html)
     out: list[str] = []
-    column = 0
-    last_space: int | None = None  # index in `out` just after the last space on this line
-    for unit in units:
+    line: list[str] = []  # the visible characters of the current visual line
+    spaces: list[tuple[int, int]] = []  # (index in out after it, column after it)
+    marks: list[tuple[int, int]] = []
+    soft: list[tuple[int, int]] = []
+    indent = ""
+    first = True
+    for unit in _UNIT.findall(html):
         if unit.startswith("<"):
             out.append(unit)
             continue
         if unit == "\n":
             out.append(unit)
-            column, last_space = 0, None
+            line, spaces, marks, soft, first = [], [], [], [], True
             continue
-        if column >= width:
-            column = _break(out, last_space, width)
-            last_space = None
+        if len(line) >= width:
+            line, spaces, marks, soft = _break(out, line, (spaces, marks, soft), indent, width)
         out.append(unit)
-        column += 1
-        if unit == " " and column > width // 2:
-            last_space = len(out)
+        char = _char(unit)
+        if first:
+            if char in " \t" and len(line) < width // 2:
+                indent += char
+            else:
+                first = False
+        line.append(char)
+        if char == " " and not first:
+            spaces.append((len(out), len(line)))
+        elif char in BREAK_AFTER:
+            marks.append((len(out), len(line)))
+        elif char in SOFT_AFTER:
+            soft.append((len(out), len(line)))
     return "".join(out)
 
 
-def _break(out: list[str], last_space: int | None, width: int) -> int:
-    """Insert a wrap at the last good point; return the column after the marker."""
-    where = last_space if last_space is not None else len(out)
-    out.insert(where, "\n" + WRAP_MARK + " ")
-    carried = sum(1 for unit in out[where + 1:] if not unit.startswith("<"))
-    return 2 + carried
+def _char(unit: str) -> str:
+    return unescape(unit) if unit.startswith("&") else unit
+
+
+def _break(out: list[str], line: list[str], points: tuple[list[tuple[int, int]], ...],
+           indent: str, width: int):  # type: ignore[no-untyped-def]
+    """Insert a wrap at the best point; return the new line's characters and break points."""
+    lead = len(indent) + 4
+    spaces, marks, soft = ([p for p in kind if p[1] > lead] for kind in points)
+    tiers = ([s for s in spaces if s[1] >= width // 3], marks, spaces, soft)
+    where, column = next((tier[-1] for tier in tiers if tier), (len(out), len(line)))
+    out.insert(where, "\n" + indent + WRAP_MARK + " ")
+    carried = line[column:]
+    fresh = list(indent + "\u21aa ") + carried
+    shift = len(fresh) - len(carried)
+    # Break points after the wrap move by one unit (the inserted one) and by the new prefix.
+    return (fresh, *([(i + 1, c - column + shift) for i, c in kind if i > where] for kind in points))

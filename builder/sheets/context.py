@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote
@@ -11,12 +12,15 @@ from builder.model import (CitedObject, CodeSample, CommandGroup, Guide, Image, 
                            Span, SpanStyle, Table, Topic)
 from builder.sheets.codelines import fold_html, lean_spans
 from builder.sheets.names import EMOJI, anchor_for
+from builder.sheets.prose import DefinitionGroup, IdeaGroup, cell_html, definition_groups, key_ideas
 from builder.writers.html import highlight_code, rich_to_html
 
 # Monospace characters per code line for (orientation) at the default stylesheet's sizes.
 CODE_WIDTH = {("a4", "landscape"): 62, ("a4", "portrait"): 66,
               ("letter", "landscape"): 64, ("letter", "portrait"): 68}
 COLUMNS = {"landscape": 3, "portrait": 2}
+# The part heading itself is no tool subheading: groups right under it print without one.
+_IMPORTANT = re.compile(r"important commands|terms and utilities", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +90,6 @@ class TableBlock:
 
 
 @dataclass(frozen=True, slots=True)
-class DefinitionEntry:
-    term: str
-    html: str
-
-
-@dataclass(frozen=True, slots=True)
 class SampleBlock:
     anchor: str
     caption: str | None
@@ -129,11 +127,12 @@ class ObjectiveSheet:
     important: tuple[CommandBlock, ...]
     other: tuple[CommandBlock, ...]
     tables: tuple[TableBlock, ...]
-    definitions: tuple[DefinitionEntry, ...]
+    definitions: tuple[DefinitionGroup, ...]
     samples: tuple[SampleBlock, ...]
     timeline: tuple[TimelineStrip, ...]
     figures: tuple[Figure, ...]
     practice: tuple[str, ...] = ()  # "Practice Exam: questions 61-63", one per exam that asks about it
+    ideas: tuple[IdeaGroup, ...] = ()  # the guide's prose, condensed per section
 
     @property
     def has_commands(self) -> bool:
@@ -146,7 +145,6 @@ class ContentsEntry:
     anchor: str
     title: str
     weight: int | None
-    page: int  # 1-based page of the topic PDF where the objective starts
     cited: tuple[str, ...]  # its cited objects, listed under the entry
 
 
@@ -186,7 +184,8 @@ def objective_sheet(guide: Guide, topic: Topic, o: Objective, layout: Layout,
         cited=cited_entries(o, important + other, samples),
         important=important, other=other,
         tables=tuple(_table(t, clean, rich) for t in o.tables),
-        definitions=tuple(DefinitionEntry(clean(d.term), rich(d.text)) for d in o.definitions),
+        definitions=definition_groups(o, clean, rich),
+        ideas=key_ideas(o, rich),
         samples=samples, timeline=_timeline(o, clean), figures=_figures(o.images),
         practice=tuple(clean(line) for line in practice_lines(guide, o.id)))
 
@@ -226,7 +225,8 @@ def command_blocks(o: Objective, layout: Layout) -> tuple[tuple[CommandBlock, ..
         blocks[group.important].append(CommandBlock(
             anchor=anchor_for(o.id, f"g{i}"), purpose_html=escape(clean(group.purpose or "")),
             rows=tuple(_row(line.text, group.language, line.disabled, layout) for line in group.lines),
-            section=None if group.important else shown, files=group.kind.value == "files"))
+            section=None if section and _IMPORTANT.search(section) else shown,
+            files=group.kind.value == "files"))
     return tuple(blocks[True]), tuple(blocks[False])
 
 
@@ -267,8 +267,9 @@ def _sample(o: Objective, i: int, s: CodeSample, layout: Layout) -> SampleBlock:
 
 def _table(t: Table, clean, rich) -> TableBlock:  # type: ignore[no-untyped-def]
     width = len(t.header)
-    rows = tuple(tuple(rich(c) for c in (row.cells + (RichText(),) * width)[:width]) for row in t.rows)
-    return TableBlock(clean(t.title), tuple(rich(h) for h in t.header), rows)
+    rows = tuple(tuple(cell_html(c, rich) for c in (row.cells + (RichText(),) * width)[:width])
+                 for row in t.rows)
+    return TableBlock(clean(t.title), tuple(cell_html(h, rich) for h in t.header), rows)
 
 
 def _timeline(o: Objective, clean) -> tuple[TimelineStrip, ...]:  # type: ignore[no-untyped-def]

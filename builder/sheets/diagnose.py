@@ -24,8 +24,8 @@ def entry_for(rendered: Any, node: Objective | Topic, templates: tuple[Path, ...
                       f"not fetched for the sheet: {url} ({reason}); the sheet is built without it"))
     for char in rendered.missing_glyphs:
         found.append((locate_char(node, char), "warning", "sheet-missing-glyph",
-                      f"no installed font draws {char!r} (U+{ord(char):04X}): it would print as a "
-                      "box; install fonts-noto-color-emoji, use --emoji drop, or change the text"))
+                      f"no installed font draws {char!r} (U+{ord(char):04X}): it prints as a box; "
+                      f"{font_advice(char)}, or change the text"))
     for level, message in dict.fromkeys(rendered.log):
         if message.startswith(ECHOES):
             continue
@@ -34,6 +34,27 @@ def entry_for(rendered: Any, node: Objective | Topic, templates: tuple[Path, ...
     diagnostics = tuple(dict.fromkeys((pos.path, _offset(pos, node), pos.col, severity, rule, msg)
                                       for pos, severity, rule, msg in found))
     return Entry(rendered.pages, diagnostics)
+
+
+# Scripts by code point range, with the Debian package whose fonts draw them (the stylesheet
+# names Noto Sans CJK, and fontconfig falls back to any installed font that has the character).
+_FONT_PACKAGES = (
+    ((0x1100, 0x11FF), "fonts-noto-cjk"), ((0x2E80, 0x9FFF), "fonts-noto-cjk"),
+    ((0xA960, 0xA97F), "fonts-noto-cjk"), ((0xAC00, 0xD7FF), "fonts-noto-cjk"),
+    ((0xF900, 0xFAFF), "fonts-noto-cjk"), ((0xFF00, 0xFFEF), "fonts-noto-cjk"),
+    ((0x20000, 0x3FFFF), "fonts-noto-cjk"),
+    ((0x1F000, 0x1FAFF), "fonts-noto-color-emoji"), ((0x2600, 0x27BF), "fonts-noto-color-emoji"),
+)
+
+
+def font_advice(char: str) -> str:
+    """What to install (or do) so a character prints."""
+    code = ord(char)
+    if 0xE000 <= code <= 0xF8FF or 0xF0000 <= code:
+        return "it is a private-use character no font package covers"
+    package = next((p for (lo, hi), p in _FONT_PACKAGES if lo <= code <= hi), "fonts-noto-core")
+    advice = f"install {package} (apt-get install {package})"
+    return advice + (" or use --emoji drop" if package == "fonts-noto-color-emoji" else "")
 
 
 def _offset(pos: SourcePos, node: Objective | Topic) -> int:

@@ -10,20 +10,19 @@ from typing import TYPE_CHECKING
 from builder.media import MediaRejected, read_media
 from builder.output import atomic_write
 from builder.sheets.context import ContentsEntry, Layout, TopicCover, anchor_for, meta_for, objective_sheet
+from builder.sheets.index import topic_index
 from builder.sheets.pool import PageJob, PageResult, RenderPool, RenderSetup, TopicJob
+from builder.sheets.render import footer
 
 if TYPE_CHECKING:
     from builder.sheets.build import Planned, SheetBuild
 
-# Contents lines that fit on one cover page; page numbers in the contents count the cover pages.
-COVER_ENTRIES = {"landscape": 16, "portrait": 28}
-
-
 def write_stale(build: SheetBuild, stale: list[Planned]) -> None:
     """Bring every stale output up to date, rendering only keys the cache does not hold.
 
-    Workers make each objective's context, HTML and PDF, largest objectives first so no long
-    sheet starts last; meanwhile this process publishes what the cache already holds.
+    Workers lay out each topic (one document, the longest jobs) and each objective's context,
+    HTML and PDF, largest first so no long sheet starts last; meanwhile this process publishes
+    what the cache already holds.
     """
     layout = Layout(build.options.paper, build.options.orientation, build.options.emoji)
     objectives = [p for p in stale if p.objective is not None]
@@ -32,13 +31,15 @@ def write_stale(build: SheetBuild, stale: list[Planned]) -> None:
     topic_renders = [p for p in topics if not build.cache.has(p.key)]
     pool = _pool(build, max(len(renders), len(topic_renders))) if renders or topic_renders else None
     try:
+        for p in topic_renders:
+            pool.submit(_topic_job(build, p, layout))  # type: ignore[union-attr]
         for p in sorted(renders, key=_size, reverse=True):
             pool.submit(_page_job(build, p, layout))  # type: ignore[union-attr]
         for p in objectives:
             if p not in renders:
                 _reuse(build, p, layout)
         if pool is not None:
-            _collect(build, pool, renders + topic_renders, layout)
+            _collect(build, pool, renders + topic_renders)
     finally:
         if pool is not None:
             pool.close()
@@ -84,12 +85,10 @@ def _pool(build: SheetBuild, work: int) -> RenderPool:
     return RenderPool(setup, build.options.worker_count(work))
 
 
-def _collect(build: SheetBuild, pool: RenderPool, planned: list[Planned], layout: Layout) -> None:
-    """Store and publish each render as it finishes; a topic starts once its objectives are in."""
+def _collect(build: SheetBuild, pool: RenderPool, planned: list[Planned]) -> None:
+    """Store and publish each render as it finishes."""
     by_key = {p.key: p for p in planned}
-    topics = [p for p in planned if p.objective is None]
     build.progress.start(len(planned), "sheet(s)")
-    topics = _start_ready_topics(build, pool, topics, layout)
     for job, result in pool.results():
         p = by_key[job.key]
         if isinstance(result, PageResult):
@@ -100,29 +99,24 @@ def _collect(build: SheetBuild, pool: RenderPool, planned: list[Planned], layout
             build.store(p, result)
         _publish(build, p)
         build.progress.advance(p.stem)
-        topics = _start_ready_topics(build, pool, topics, layout)
     build.progress.finish()
 
 
-def _start_ready_topics(build: SheetBuild, pool: RenderPool, topics: list[Planned],
-                        layout: Layout) -> list[Planned]:
-    """Submit the topics whose objective PDFs are all stored; return the others."""
-    waiting = []
-    for p in topics:
-        if all(build.cache.has(q.key) for q in _members(build, p)):
-            pool.submit(_topic_job(build, p, layout))
-        else:
-            waiting.append(p)
-    return waiting
-
-
 def _topic_job(build: SheetBuild, p: Planned, layout: Layout) -> TopicJob:
+    """The whole topic as one document: cover, objectives, index (pages numbered through)."""
+    sheets = [objective_sheet(build.guide, p.topic, q.objective, layout, _created())
+              for q in _members(build, p) if q.objective]
+    env = build.renderer.env
+    articles = tuple(env.get_template("article.html").render(sheet=sheet, media_prefix="")
+                     for sheet in sheets)
+    targets = {sheet.id: {c.name: c.target for c in sheet.cited} for sheet in sheets}
+    index = topic_index(tuple(q.objective for q in _members(build, p) if q.objective), targets)
     cover = _cover(build, p, layout)
-    parts = tuple((anchor_for(q.objective.id), f"{q.objective.id} {q.objective.title}",
-                   build.cache.pdf_path(q.key).resolve()) for q in _members(build, p)
-                   if q.objective)
-    return TopicJob(p.key, build.renderer.cover(cover), build.config.source_root, parts,
-                    _info(cover), cover.meta.lang)
+    html = env.get_template("topic-pdf.html").render(
+        cover=cover, articles=articles, index=index, meta=cover.meta, layout=layout,
+        body_class="topic", header_right=f"Topic {cover.number}", footer_left=footer(cover.meta),
+        stylesheet_href=None, media_prefix="")
+    return TopicJob(p.key, html, build.config.source_root, (), _info(cover), cover.meta.lang)
 
 
 def _info(cover: TopicCover) -> tuple[tuple[str, str], ...]:
@@ -140,21 +134,16 @@ def _members(build: SheetBuild, topic_plan: Planned) -> list[Planned]:
 
 
 def _cover(build: SheetBuild, p: Planned, layout: Layout) -> TopicCover:
-    """The contents of a topic PDF: the cover pages come first, then each objective's pages."""
+    """The title and contents that open a topic (the PDF fills in the page numbers)."""
     members = _members(build, p)
-    page = 1 + (len(members) - 1) // COVER_ENTRIES[layout.orientation] + 1
-    entries = []
-    for q in members:
-        o = q.objective
-        assert o is not None
-        entries.append(ContentsEntry(o.id, anchor_for(o.id), o.title, o.weight, page,
-                                     tuple(c.name for c in o.cited_objects)))
-        page += build.cache.entry(q.key).pages if build.cache.has(q.key) else 1
+    entries = tuple(ContentsEntry(o.id, anchor_for(o.id), o.title, o.weight,
+                                  tuple(c.name for c in o.cited_objects))
+                    for o in (q.objective for q in members) if o is not None)
     title = f"Topic {p.topic.number}: {p.topic.title}"
     meta = meta_for(build.guide, p.topic, title, f"{build.guide.exam} {title}",
                     tuple(c.name for q in members if q.objective for c in q.objective.cited_objects),
                     _created(), layout.emoji)
-    return TopicCover(meta, layout, p.topic.number, meta.topic.split(" ", 1)[-1], tuple(entries),
+    return TopicCover(meta, layout, p.topic.number, meta.topic.split(" ", 1)[-1], entries,
                       sum(o.weight or 0 for o in p.topic.objectives))
 
 

@@ -1,0 +1,310 @@
+"""The printed layout read back from the PDFs of source/ and the upstream guide: nothing left
+alone at a column end, folds at token boundaries, topic pages numbered through, the index and
+every text node of the model on the page."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from builder.config import BuildConfig
+from builder.model import Guide, Objective
+from builder.pipeline import build
+from builder.sheets.codelines import BREAK_AFTER
+from builder.sheets.context import CODE_WIDTH, COLUMNS
+from builder.sheets.index import command_name
+from builder.sheets.names import slug
+from builder.sheets.prose import MARK_GLYPHS, condense, mark_of
+
+pypdf = pytest.importorskip("pypdf")
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "source"
+UPSTREAM = ROOT.parent / "shared" / "upstream" / "README.md"
+MM = 72 / 25.4
+MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM, GAP = 7 * MM, 10 * MM, 9 * MM, 4 * MM
+PURPOSE = "\u25b8"
+HEADINGS = ("Key knowledge areas", "Cited objects", "Important commands", "Commands in context",
+            "Key ideas", "Comparisons", "Definitions", "Files and layouts", "Figures")
+WRAP = "\u21aa"
+
+
+@dataclass
+class Built:
+    guide: Guide
+    sheets: Path
+    unprintable: str  # characters a sheet-missing-glyph warning named (no installed font has them)
+
+
+def _build(sources: list[Path], out: Path) -> Built:
+    config = BuildConfig(output=out, formats=("sheets",), options={"jobs": 2})
+    result = build([str(s) for s in sources], config)
+    glyphs = "".join(re.findall(r"draws '(.)'", " ".join(d.message for d in result.diagnostics
+                                                         if d.rule == "sheet-missing-glyph")))
+    return Built(result.guide, out / "sheets", glyphs)
+
+
+@pytest.fixture(scope="session")
+def source_build(tmp_path_factory):
+    return _build([SOURCE], tmp_path_factory.mktemp("source"))
+
+
+@pytest.fixture(scope="session")
+def upstream_build(tmp_path_factory):
+    if not UPSTREAM.is_file():
+        pytest.skip("../shared/upstream/README.md is not present")
+    return _build([UPSTREAM], tmp_path_factory.mktemp("upstream"))
+
+
+@pytest.fixture(params=["source", "upstream"])
+def built(request):
+    return request.getfixturevalue(f"{request.param}_build")
+
+
+# -- reading positioned text --------------------------------------------------------------------
+
+@dataclass
+class Line:
+    column: int
+    y: float
+    text: str
+    bold: bool  # every run of the line is bold
+    mono: bool  # some run is in the monospace font
+
+
+def page_lines(page, columns: int) -> list[Line]:
+    """The text lines of a page's body, per column, top to bottom (header and footer left out)."""
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    col_width = (width - 2 * MARGIN_X - (columns - 1) * GAP) / columns
+    runs: list[tuple[int, float, float, str, str]] = []
+
+    def visit(text, cm, tm, font, size):
+        if not text.strip() or font is None:
+            return
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        if y > height - MARGIN_TOP or y < MARGIN_BOTTOM:
+            return
+        column = min(columns - 1, max(0, int((x - MARGIN_X + GAP / 2) // (col_width + GAP))))
+        runs.append((column, round(y, 0), x, text, str(font.get("/BaseFont", ""))))
+
+    page.extract_text(visitor_text=visit)
+    lines: dict[tuple[int, float], list[tuple[float, str, str]]] = {}
+    for column, y, x, text, font in runs:
+        lines.setdefault((column, y), []).append((x, text, font))
+    out = []
+    for (column, y), parts in lines.items():
+        parts.sort()
+        out.append(Line(column, y, "".join(t for _, t, _ in parts).strip(),
+                        all("Bold" in f for _, _, f in parts), any("Mono" in f for _, _, f in parts)))
+    return sorted(out, key=lambda line: (line.column, -line.y))
+
+
+def document_columns(pdf: Path, columns: int, skip_first: bool) -> list[list[Line]]:
+    """Every non-empty column of the body pages, in reading order."""
+    pages = pypdf.PdfReader(pdf).pages
+    out = []
+    for number, page in enumerate(pages):
+        if skip_first and number == 0:
+            continue
+        lines = page_lines(page, columns)
+        for column in range(columns):
+            mine = [line for line in lines if line.column == column]
+            if mine:
+                out.append(mine)
+    return out
+
+
+def squeeze(text: str) -> str:
+    """Text without white space, wrap markers, purpose markers and control characters (pypdf
+    reads some subset fonts' text as UTF-16 with NULs, and the purpose marker as controls)."""
+    return re.sub(r"[\s\u21aa\u25b8\u2022\u00ad\x00-\x1f\x7f-\x9f]+", "", text).casefold()
+
+
+def body_text(pdf: Path) -> str:
+    """A PDF's text in the order it was laid out, without running headers and footers (a
+    paragraph that continues on the next page reads on)."""
+    runs: list[str] = []
+    for page in pypdf.PdfReader(pdf).pages:
+        height = float(page.mediabox.height)
+
+        def visit(text, cm, tm, font, size):
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            if MARGIN_BOTTOM <= y <= height - MARGIN_TOP:
+                runs.append(text)
+        page.extract_text(visitor_text=visit)
+    return "".join(runs)
+
+
+def pdfs(sheets: Path) -> list[tuple[Path, bool]]:
+    """(pdf, is a topic PDF) for every sheet."""
+    return [(p, not re.match(r"\d+\.\d+-", p.name)) for p in sorted(sheets.glob("*.pdf"))
+            if not p.name.startswith("exam-")]
+
+
+def column_ends(guide: Guide, sheets: Path) -> dict[str, list[str]]:
+    """What ends a column (not the document's last): purposes, captions and headings left alone."""
+    captions = {squeeze(t.title) for o in guide.objectives for t in o.tables}
+    purposes = {squeeze(g.purpose) for o in guide.objectives for g in o.command_groups if g.purpose}
+    headings = {squeeze(s.title) for o in guide.objectives for s in o.sections} | {
+        squeeze(f"{o.id} {o.title}") for o in guide.objectives} | {squeeze(h) for h in HEADINGS}
+    found: dict[str, list[str]] = {"purpose": [], "caption": [], "heading": []}
+    columns = COLUMNS["landscape"]
+    for pdf, topic in pdfs(sheets):
+        cols = document_columns(pdf, columns, skip_first=topic)
+        if topic:  # the index after the objectives is a list of its own
+            cols = [c for c in cols if not any(line.text == "Index" for line in c)]
+        for lines in cols[:-1]:
+            tail = []
+            for line in reversed(lines):
+                if not line.bold or line.mono or len(tail) == 3:
+                    break
+                tail.insert(0, line)
+            where = f"{pdf.name}: {lines[-1].text!r}"
+            ends = {squeeze(" ".join(line.text for line in tail[k:])) for k in range(len(tail))}
+            if ends & purposes:
+                found["purpose"].append(where)
+            elif ends & captions:
+                found["caption"].append(where)
+            elif ends & headings:
+                found["heading"].append(where)
+    return found
+
+
+def test_no_purpose_caption_or_heading_ends_a_column(built):
+    guide, sheets = built.guide, built.sheets
+    found = column_ends(guide, sheets)
+    assert found == {"purpose": [], "caption": [], "heading": []}
+
+
+def test_the_column_end_finder_can_fail(tmp_path):
+    """A stylesheet that breaks after every purpose and caption: the finder reports them."""
+    guide_text = ("# Topic 931: Probe\n\n## 931.1 Probe\n\n**Weight:** 1\n\n### Important Commands\n\n"
+                  + "".join(f"```sh\n# step {i} of the probe\nrun-step --number {i}\n```\n\n" for i in range(4))
+                  + "### Drivers\n\n**Table: Probe drivers**\n\n| Driver | Quotas |\n| --- | --- |\n| dir | no |\n")
+    (tmp_path / "g.md").write_text(guide_text, "utf-8")
+    css = (ROOT / "templates" / "sheets" / "sheet.css").read_text("utf-8")
+    broken = tmp_path / "tpl" / "sheets"
+    broken.mkdir(parents=True)
+    (broken / "sheet.css").write_text(css + ".block.short, .head, .tbl.short { break-inside: auto; }\n"
+                                      ".purpose, .caption { break-after: column; }\n", "utf-8")
+    config = BuildConfig(output=tmp_path / "out", formats=("sheets",),
+                         options={"jobs": 1, "templates_dir": str(tmp_path / "tpl")})
+    result = build([str(tmp_path / "g.md")], config)
+    found = column_ends(result.guide, tmp_path / "out" / "sheets")
+    assert len(found["purpose"]) >= 3 and found["caption"], found
+
+
+def test_code_folds_at_token_boundaries(built):
+    guide, sheets = built.guide, built.sheets
+    texts = [line.text for o in guide.objectives for g in o.command_groups for line in g.lines]
+    texts += [s.text for o in guide.objectives for s in o.samples]
+    joined = "\n".join(texts)
+    width = CODE_WIDTH[("a4", "landscape")]
+    folds, mid_word = 0, []
+    for pdf, topic in pdfs(sheets):
+        for lines in document_columns(pdf, COLUMNS["landscape"], skip_first=topic):
+            for above, line in zip(lines, lines[1:]):
+                if not (line.mono and line.text.startswith(WRAP) and above.mono):
+                    continue
+                folds += 1
+                a, b = squeeze(above.text)[-10:], squeeze(line.text)[:10]
+                if a[-1:] in BREAK_AFTER:
+                    continue
+                # Where the model has these characters, is there white space at the fold?
+                gap = re.search(r"\s*".join(map(re.escape, a)) + r"(\s*)" + r"\s*".join(map(re.escape, b)),
+                                joined, re.IGNORECASE)
+                if gap is None or gap.group(1):
+                    continue
+                token = re.search(r"\S*\Z", joined[:gap.start(1)]).group() + re.match(r"\S*", joined[gap.end(1):]).group()
+                if len(token) < width - 4:  # a token longer than the line may break inside
+                    mid_word.append(f"{pdf.name}: {a} {WRAP} {b}")
+    assert folds > 0
+    assert mid_word == []
+
+
+def test_topic_pages_are_numbered_through_and_the_contents_match(built):
+    guide, sheets = built.guide, built.sheets
+    for topic in guide.topics:
+        pdf = sheets / f"{topic.number}-{slug(topic.title)}.pdf"
+        reader = pypdf.PdfReader(pdf)
+        total = len(reader.pages)
+        footers = [re.findall(r"page (\d+) of (\d+)", page.extract_text() or "") for page in reader.pages]
+        assert footers == [[(str(n), str(total))] for n in range(1, total + 1)], pdf.name
+        starts = {item.title.split()[0]: reader.get_destination_page_number(item) + 1
+                  for item in reader.outline if not isinstance(item, list)
+                  and re.match(r"\d+\.\d+ ", item.title)}
+        assert list(starts) == [o.id for o in topic.objectives]
+        contents = reader.pages[0].extract_text()
+        # the page numbers printed in the contents (floated right, so extracted first)
+        assert [int(n) for n in re.findall(r"^\d+$", contents, re.M)] == list(starts.values())
+
+
+def test_the_index_names_pages_where_each_entry_is_shown(built):
+    guide, sheets = built.guide, built.sheets
+    checked = 0
+    for topic in guide.topics:
+        reader = pypdf.PdfReader(sheets / f"{topic.number}-{slug(topic.title)}.pdf")
+        pages = [squeeze(page.extract_text() or "") for page in reader.pages]
+        index = reader.pages[-1].extract_text().replace("\x00", "")
+        assert "Index" in index
+        names = {command_name(line.normalized) for o in topic.objectives for g in o.command_groups
+                 for line in g.commands} - {None}
+        for match in re.finditer(r"^(\S+)(?: (?:file|directory|pattern))? ([\d ,]+)$", index, re.M):
+            name, numbers = match.group(1), [int(n) for n in re.findall(r"\d+", match.group(2))]
+            if name not in names:
+                continue
+            for n in numbers:  # the block starts there; its line with the name may be on the next
+                assert squeeze(name) in pages[n - 1] + pages[min(n, len(pages) - 1)], (name, n)
+                checked += 1
+    assert checked >= 10
+
+
+# -- text coverage --------------------------------------------------------------------------
+
+def text_nodes(o: Objective) -> list[tuple[str, str]]:
+    """(what, text) for every text of the model an objective's sheet must print.
+
+    Documented omissions (docs/sheets.md): section titles that head nothing printed, links'
+    and images' targets, stubs, icons, card keys, positions; prose prints condensed (the
+    condensed text is checked); a mark-only cell prints as its glyph.
+    """
+    nodes = [("title", o.title)]
+    if o.description:
+        nodes.append(("description", o.description.plain))
+    nodes += [("knowledge area", k.plain) for k in o.key_knowledge_areas]
+    nodes += [("cited", c.name) for c in o.cited_objects]
+    nodes += [("cited note", c.note) for c in o.cited_objects if c.note]
+    for g in o.command_groups:
+        if g.purpose:
+            nodes.append(("purpose", g.purpose))
+        nodes += [("command", line.text) for line in g.lines]
+    for s in o.samples:
+        nodes += [("sample", s.text)] + ([("caption", s.caption)] if s.caption else [])
+    for t in o.tables:
+        nodes.append(("table title", t.title))
+        for cell in t.header + tuple(c for row in t.rows for c in row.cells):
+            mark = mark_of(cell)
+            # `**` the reader left in a cell prints as bold, not as asterisks
+            nodes.append(("cell", MARK_GLYPHS[mark] if mark else cell.plain.replace("**", "")))
+    for d in o.definitions:
+        nodes += [("term", d.term), ("definition", d.text.plain)]
+    for e in o.timeline:
+        nodes += [("period", e.period)] + [("event", x) for x in e.events]
+    nodes += [("key idea", condense(p).plain) for p in o.prose if p.text]
+    return [(what, text) for what, text in nodes if text and text.strip()]
+
+
+def test_every_text_node_of_the_model_is_printed(built):
+    missing = []
+    drop = str.maketrans("", "", built.unprintable)
+    for topic in built.guide.topics:
+        for o in topic.objectives:
+            printed = squeeze(body_text(built.sheets / f"{o.id}-{slug(o.title)}.pdf"))
+            missing += [f"{o.id} {what}: {text[:60]!r}" for what, text in text_nodes(o)
+                        if squeeze(text.translate(drop)) not in printed]
+    assert missing == []

@@ -1,0 +1,214 @@
+"""What a sheet makes of the model's text: key ideas, tool subheadings, definition contexts,
+mark-only cells, code folds and highlighting, the topic index, font advice, option paths."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from builder.diagnostics import BuildError
+from builder.model import (CitedKind, CitedObject, Definition, Objective,
+                           Prose, RichText, Section, SourcePos, Span, SpanStyle, Table, TableRow)
+from builder.sheets.build import _templates_folder
+from builder.sheets.codelines import BREAK_AFTER, fold_html
+from builder.sheets.context import Layout, command_blocks, objective_sheet
+from builder.sheets.diagnose import font_advice
+from builder.sheets.index import command_name, topic_index
+from builder.sheets.prose import condense, definition_context
+from builder.sheets.render import SheetRenderer
+from builder.writers.html import highlight_code
+from tests.test_sheets_context import _objective, group, parse_html, visible_lines
+
+LAYOUT = Layout("a4", "landscape", "color")
+
+
+def at(line: int) -> SourcePos:
+    return SourcePos("guide.md", line)
+
+
+def prose(text: RichText, kind: str = "paragraph", section: str | None = "Basics", line: int = 20) -> Prose:
+    return Prose(text, kind, section, 0 if kind == "paragraph" else 1, at(line))
+
+
+def sheet_for(o: Objective, layout: Layout = LAYOUT):
+    from builder.model import Guide, Topic
+    guide = Guide(topics=(Topic("930", "Fixture", None, (o,), at(1)),), sources=(), root=".")
+    return guide, objective_sheet(guide, guide.topics[0], o, layout)
+
+
+# -- key ideas ---------------------------------------------------------------------------------
+
+def test_a_paragraph_prints_its_first_sentence_or_its_emphasised_ones():
+    plain = RichText.of("Docker has a client and a daemon. The client talks to dockerd over a socket. "
+                        "Nothing else.")
+    assert condense(prose(plain)).plain == "Docker has a client and a daemon."
+    marked = RichText((Span("Logs grow without bound. "), Span("Rotate them", SpanStyle.STRONG),
+                       Span(" with max-size. The driver is json-file.")))
+    assert condense(prose(marked)).plain == "Rotate them with max-size."
+    item = RichText.of("Type 1 runs on the hardware. Type 2 runs on a host OS.")
+    assert condense(prose(item, "item")).plain == item.plain  # a short item stays whole
+
+
+def test_key_ideas_print_condensed_and_keep_the_full_text_for_the_screen():
+    text = RichText.of("The daemon reads daemon.json at start. A -H flag clashes with its hosts key.")
+    o = _objective(prose=(prose(text), prose(RichText.of("Use certs.d for registry CAs."), "item")))
+    _, sheet = sheet_for(o)
+    (group_,) = sheet.ideas
+    assert group_.section == "Basics"
+    assert [i.short_html for i in group_.ideas] == ["The daemon reads daemon.json at start.",
+                                                     "Use certs.d for registry CAs."]
+    assert group_.ideas[0].condensed and "clashes" in group_.ideas[0].full_html
+    html = SheetRenderer().objective(sheet, standalone=True)
+    parse_html(html)
+    assert "Key ideas" in html and 'class="full"' in html
+
+
+# -- commands, definitions, tables -------------------------------------------------------------
+
+def test_tool_subheadings_group_the_important_commands():
+    o = _objective(command_groups=(
+        group("start", "lxc-start -n c1", section="Important Commands"),
+        group("list", "docker ps", section="docker"),
+        group("run", "docker run web", section="docker"),
+        group("apply", "kubectl apply -f x", section="kubectl"),
+    ))
+    important, _ = command_blocks(o, LAYOUT)
+    assert [b.section for b in important] == [None, "docker", None, "kubectl"]
+
+
+def test_definitions_carry_the_heading_they_sit_under():
+    sections = (Section("Full virtualization", None, 3, at(10)), Section("Paravirtualization", None, 3, at(30)),
+                Section("What is Dom0?", None, 4, at(40)))
+    perf = Definition("Performance", RichText.of("near native"), "bold-term", at(12))
+    perf2 = Definition("Performance", RichText.of("better"), "bold-term", at(32))
+    dom0 = Definition("What is Dom0?", RichText.of("the control domain"), "question", at(40))
+    assert definition_context(perf, sections, "Virtualization") == "Full virtualization"
+    assert definition_context(perf2, sections, "Virtualization") == "Paravirtualization"
+    assert definition_context(dom0, sections, "Virtualization") == "Paravirtualization"
+    once = Definition("Overhead", RichText.of("low"), "bold-term", at(13))
+    o = _objective(sections=sections, definitions=(perf, once, perf2))
+    sheet = sheet_for(o)[1]
+    assert [(g.heading, [e.term for e in g.entries]) for g in sheet.definitions] == [
+        ("Full virtualization", ["Performance", "Overhead"]), ("Paravirtualization", ["Performance"])]
+    html = SheetRenderer().objective(sheet, standalone=False)
+    # a recurring term names its section inline too, so it reads right at the top of a column
+    assert "Performance <span class=\"context\">\u2014 Full virtualization</span>" in html
+    assert "<h3>Paravirtualization</h3>" in html and "Overhead</dt>" in html
+
+
+def mark_table() -> Table:
+    rows = tuple(TableRow((RichText.of(name), RichText.of(mark)), at(50 + i))
+                 for i, (name, mark) in enumerate([("dir", "\u2705"), ("lvm", "\u274c"), ("zfs", "\u26a0\ufe0f"),
+                                                   ("btrfs", "\u2714\ufe0f")]))
+    bold = TableRow((RichText((Span("\u25b6\ufe0f**"), Span("docker compose up", SpanStyle.CODE), Span("**"))),
+                     RichText.of("start")), at(60))
+    return Table("LXD Storage: Feature Table", None, (RichText.of("Driver"), RichText.of("Quotas")),
+                 rows + (bold,), None, at(49))
+
+
+@pytest.mark.parametrize("emoji", ["color", "drop"])
+def test_mark_only_cells_print_as_glyphs_and_cell_markdown_is_rendered(emoji):
+    _, sheet = sheet_for(_objective(tables=(mark_table(),)), Layout("a4", "landscape", emoji))
+    cells = [row[1] for row in sheet.tables[0].rows[:4]]
+    assert [re.sub(r"<[^>]+>", "", c) for c in cells] == ["\u2713", "\u2717", "\u26a0", "\u2713"]
+    first = sheet.tables[0].rows[4][0]
+    assert "**" not in first and "<strong><code>docker compose up</code></strong>" in first
+
+
+@pytest.mark.slow
+def test_mark_glyphs_are_drawn_by_the_sheet_fonts(tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    from builder.sheets.pdf import PdfRenderer
+    renderer = SheetRenderer()
+    css, base = renderer.stylesheet()
+    _, sheet = sheet_for(_objective(tables=(mark_table(),)))
+    rendered = PdfRenderer(css, base, (tmp_path,)).render(renderer.objective(sheet, standalone=False), tmp_path)
+    assert rendered.missing_glyphs == ()
+    (tmp_path / "marks.pdf").write_bytes(rendered.pdf)
+    text = pypdf.PdfReader(tmp_path / "marks.pdf").pages[0].extract_text()
+    assert "\u2713" in text and "\u2717" in text and "**" not in text
+
+
+# -- code lines --------------------------------------------------------------------------------
+
+def mid_word_folds(html: str) -> list[str]:
+    lines = visible_lines(html)
+    return [f"{a} | {b}" for a, b in zip(lines, lines[1:])
+            if not (a.endswith(" ") or a[-1:] in BREAK_AFTER)]
+
+
+@pytest.mark.parametrize("code", [
+    "echo 1 > /sys/fs/cgroup/demo/cgroup.subtree_control && cat /sys/fs/cgroup/demo/cgroup.controllers",
+    'lxc config device add c1 eth0 nic nictype=bridged parent=lxdbr0 ipv4.address="192.168.1.1"',
+    "docker run --mount type=volume,source=data,target=/var/lib/data,readonly,volume-driver=local web",
+])
+def test_folds_fall_between_tokens(code):
+    html = fold_html(highlight_code(code, "sh"), 40)
+    assert "\u21aa" in html
+    assert mid_word_folds(html) == []
+    lines = visible_lines(html)
+    assert "".join(line.removeprefix("\u21aa ") for line in lines) == code
+
+
+def test_a_folded_line_keeps_its_indent_and_a_long_token_breaks_last():
+    lines = visible_lines(fold_html("    --set key=" + "x" * 60 + " tail", 40))
+    assert all(line.startswith("    \u21aa ") for line in lines[1:])
+    assert all(len(line) <= 40 for line in lines)
+
+
+def test_comments_after_commands_are_comments_and_arguments_are_not_keywords():
+    html = highlight_code("docker volume create --driver local type  # make one", "sh")
+    assert '<span class="c1"># make one</span>' in html
+    assert '"nb">type<' not in html and '"k">' not in html
+    loop = highlight_code("for i in a b; do set -e; done", "sh")
+    assert '"k">in<' in loop and '"nb">set<' in loop
+    assert '"s2">"a # b"<' in highlight_code('echo "a # b"', "sh")
+
+
+# -- index, fonts, options ---------------------------------------------------------------------
+
+def test_the_index_lists_each_command_once_per_objective():
+    assert command_name("sudo LANG=C lxc-start -n c1") == "lxc-start"
+    assert command_name("$ /usr/bin/docker ps") == "docker"
+    assert command_name("./configure") is None
+    cited = CitedObject("/etc/docker/daemon.json", CitedKind.FILE, None, at(5))
+    o = _objective(cited_objects=(cited,), command_groups=(group("a", "docker ps"), group("b", "docker run x"),
+                                                           group("c", "ip link")))
+    entries = {e.name: e for e in topic_index((o,), {o.id: {cited.name: None}})}
+    assert entries["docker"].anchors == ("o930-9-g0",)
+    assert entries["/etc/docker/daemon.json"].kind == "file"
+    assert list(entries) == sorted(entries, key=str.lower)
+
+
+def test_missing_glyph_advice_names_the_font_package():
+    assert "fonts-noto-cjk" in font_advice("\uacb9")  # Hangul
+    assert "fonts-noto-cjk" in font_advice("\u6f22")
+    assert "fonts-noto-color-emoji" in font_advice("\U0001f433")
+    assert "private-use" in font_advice("\ue000")
+
+
+def test_a_relative_templates_folder_is_made_absolute(tmp_path, monkeypatch):
+    (tmp_path / "tpl" / "sheets").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    assert _templates_folder("tpl") == (tmp_path / "tpl").resolve()
+    with pytest.raises(BuildError, match="nothere: the --templates folder does not exist"):
+        _templates_folder("nothere")
+
+
+def test_a_relative_templates_folder_builds(tmp_path, monkeypatch):
+    """A replaced stylesheet under a relative --templates folder (a traceback before)."""
+    from builder.config import BuildConfig
+    from builder.pipeline import build
+    from tests.conftest import FIXTURES
+    tpl = tmp_path / "tpl" / "sheets"
+    tpl.mkdir(parents=True)
+    builtin = Path(__file__).resolve().parents[1] / "templates" / "sheets" / "sheet.css"
+    tpl.joinpath("sheet.css").write_text(builtin.read_text("utf-8") + "\nh1 { color: #111; }\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    source = FIXTURES / "sheets" / "rich" / "topic-930.md"
+    config = BuildConfig(output=Path("out"), formats=("sheets",), options={"jobs": 1, "templates_dir": "tpl"})
+    result = build([str(source)], config)
+    assert (tmp_path / "out" / "sheets" / "930.1-namespaces-and-cgroups.pdf").is_file()
+    assert not [d for d in result.diagnostics if d.rule.startswith("sheet-")]
