@@ -11,7 +11,7 @@ OUTPUT ?= dist
 JOBS   ?=
 PYTEST_ARGS ?=
 
-.PHONY: all build test fuzz check bench clean distclean system-deps schema
+.PHONY: all build test fuzz check bench clean distclean system-deps schema rules-table
 
 all: build
 
@@ -54,3 +54,7 @@ distclean: clean
 
 schema: $(VENV)/.installed
 	$(BIN)/python -m builder.serialize
+
+# The README's rules table, from builder/catalogue.py (a test fails when they differ).
+rules-table: $(VENV)/.installed
+	$(BIN)/python -m builder.rules_table README.md

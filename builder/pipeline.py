@@ -8,7 +8,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from builder.config import BuildConfig
-from builder.diagnostics import Diagnostic, SelectionError, Severity, sort_diagnostics
+from builder.catalogue import CODES
+from builder.diagnostics import (Diagnostic, DiagnosticFilter, Ignore, SelectionError, Severity, matches,
+                                  sort_diagnostics, warning)
 from builder.model import Guide
 from builder.output import ensure_dir, remove_stale_temps
 from builder.reader import read_guide
@@ -23,6 +25,7 @@ from builder.writers import WRITERS, load_writer
 class CheckResult:
     guide: Guide
     diagnostics: tuple[Diagnostic, ...]
+    keep: DiagnosticFilter = DiagnosticFilter()  # applied to what the writers find too
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
@@ -36,13 +39,23 @@ class BuildResult(CheckResult):
     outputs: tuple[Path, ...] = ()
 
 
-def check(sources: list[str], *, exam: str | None = None, version: str | None = None) -> CheckResult:
-    """Read the sources and run every rule; no files are written."""
+def check(sources: list[str], *, exam: str | None = None, version: str | None = None,
+          select_codes: tuple[str, ...] = (), ignore_codes: tuple[str, ...] = ()) -> CheckResult:
+    """Read the sources and run every rule; no files are written. Only the codes selected
+    (default: all) are kept, less those ignored and those the guide's comments ignore."""
     if version is None:
         version = guide_version(source_folder(sources))
     result = read_guide(sources, exam=exam, version=version)
-    diagnostics = list(result.diagnostics) + check_guide(result.guide)
-    return CheckResult(result.guide, tuple(sort_diagnostics(diagnostics)))
+    keep = DiagnosticFilter(select_codes, ignore_codes, result.ignores)
+    found = [*result.diagnostics, *check_guide(result.guide), *unknown_codes(result.ignores)]
+    return CheckResult(result.guide, tuple(sort_diagnostics(keep(found))), keep)
+
+
+def unknown_codes(ignores: tuple[Ignore, ...]) -> list[Diagnostic]:
+    """An ignore comment that names no catalogued code ignores nothing: a typo, say so."""
+    return [warning(i.pos, "unknown-code", f"ignore comment names {code!r}, which matches no "
+                                           "diagnostic code (the README's rules table lists them)")
+            for i in ignores for code in i.codes if not any(matches(c, (code,)) for c in CODES)]
 
 
 def select(guide: Guide, only: tuple[str, ...]) -> Guide:
@@ -60,9 +73,11 @@ def select(guide: Guide, only: tuple[str, ...]) -> Guide:
 
 
 def build(sources: list[str], config: BuildConfig, *, exam: str | None = None,
-          version: str | None = None) -> BuildResult:
+          version: str | None = None, select_codes: tuple[str, ...] = (),
+          ignore_codes: tuple[str, ...] = ()) -> BuildResult:
     """Check, then run the writers for each requested format into config.output."""
-    checked = check(sources, exam=exam, version=version)
+    checked = check(sources, exam=exam, version=version, select_codes=select_codes,
+                    ignore_codes=ignore_codes)
     guide = select(checked.guide, config.only)
     ensure_dir(config.output)
     remove_stale_temps(config.output)
@@ -78,8 +93,9 @@ def build(sources: list[str], config: BuildConfig, *, exam: str | None = None,
             found.extend(diagnostics)
         if config.options.get("release"):
             outputs.extend(write_release(guide, config, outputs))
+    found = checked.keep(found)
     diagnostics = tuple(sort_diagnostics([*checked.diagnostics, *found])) if found else checked.diagnostics
-    return BuildResult(guide, diagnostics, tuple(outputs))
+    return BuildResult(guide, diagnostics, checked.keep, tuple(outputs))
 
 
 def run_writers(guide: Guide, config: BuildConfig) -> list[tuple[list[Path], list[Diagnostic]]]:

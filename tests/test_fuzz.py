@@ -22,7 +22,9 @@ words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)
 emoji = st.sampled_from(["🐳", "🧱 ", "⚙️", "📦", "ðŸ§±", "â€”", "ðŸ› ï¸", "Ã©", "\ufffd", "\u0085"])
 html = st.sampled_from(["<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
                         '<a name="x"></a>', '<p align="right">(<a href="#t">back to top</a>)</p>',
-                        "<!-- card: pinned-key -->", "<details>", "mount <device> <dir>"])
+                        "<!-- card: pinned-key -->", "<details>", "mount <device> <dir>",
+                        "<!-- cheatdeck: ignore[no-purpose, heading-*] -->",
+                        "<!-- cheatdeck: ignore[nothing-like-it] -->"])
 heading = st.builds(lambda level, icon, text: "#" * level + " " + icon + text,
                     st.integers(1, 6), st.sampled_from(["", "🔧 ", "ðŸ”§ "]),
                     st.one_of(ids.map(lambda i: i + " Objective"),

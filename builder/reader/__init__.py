@@ -10,13 +10,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.diagnostics import Diagnostic, SourceError, error, warning
+from builder.diagnostics import Diagnostic, Ignore, SourceError, error, warning
 from builder.model import Exam, Guide, Objective, SourceFile, SourcePos, Topic
 from builder.reader.assemble import FileAssembler, ObjectiveDraft, TopicDraft
 from builder.reader.blocks import MAX_NESTING, make_parser, nesting_limit_line, read_blocks
 from builder.reader.decode import decode_source
 from builder.reader.exam import read_exam
 from builder.reader.exam_lines import looks_like_exam, may_be_exam, read_lines
+from builder.reader.ignores import read_ignores
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a guide is a few hundred KB; larger files are refused
 GUIDE_SUFFIXES = (".md", ".markdown")
@@ -28,6 +29,7 @@ class ReadResult:
 
     guide: Guide
     diagnostics: tuple[Diagnostic, ...]
+    ignores: tuple[Ignore, ...] = ()  # the guide's `<!-- cheatdeck: ignore[...] -->` comments
 
 
 def discover(sources: list[str]) -> tuple[list[str], Path]:
@@ -82,6 +84,7 @@ def _read_guide(sources: list[str], *, exam: str | None, version: str | None) ->
     objective_drafts: list[ObjectiveDraft] = []
     source_files: list[SourceFile] = []
     exams: list[Exam] = []
+    ignores: list[Ignore] = []
     for name in files:
         data = _read_bytes(name, diags)
         if data is None:
@@ -93,6 +96,8 @@ def _read_guide(sources: list[str], *, exam: str | None, version: str | None) ->
             continue
         lines = decoded.text.split("\n")
         tokens = parser.parse(decoded.text)
+        if "cheatdeck:" in decoded.text:
+            ignores.extend(read_ignores(tokens, name, len(lines)))
         if (deep := nesting_limit_line(tokens)) is not None:
             diags.append(warning(SourcePos(name, deep), "nesting-too-deep",
                                  f"lists or block quotes nest deeper than {MAX_NESTING} levels; "
@@ -114,7 +119,7 @@ def _read_guide(sources: list[str], *, exam: str | None, version: str | None) ->
     topics = _merge(topic_drafts, objective_drafts, diags)
     guide = Guide(tuple(topics), tuple(source_files), Path(os.path.relpath(root)).as_posix(),
                   exam=exam or "LPIC-3 305-300", version=version, exams=tuple(exams))
-    return ReadResult(guide, tuple(diags))
+    return ReadResult(guide, tuple(diags), tuple(ignores))
 
 
 def _read_bytes(name: str, diags: list[Diagnostic]) -> bytes | None:
