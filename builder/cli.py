@@ -11,10 +11,9 @@ import click
 from builder import __version__
 from builder.anki.counts import card_counts
 from builder.config import BuildConfig
-from builder.catalogue import CODES
-from builder.diagnostics import BuildError, Diagnostic, Severity, matches
+from builder.diagnostics import BuildError, Diagnostic, Severity
 from builder.model import Guide, Objective
-from builder.pipeline import CheckResult, build, check, select
+from builder.pipeline import CheckResult, build, check, names_a_code, select
 from builder.serialize import guide_to_data
 from builder.version import guide_version, source_commit
 from builder.writers import available_writers
@@ -52,7 +51,7 @@ def _codes(_ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
     """Codes or globs (`exam-*`), repeated or comma-separated; each must name a catalogued code."""
     codes = tuple(c.strip() for value in values for c in value.split(",") if c.strip())
     for code in codes:
-        if not any(matches(known, (code,)) for known in CODES):
+        if not names_a_code(code):
             raise click.BadParameter(f"{code!r} matches no diagnostic code (they are listed in the "
                                      "README's rules table)", param=param)
     return codes

@@ -51,11 +51,16 @@ def check(sources: list[str], *, exam: str | None = None, version: str | None = 
     return CheckResult(result.guide, tuple(sort_diagnostics(keep(found))), keep)
 
 
+def names_a_code(pattern: str) -> bool:
+    """Whether a code or glob given to --select, --ignore or an ignore comment names any code."""
+    return any(matches(code, (pattern,)) for code in CODES)
+
+
 def unknown_codes(ignores: tuple[Ignore, ...]) -> list[Diagnostic]:
     """An ignore comment that names no catalogued code ignores nothing: a typo, say so."""
     return [warning(i.pos, "unknown-code", f"ignore comment names {code!r}, which matches no "
                                            "diagnostic code (the README's rules table lists them)")
-            for i in ignores for code in i.codes if not any(matches(c, (code,)) for c in CODES)]
+            for i in ignores for code in i.codes if not names_a_code(code)]
 
 
 def select(guide: Guide, only: tuple[str, ...]) -> Guide:
