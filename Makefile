@@ -11,7 +11,7 @@ OUTPUT ?= dist
 JOBS   ?=
 PYTEST_ARGS ?=
 
-.PHONY: all build test check bench clean distclean system-deps schema
+.PHONY: all build test fuzz check bench clean distclean system-deps schema rules-table
 
 all: build
 
@@ -34,8 +34,14 @@ build: $(VENV)/.installed system-deps
 check: $(VENV)/.installed
 	$(BIN)/cheatdeck check --strict $(SOURCE)
 
+# Test order is random (pytest-randomly prints its seed; rerun one with -p randomly
+# --randomly-seed=N, or fix the order with -p no:randomly); the 10 slowest tests are listed.
 test: $(VENV)/.installed-test system-deps
-	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --durations=10 $(PYTEST_ARGS)
+
+# The property tests with Hypothesis' long profile: random, 5,000 examples each (minutes).
+fuzz: $(VENV)/.installed-test
+	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest -n auto -p no:randomly tests/test_fuzz.py $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test system-deps
 	$(BIN)/python benchmarks/bench.py
@@ -48,3 +54,7 @@ distclean: clean
 
 schema: $(VENV)/.installed
 	$(BIN)/python -m builder.serialize
+
+# The README's rules table, from builder/catalogue.py (a test fails when they differ).
+rules-table: $(VENV)/.installed
+	$(BIN)/python -m builder.rules_table README.md

@@ -14,7 +14,7 @@ from builder.anki.ledger_merge import merge_files
 from builder.config import BuildConfig
 from builder.diagnostics import BuildError, Diagnostic, Severity
 from builder.model import Guide, Objective
-from builder.pipeline import CheckResult, build, check, select
+from builder.pipeline import CheckResult, build, check, names_a_code, select
 from builder.project import Invocation, option_defaults, plan
 from builder.reader import GuideSettings
 from builder.serialize import guide_to_data
@@ -51,6 +51,24 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 
 def sources_argument(fn):  # type: ignore[no-untyped-def]
     return click.argument("sources", nargs=-1, type=click.Path(readable=False))(fn)
+
+
+def _codes(_ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    """Codes or globs (`exam-*`), repeated or comma-separated; each must name a catalogued code."""
+    codes = tuple(c.strip() for value in values for c in value.split(",") if c.strip())
+    for code in codes:
+        if not names_a_code(code):
+            raise click.BadParameter(f"{code!r} matches no diagnostic code (they are listed in the "
+                                     "README's rules table)", param=param)
+    return codes
+
+
+def code_options(fn):  # type: ignore[no-untyped-def]
+    fn = click.option("--ignore", multiple=True, metavar="CODE", callback=_codes,
+                      help="Drop these diagnostics (codes or globs such as 'exam-*'; repeatable, "
+                           "comma-separated).")(fn)
+    return click.option("--select", multiple=True, metavar="CODE", callback=_codes,
+                        help="Report only these diagnostics (default: all).")(fn)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -93,9 +111,11 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
                                               "SHA256SUMS.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar (default: on a terminal only).")
+@code_options
 @click.pass_obj
 def build_command(obj: Context, sources: tuple[str, ...], output: str | None, only: tuple[str, ...],
-                  formats: tuple[str, ...], strict: bool, exam: str | None, **options: object) -> None:
+                  formats: tuple[str, ...], strict: bool, exam: str | None, select: tuple[str, ...],
+                  ignore: tuple[str, ...], **options: object) -> None:
     """Build decks, sheets and notes.json from SOURCES (default: the project file's sources, else
     source/)."""
     run = _run(lambda: plan(list(sources), DEFAULT_SOURCE, exam))
@@ -113,7 +133,8 @@ def build_command(obj: Context, sources: tuple[str, ...], output: str | None, on
     config = BuildConfig(output=Path(output), formats=formats or tuple(known), only=only,
                          strict=strict, options=options,
                          progress=obj.say if obj.verbosity >= 0 else _silent)
-    result = _run(lambda: build(run.sources, config, settings=_settings(run)))
+    result = _run(lambda: build(run.sources, config, settings=_settings(run), select_codes=select,
+                                ignore_codes=ignore))
     _report(obj, result, strict)
     if obj.verbosity >= 0:
         guide = f" (guide {result.guide.version})" if result.guide.version else ""
@@ -127,11 +148,14 @@ def build_command(obj: Context, sources: tuple[str, ...], output: str | None, on
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("--format", "fmt", type=click.Choice(["text", "github", "json"]), default="text",
               show_default=True, help="How to print diagnostics.")
+@code_options
 @click.pass_obj
-def check_command(obj: Context, sources: tuple[str, ...], strict: bool, fmt: str) -> None:
+def check_command(obj: Context, sources: tuple[str, ...], strict: bool, fmt: str,
+                  select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
     """Report everything wrong with the guide, with file:line, without building."""
     run = _run(lambda: plan(list(sources), DEFAULT_SOURCE))
-    result = _run(lambda: check(run.sources, settings=_settings(run)))
+    result = _run(lambda: check(run.sources, settings=_settings(run), select_codes=select,
+                                ignore_codes=ignore))
     if fmt == "json":
         click.echo(json.dumps([_diag_data(d) for d in result.diagnostics], indent=1))
     elif fmt == "github":

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+from fnmatch import fnmatchcase
 
 from builder.model import SourcePos
 
@@ -50,8 +52,45 @@ def info(pos: SourcePos, rule: str, message: str) -> Diagnostic:
 
 
 def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """Sorted by position, without exact repeats."""
-    return sorted(set(diagnostics), key=lambda d: d.sort_key)
+    """Sorted by position, without exact repeats; the message breaks ties, so the order never
+    depends on set order (string hashes differ per process)."""
+    return sorted(set(diagnostics), key=lambda d: (*d.sort_key, d.message))
+
+
+def matches(code: str, patterns: Iterable[str]) -> bool:
+    """Whether a code is named by any of the patterns: a code, or a glob such as `exam-*`."""
+    return any(fnmatchcase(code, pattern) for pattern in patterns)
+
+
+@dataclass(frozen=True, slots=True)
+class Ignore:
+    """An `<!-- cheatdeck: ignore[code, ...] -->` comment and the lines it covers."""
+
+    pos: SourcePos  # the comment itself
+    codes: tuple[str, ...]  # codes or globs, as written
+    first: int  # first line covered (1-based)
+    last: int  # last line covered, inclusive
+
+    def covers(self, d: Diagnostic) -> bool:
+        return (d.pos.path == self.pos.path and self.first <= d.pos.line <= self.last
+                and matches(d.rule, self.codes))
+
+
+@dataclass(frozen=True, slots=True)
+class DiagnosticFilter:
+    """The one place diagnostics are dropped: --select, --ignore and ignore comments."""
+
+    select: tuple[str, ...] = ()  # keep only these codes (empty: every code)
+    ignore: tuple[str, ...] = ()  # drop these codes everywhere
+    comments: tuple[Ignore, ...] = ()  # drop codes on the lines each comment covers
+
+    def __call__(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+        by_path: dict[str, list[Ignore]] = {}
+        for comment in self.comments:
+            by_path.setdefault(comment.pos.path, []).append(comment)
+        return [d for d in diagnostics
+                if (not self.select or matches(d.rule, self.select)) and not matches(d.rule, self.ignore)
+                and not any(c.covers(d) for c in by_path.get(d.pos.path, ()))]
 
 
 class BuildError(Exception):

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from builder.config import BuildConfig
-from builder.diagnostics import BuildError, Diagnostic, SelectionError, Severity, sort_diagnostics
+from builder.catalogue import CODES
+from builder.diagnostics import (BuildError, Diagnostic, DiagnosticFilter, Ignore, SelectionError,
+                                 Severity, matches, sort_diagnostics, warning)
 from builder.media import vet_images
 from builder.model import Guide
 from builder.output import ensure_dir, remove_stale_temps, write_error
@@ -27,6 +29,7 @@ from builder.writers import WRITERS, load_writer
 class CheckResult:
     guide: Guide
     diagnostics: tuple[Diagnostic, ...]
+    keep: DiagnosticFilter = DiagnosticFilter()  # applied to what the writers find too
     stamps: dict[str, Stamp] = field(default_factory=dict, compare=False)  # the sources as read
 
     def count(self, severity: Severity) -> int:
@@ -42,8 +45,10 @@ class BuildResult(CheckResult):
 
 
 def check(sources: list[str], *, exam: str | None = None, version: str | None = None,
-          settings: GuideSettings | None = None) -> CheckResult:
-    """Read the sources and run every rule; no files are written."""
+          settings: GuideSettings | None = None, select_codes: tuple[str, ...] = (),
+          ignore_codes: tuple[str, ...] = ()) -> CheckResult:
+    """Read the sources and run every rule; no files are written. Only the codes selected
+    (default: all) are kept, less those ignored and those the guide's comments ignore."""
     if version is None:
         version = guide_version(source_folder(sources))
     if settings is None:  # called as a library: the project file beside the sources still counts
@@ -52,9 +57,22 @@ def check(sources: list[str], *, exam: str | None = None, version: str | None = 
     before = stamps(sources)
     result = read_guide(sources, exam=exam, version=version, settings=settings)
     verify(result.guide, before, "reading")  # a half-saved file must not reach the ledger
-    diagnostics = list(result.diagnostics) + check_guide(result.guide)
+    keep = DiagnosticFilter(select_codes, ignore_codes, result.ignores)
     guide, rejected = vet_images(result.guide, Path(result.guide.root))  # writers never read these
-    return CheckResult(guide, tuple(sort_diagnostics(diagnostics + rejected)), before)
+    found = [*result.diagnostics, *check_guide(result.guide), *rejected, *unknown_codes(result.ignores)]
+    return CheckResult(guide, tuple(sort_diagnostics(keep(found))), keep, before)
+
+
+def names_a_code(pattern: str) -> bool:
+    """Whether a code or glob given to --select, --ignore or an ignore comment names any code."""
+    return any(matches(code, (pattern,)) for code in CODES)
+
+
+def unknown_codes(ignores: tuple[Ignore, ...]) -> list[Diagnostic]:
+    """An ignore comment that names no catalogued code ignores nothing: a typo, say so."""
+    return [warning(i.pos, "unknown-code", f"ignore comment names {code!r}, which matches no "
+                                           "diagnostic code (the README's rules table lists them)")
+            for i in ignores for code in i.codes if not names_a_code(code)]
 
 
 def select(guide: Guide, only: tuple[str, ...]) -> Guide:
@@ -72,9 +90,11 @@ def select(guide: Guide, only: tuple[str, ...]) -> Guide:
 
 
 def build(sources: list[str], config: BuildConfig, *, exam: str | None = None,
-          version: str | None = None, settings: GuideSettings | None = None) -> BuildResult:
+          version: str | None = None, settings: GuideSettings | None = None,
+          select_codes: tuple[str, ...] = (), ignore_codes: tuple[str, ...] = ()) -> BuildResult:
     """Check, then run the writers for each requested format into config.output."""
-    checked = check(sources, exam=exam, version=version, settings=settings)
+    checked = check(sources, exam=exam, version=version, settings=settings,
+                    select_codes=select_codes, ignore_codes=ignore_codes)
     guide = select(checked.guide, config.only)
     ensure_dir(config.output)
     remove_stale_temps(config.output)
@@ -99,8 +119,9 @@ def build(sources: list[str], config: BuildConfig, *, exam: str | None = None,
             raise
         raise write_error(Path(exc.filename or config.output), exc) from exc
     verify(checked.guide, checked.stamps, "writing outputs from")
+    found = checked.keep(found)
     diagnostics = tuple(sort_diagnostics([*checked.diagnostics, *found])) if found else checked.diagnostics
-    return BuildResult(guide, diagnostics, outputs=tuple(outputs))
+    return BuildResult(guide, diagnostics, checked.keep, checked.stamps, tuple(outputs))
 
 
 def run_writers(guide: Guide, config: BuildConfig) -> list[tuple[list[Path], list[Diagnostic]]]:

@@ -7,6 +7,8 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -92,14 +94,20 @@ def _as_nobody(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
                           text=True, env={**os.environ, "HOME": str(cwd)})
 
 
-def _world_accessible(path: Path) -> Path:
-    for parent in [path, *path.parents]:
-        parent.chmod(parent.stat().st_mode | 0o005)
-    return path
+@pytest.fixture
+def world_dir() -> Iterator[Path]:
+    """A folder the unprivileged user can reach. Not under tmp_path: any other pytest run that
+    starts meanwhile resets /tmp/pytest-of-<user> to mode 0700, which locks that user out."""
+    path = Path(tempfile.mkdtemp(prefix="cheatdeck-nobody-"))
+    path.chmod(0o755)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
-def test_unreadable_source_and_unwritable_output(tmp_path):
-    base = _world_accessible(tmp_path)
+def test_unreadable_source_and_unwritable_output(world_dir: Path):
+    base = world_dir
     locked = base / "locked"
     locked.mkdir()
     shutil.copy(GOOD, locked / "guide.md")

@@ -15,13 +15,16 @@ from builder.pipeline import check
 from builder.serialize import guide_from_data, json_schema, relative_to_root
 from builder.writers import json_writer
 
-SCHEMA = json_schema()
+# One validator: jsonschema.validate() re-checks the schema itself on every call (90% of the time).
+VALIDATOR = jsonschema.Draft202012Validator(json_schema())
 ids = st.builds("{}.{}".format, st.sampled_from(["351", "352", "353", "252"]), st.integers(0, 12))
 words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
 emoji = st.sampled_from(["🐳", "🧱 ", "⚙️", "📦", "ðŸ§±", "â€”", "ðŸ› ï¸", "Ã©", "\ufffd", "\u0085"])
 html = st.sampled_from(["<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
                         '<a name="x"></a>', '<p align="right">(<a href="#t">back to top</a>)</p>',
-                        "<!-- card: pinned-key -->", "<details>", "mount <device> <dir>"])
+                        "<!-- card: pinned-key -->", "<details>", "mount <device> <dir>",
+                        "<!-- cheatdeck: ignore[no-purpose, heading-*] -->",
+                        "<!-- cheatdeck: ignore[nothing-like-it] -->"])
 heading = st.builds(lambda level, icon, text: "#" * level + " " + icon + text,
                     st.integers(1, 6), st.sampled_from(["", "🔧 ", "ðŸ”§ "]),
                     st.one_of(ids.map(lambda i: i + " Objective"),
@@ -63,7 +66,7 @@ def test_reader_survives_guide_shaped_markdown(text: str, bom: bool):
         assert 1 <= d.pos.line <= line_count, str(d)
     rendered = json_writer.render(result.guide)
     data_back = json.loads(rendered)
-    jsonschema.validate(data_back, SCHEMA, cls=jsonschema.Draft202012Validator)
+    VALIDATOR.validate(data_back)
     assert guide_from_data(data_back) == relative_to_root(result.guide)  # notes.json paths are root-relative
 
 

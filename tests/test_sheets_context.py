@@ -160,6 +160,7 @@ def test_emoji_drop_removes_pictographs_everywhere():
     assert "Namespaces" in html and "isolate" in html
 
 
+@pytest.mark.slow
 def test_objective_sheets_name_the_practice_questions_that_ask_about_them(tmp_path):
     """A guide and an exam built together: each objective's sheet lists its exam questions."""
     import shutil

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from builder.diagnostics import Diagnostic, SourceError, error, warning
+from builder.diagnostics import Diagnostic, Ignore, SourceError, error, warning
 from builder.model import Exam, Guide, Objective, SourceFile, SourcePos, Topic
 from builder.reader.assemble import FileAssembler, ObjectiveDraft, TopicDraft
 from builder.reader.blocks import MAX_NESTING, make_parser, nesting_limit_line, read_blocks
@@ -23,6 +23,7 @@ from builder.reader.fences import FenceCut, tokenize
 from builder.reader.identity import resolve_identities
 from builder.reader.exam_lines import looks_like_exam, may_be_exam, read_lines
 from builder.reader.opening import MAX_FILE_BYTES, Refused, read_source
+from builder.reader.ignores import read_ignores
 
 GUIDE_SUFFIXES = (".md", ".markdown")
 
@@ -33,6 +34,7 @@ class ReadResult:
 
     guide: Guide
     diagnostics: tuple[Diagnostic, ...]
+    ignores: tuple[Ignore, ...] = ()  # the guide's `<!-- cheatdeck: ignore[...] -->` comments
 
 
 def discover(sources: list[str]) -> tuple[list[str], Path]:
@@ -118,6 +120,7 @@ def _read_guide(sources: list[str], *, settings: GuideSettings, version: str | N
     exams: list[Exam] = []
     titles: list[str] = []
     texts: list[tuple[str, str, list[str], str]] = []  # name, text, lines, language
+    ignores: list[Ignore] = []
     for name in files:
         data = _read_bytes(name, root, diags)
         if data is None:
@@ -137,6 +140,8 @@ def _read_guide(sources: list[str], *, settings: GuideSettings, version: str | N
             continue
         tokens, cuts = tokenize(parser, lines)
         diags.extend(_cut_diagnostic(name, cut) for cut in cuts)
+        if "cheatdeck:" in text:
+            ignores.extend(read_ignores(tokens, name, len(lines)))
         if (deep := nesting_limit_line(tokens)) is not None:
             diags.append(warning(SourcePos(name, deep), "nesting-too-deep",
                                  f"lists or block quotes nest deeper than {MAX_NESTING} levels; "
@@ -173,7 +178,7 @@ def _read_guide(sources: list[str], *, settings: GuideSettings, version: str | N
     guide = Guide(tuple(topics), tuple(source_files), given_root, exam=named.name,
                   version=version, exams=tuple(exams), deck=settings.deck, lang=lang,
                   namespace=namespace_for(lang))
-    return ReadResult(guide, tuple(diags))
+    return ReadResult(guide, tuple(diags), tuple(ignores))
 
 
 def file_language(name: str, lines: list[str], settings: GuideSettings) -> str:

@@ -58,7 +58,7 @@ class Paragraph:
 class Fence:
     info: str
     content: str
-    line: int  # the opening fence line
+    line: int  # the opening fence line; for an indented block the line before it: content is at line + 1
     end: int  # the last line of the block (1-based, inclusive)
     closed: bool
 
@@ -189,7 +189,8 @@ def read_blocks(tokens: list[Token], lines: list[str]) -> list[Block]:
                                     list_ids[-1] if list_ids else None, len(list_ids), fresh))
             i += 2
         elif kind in ("fence", "code_block"):
-            start = _line(tok)
+            # An indented block has no fence line: its content starts at map[0] + 1 like a fence's.
+            start = _line(tok) - (kind == "code_block")
             end = tok.map[1] if tok.map else start
             closed = kind == "code_block" or _fence_closed(tok, lines, end)
             blocks.append(Fence(tok.info.strip() if kind == "fence" else "", tok.content,

@@ -14,6 +14,7 @@ _HTML_TAGS = ("a|abbr|b|br|center|code|details|div|em|font|h[1-6]|hr|i|iframe|im
               "embed|form|input|button|svg|video|audio|link|meta|base")
 RAW_HTML = re.compile(rf"</?(?:{_HTML_TAGS})\b[^<>]*>", re.IGNORECASE)
 _BACK_TO_TOP = re.compile(r"^\(?\s*back to\b.*\)?$", re.IGNORECASE)
+_DIRECTIVES = re.compile(r"(?:\s*<!--\s*cheatdeck:.*?-->)+\s*")  # ignore comments, never content
 
 
 @lru_cache(maxsize=4096)
@@ -56,7 +57,9 @@ def is_placeholder(text: str) -> bool:
 
 
 def is_ignorable_html(text: str) -> bool:
-    """Anchors and "back to top" lines that only make sense on a web page."""
+    """Anchors and "back to top" lines that only make sense on a web page; cheatdeck's comments."""
+    if "cheatdeck:" in text and _DIRECTIVES.fullmatch(text):
+        return True
     stripped = RAW_HTML.sub("", text).strip()
     return bool(RAW_HTML.search(text)) and (not stripped or bool(_BACK_TO_TOP.match(stripped)))
 

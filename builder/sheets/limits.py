@@ -14,9 +14,10 @@ LINES_PER_PAGE = 120
 CHARS_PER_LINE = 80  # a long line wraps in its column
 
 
-def fit_pages(guide: Guide, pages: int = MAX_SHEET_PAGES) -> tuple[Guide, list[Diagnostic]]:
-    """The guide with each objective cut to about `pages` pages of sheet, and a
-    `sheet-too-long` warning for each objective that was cut (decks keep everything)."""
+def fit_pages(guide: Guide, pages: int | None = None) -> tuple[Guide, list[Diagnostic]]:
+    """The guide with each objective cut to about `pages` (default MAX_SHEET_PAGES) pages of
+    sheet, and a `sheet-too-long` warning for each objective that was cut (decks keep everything)."""
+    pages = MAX_SHEET_PAGES if pages is None else pages
     found: list[Diagnostic] = []
     topics = []
     for topic in guide.topics:
