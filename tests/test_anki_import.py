@@ -89,10 +89,13 @@ def test_rendered_cards_of_every_note_type(imported) -> None:  # type: ignore[no
     cited = _card(col, "cited", "Object", "Object:/proc/*/ns")
     assert "list the namespaces of a process" in cited.answer()
     assert "does not show it in use" in _card(col, "cited", "Object", "Object:podman").answer()
-    row = _card(col, "row", "Row", "Row:Kernel")
+    row = _card(col, "row", "Row", 'Row:Kernel" "KeyHeader:Virtual machine')
     assert "Containers compared with virtual machines" in row.question()
-    assert "Own guest kernel" not in row.question() and 'class="hit"' in row.answer()
-    assert len(col.find_cards(f'"note:{model_name("row")}" card:Reverse')) == 3
+    assert "Virtual machine" in row.question() and "Own guest kernel" not in row.question()
+    answer = row.answer().split('<hr id="answer">', 1)[1]
+    assert answer.index("Own guest kernel") < answer.index("Shared with the host")  # answer first
+    assert "Start time" not in answer and "<table" not in answer  # the row, not the whole table
+    assert len(col.find_cards(f'"note:{model_name("row")}" card:Reverse')) == 2
     reverse = _card(col, "row", "Reverse", "Row:UTS")
     assert "Hostname and domain name" in reverse.question() and "UTS" in reverse.answer()
     definition = _card(col, "definition", "Definition", "Term:Namespace")

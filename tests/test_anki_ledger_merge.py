@@ -67,7 +67,7 @@ def test_branches_merge_their_ledgers_and_import_into_one_collection(tmp_path: P
 
     merged = git(repo, "merge", "-q", "--no-edit", "theirs")
     assert merged.returncode == 0, merged.stdout + merged.stderr
-    assert "merged identity ledger: 27 notes, 0 removed" in merged.stderr  # the driver ran
+    assert "merged identity ledger: 29 notes, 0 removed" in merged.stderr  # the driver ran
     assert "<<<<<<<" not in (repo / "guide" / "cheatdeck.lock").read_text()
     result = lock(repo)
     assert set(result["notes"]) == set(ours["notes"]) | set(theirs["notes"])

@@ -130,7 +130,9 @@ def test_card_counts_match_the_notes() -> None:
             fields = dict(zip(n.note_type.field_names, n.fields))
             made[n.kind] += 2 if n.kind == "command" else 1 + bool(fields.get("Reverse"))
         assert made == card_counts(o)
-    assert card_counts(guide.objectives[0])["row"] == 5 + 3  # three 2-column rows asked both ways
+    # one card per informative cell (3 + 2 × 2), and two of the three 2-column rows asked both
+    # ways ("Mount points" names its row, so that reverse would show its answer)
+    assert card_counts(guide.objectives[0])["row"] == 7 + 2
 
 
 def test_cited_objects_show_pattern_mentions_or_context() -> None:

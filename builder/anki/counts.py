@@ -2,27 +2,60 @@
 
 from __future__ import annotations
 
-from builder.model import CommandGroup, Objective, Table, TableRow
+from builder.anki.commands import command_cards
+from builder.model import Objective, Table, TableRow
 
 
-def command_groups(o: Objective) -> tuple[CommandGroup, ...]:
-    """Groups that make cards: a purpose to recall and lines to show."""
-    return tuple(g for g in o.command_groups if g.purpose and g.lines)
+MARKS = frozenset("✓✗⚠")  # mark-only cells: yes / no / partly
 
 
-def carded_rows(table: Table) -> tuple[TableRow, ...]:
-    """Rows that make cards: those with a first cell to name them by."""
-    return tuple(r for r in table.rows if r.key)
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
-def has_reverse(table: Table, row: TableRow) -> bool:
-    """Two-column "term | meaning" rows are asked both ways."""
-    return len(table.header) == 2 and len(row.cells) == 2 and bool(row.cells[1])
+def _value(row: TableRow, col: int) -> str:
+    return _norm(row.cells[col].plain) if col < len(row.cells) else ""
+
+
+def asked_columns(table: Table) -> tuple[int, ...]:
+    """Columns after the key that have a header and tell rows apart (not one value repeated)."""
+    cols = []
+    for col in range(1, len(table.header)):
+        values = {_value(r, col) for r in table.rows if _value(r, col)}
+        if table.header[col].plain.strip() and (len(values) > 1 or len(table.rows) == 1):
+            cols.append(col)
+    return tuple(cols)
+
+
+def asked_cells(table: Table, row: TableRow) -> tuple[int, ...]:
+    """The row's cells worth a card: filled, and not given away by the row key or the header."""
+    key = _norm(row.cells[0].plain) if row.cells else ""
+    out = []
+    for col in asked_columns(table):
+        value = _value(row, col)
+        if value and value not in key and value != _norm(table.header[col].plain):
+            out.append(col)
+    return tuple(out)
+
+
+def reversible(table: Table, row: TableRow, col: int) -> bool:
+    """Ask the other way round only in "term | meaning" tables, where the meaning names one row."""
+    value = _value(row, col)
+    key = _norm(row.cells[0].plain)
+    same = sum(1 for r in table.rows if _value(r, col) == value)
+    return (len(table.header) == 2 and same == 1 and value not in MARKS and len(value) > 2
+            and key not in value)
+
+
+def cell_count(table: Table) -> tuple[int, int]:
+    """(cell cards, reverse cards) a table gives."""
+    cells = [(r, c) for r in table.rows if r.key for c in asked_cells(table, r)]
+    return len(cells), sum(reversible(table, r, c) for r, c in cells)
 
 
 def card_counts(o: Objective) -> dict[str, int]:
     """How many cards each kind gives for an objective (what `inspect` shows)."""
-    rows = [(t, r) for t in o.tables for r in carded_rows(t)]
-    return {"overview": 1, "command": 2 * len(command_groups(o)), "cited": len(o.cited_objects),
-            "row": len(rows) + sum(has_reverse(t, r) for t, r in rows),
+    rows = [cell_count(t) for t in o.tables]
+    return {"overview": 1, "command": 2 * len(command_cards(o)), "cited": len(o.cited_objects),
+            "row": sum(a + b for a, b in rows),
             "definition": len(o.definitions), "timeline": len(o.timeline)}

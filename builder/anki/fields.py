@@ -65,10 +65,12 @@ def table_html(table: Table, highlight: TableRow | None = None, parts: TablePart
             f'<tbody>{rows}</tbody></table></div>')
 
 
-def row_cells(table: Table, row: TableRow) -> str:
-    """A row's cells after the first, each under its column header."""
+def row_cells(table: Table, row: TableRow, skip: int | None = None, with_key: bool = False) -> str:
+    """A row's cells (after the first unless `with_key`), each under its column header."""
     pairs = []
-    for i, cell in enumerate(row.cells[1:], start=1):
+    for i, cell in enumerate(row.cells):
+        if i == skip or (i == 0 and not with_key):
+            continue
         header = rich_to_html(table.header[i]) if i < len(table.header) else ""
         pairs.append(f"<dt>{header}</dt><dd>{rich_to_html(cell)}</dd>")
     return f'<dl class="cells">{"".join(pairs)}</dl>' if pairs else ""

@@ -1,0 +1,142 @@
+"""One fact per card: table cells asked one at a time, command groups split line by line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from builder.anki.notes import guid_for
+from test_anki_notes import GUIDE, notes_of
+
+EXTRA = """
+```sh
+# create, start and enter a legacy OpenVZ container
+vzctl create 101 --ostemplate debian-12
+vzctl start 101
+vzctl enter 101
+```
+
+```sh
+# check whether the KVM modules are loaded and the device exists
+lsmod | grep kvm
+ls -l /dev/kvm
+```
+
+```sh
+# pin both virtual CPUs of a guest
+virsh vcpupin web01 0 2
+virsh vcpupin web01 1 3
+```
+
+```sh
+# write a seccomp profile
+cat > /tmp/deny.json <<'EOF'
+{"defaultAction": "SCMP_ACT_ALLOW"}
+EOF
+docker run --security-opt seccomp=/tmp/deny.json alpine
+```
+
+```sh
+# show the status of cloud-init in detail
+cloud-init status --long
+lxc list
+```
+"""
+
+
+def fields(note) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return dict(zip(note.note_type.field_names, note.fields))
+
+
+@pytest.fixture(scope="module")
+def split_notes(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    src = Path(shutil.copytree(GUIDE, tmp_path_factory.mktemp("g") / "guide"))
+    md = src / "352-containers.md"
+    md.write_text(md.read_text().replace("## 352.2 LXC", EXTRA + "\n## 352.2 LXC"))
+    return [n for n in notes_of(src) if n.kind == "command"]
+
+
+def test_a_cell_card_names_the_column_it_asks_and_shows_the_row_not_the_table() -> None:
+    rows = [fields(n) for n in notes_of(GUIDE) if n.kind == "row"]
+    kernel = [r for r in rows if r["Row"] == "Kernel"]
+    assert sorted(r["KeyHeader"] for r in kernel) == ["Container", "Virtual machine"]
+    vm = next(r for r in kernel if r["KeyHeader"] == "Virtual machine")
+    assert vm["Cells"] == "Own guest kernel"
+    assert "Shared with the host" in vm["FullTable"] and "Own guest kernel" not in vm["FullTable"]
+    assert "Start time" not in vm["FullTable"] + vm["Cells"]  # no other row on the card
+    # a reverse only where the meaning names one row and does not contain the row's name
+    reverses = {r["Row"]: r["Reverse"] for r in rows if r["Reverse"]}
+    assert reverses == {"PID": "Process IDs", "UTS": "Hostname and domain name"}
+
+
+def test_the_first_cell_of_a_row_keeps_the_row_identity() -> None:
+    notes = [n for n in notes_of(GUIDE) if n.kind == "row"]
+    guids = {n.guid for n in notes}
+    table = "Containers compared with virtual machines"
+    assert guid_for("cheatdeck", "352.1", "row", f"{table}\x1fKernel") in guids
+    assert guid_for("cheatdeck", "352.1", "row", f"{table}\x1fKernel\x1fVirtual machine") in guids
+    assert guid_for("cheatdeck", "352.1", "row", "ns-uts") in guids  # a pinned row keeps its pin
+
+
+def _purposes(notes, word: str) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    return [fields(n) for n in notes if word in fields(n)["Purpose"]]
+
+
+def test_independent_lines_become_one_note_each_with_a_cue(split_notes) -> None:  # type: ignore[no-untyped-def]
+    vz = _purposes(split_notes, "OpenVZ")
+    assert [v["Purpose"].split("step ", 1)[1] for v in vz] == [
+        "1 of 3: <code>create</code></div>", "2 of 3: <code>start</code></div>",
+        "3 of 3: <code>enter</code></div>"]
+    assert all(v["Commands"].count("vzctl") == 1 for v in vz)
+    kvm = [v["Purpose"] for v in _purposes(split_notes, "KVM modules")]
+    assert [p.rsplit("<code>", 1)[1] for p in kvm] == ["lsmod</code></div>", "ls</code></div>"]
+
+
+def test_lines_that_cannot_be_told_apart_or_a_heredoc_stay_whole(split_notes) -> None:  # type: ignore[no-untyped-def]
+    pin = _purposes(split_notes, "pin both")
+    assert len(pin) == 1 and pin[0]["Commands"].count("vcpupin") == 2
+    heredoc = _purposes(split_notes, "seccomp")
+    assert len(heredoc) == 1 and "SCMP_ACT_ALLOW" in heredoc[0]["Commands"]
+    assert "docker" in heredoc[0]["Commands"]
+
+
+def test_a_split_group_keeps_its_guid_on_its_first_note(split_notes) -> None:  # type: ignore[no-untyped-def]
+    old_key = "vzctl create 101 --ostemplate debian-12\nvzctl start 101\nvzctl enter 101"
+    vz = [n for n in split_notes if "OpenVZ" in fields(n)["Purpose"]]
+    assert vz[0].guid == guid_for("cheatdeck", "352.1", "command", old_key)
+    assert vz[1].guid == guid_for("cheatdeck", "352.1", "command", "vzctl start 101")
+
+
+@pytest.mark.slow
+def test_upgrading_keeps_the_history_of_a_split_group(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """v1 asks a group whole (as releases before the split did), v2 line by line: the learner's
+    note becomes the first line's card with its reviews; the other lines arrive as new cards."""
+    from anki_helpers import T0, import_deck, open_collection
+    from builder.anki import commands, notes
+    from test_anki_import import APKG, build_decks
+    from test_anki_update import history, review_every_card
+
+    src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
+    md = src / "352-containers.md"
+    md.write_text(md.read_text().replace("## 352.2 LXC", EXTRA + "\n## 352.2 LXC"))
+    whole = lambda o: [commands.CommandCard(g, g.lines, g.key, "") for g in commands.command_groups(o)]  # noqa: E731
+    with monkeypatch.context() as m:
+        m.setattr(notes, "command_cards", whole)
+        build_decks(src, tmp_path / "v1", epoch=T0)
+    col = open_collection(tmp_path / "col")
+    try:
+        import_deck(col, tmp_path / "v1" / "anki" / APKG)
+        (nid,) = col.find_notes('"Purpose:*OpenVZ*"')
+        review_every_card(col)
+        reviewed = history(col)
+        log = import_deck(col, build_decks(src, tmp_path / "v2", epoch=T0 + 60) / APKG)
+        vz = col.find_notes('"Purpose:*OpenVZ*"')
+        assert len(vz) == 3 and nid in vz
+        first = col.get_note(nid)
+        assert "step 1 of 3" in first["Purpose"] and "vzctl start" not in first["Commands"]
+        assert {cid: h for cid, h in history(col).items() if cid in reviewed} == reviewed
+        assert nid in {n.id.nid for n in log.updated}
+    finally:
+        col.close()
