@@ -140,3 +140,30 @@ def test_upgrading_keeps_the_history_of_a_split_group(tmp_path: Path, monkeypatc
         assert nid in {n.id.nid for n in log.updated}
     finally:
         col.close()
+
+
+def test_flag_clozes_blank_options_never_the_program() -> None:
+    notes = [n for n in notes_of(GUIDE) if n.kind == "cloze"]
+    text = {n.identity: fields(n)["Text"] for n in notes}
+    unshare = text["352.1 cloze flag sudo unshare --fork --pid --mount-proc bash"]
+    assert "sudo unshare {{c1::--fork}} {{c2::--pid}} {{c3::--mount-proc}} bash" in unshare
+    assert "new PID namespace" in unshare  # the purpose is the question
+    assert not any("{{c1::sudo" in t or "{{c1::unshare" in t for t in text.values())
+
+
+@pytest.mark.slow
+def test_a_flag_cloze_is_a_real_anki_cloze_card(tmp_path: Path) -> None:
+    from anki_helpers import collection
+    from test_anki_import import APKG, build_decks
+
+    out = build_decks(Path(shutil.copytree(GUIDE, tmp_path / "guide")), tmp_path / "dist")
+    with collection(tmp_path / "col", out / APKG) as col:
+        model = col.models.by_name("cheatdeck Cloze")
+        assert model["type"] == 1 and model["id"] == 5871302946771  # MODEL_CLOZE, fixed id
+        cards = [col.get_card(c) for c in col.find_cards('"note:cheatdeck Cloze" "Text:*unshare*"')]
+        assert sorted(c.ord for c in cards) == [0, 1, 2]
+        pid = next(c for c in cards if c.ord == 1)
+        question, answer = pid.question(), pid.answer()
+        assert "[...]" in question and "--pid" not in question.split("</style>", 1)[1]
+        assert "--fork" in question and "unshare" in question and "[[type:cloze:Text]]" in question  # the reviewer's type-in box
+        assert "--pid" in answer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 from dataclasses import replace
@@ -128,7 +129,10 @@ def test_card_counts_match_the_notes() -> None:
         made = dict.fromkeys(card_counts(o), 0)
         for n in (n for n in notes if n.objective == o.id):
             fields = dict(zip(n.note_type.field_names, n.fields))
-            made[n.kind] += 2 if n.kind == "command" else 1 + bool(fields.get("Reverse"))
+            if n.kind == "cloze":
+                made[n.kind] += len(set(re.findall(r"\{\{c(\d+)::", fields["Text"])))
+            else:
+                made[n.kind] += 2 if n.kind == "command" else 1 + bool(fields.get("Reverse"))
         assert made == card_counts(o)
     # one card per informative cell (3 + 2 × 2), and two of the three 2-column rows asked both
     # ways ("Mount points" names its row, so that reverse would show its answer)

@@ -31,7 +31,7 @@ def command_groups(o: Objective) -> tuple[CommandGroup, ...]:
     return tuple(g for g in o.command_groups if g.purpose and g.lines)
 
 
-def _words(line: CommandLine) -> list[str]:
+def words_of(line: CommandLine) -> list[str]:
     try:
         words = shlex.split(line.normalized, comments=False)
     except ValueError:
@@ -41,9 +41,15 @@ def _words(line: CommandLine) -> list[str]:
     return words
 
 
+def program(line: CommandLine) -> str:
+    """The program a line runs (after `sudo`, `env` and variable assignments)."""
+    words = words_of(line)
+    return words[0].rsplit("/", 1)[-1] if words else ""
+
+
 def _cues(lines: tuple[CommandLine, ...]) -> list[str] | None:
     """A distinct cue per line: its sub-command when the lines share a program, else the program."""
-    words = [_words(line) for line in lines]
+    words = [words_of(line) for line in lines]
     if not all(words):
         return None
     programs = [w[0].rsplit("/", 1)[-1] for w in words]
@@ -52,7 +58,10 @@ def _cues(lines: tuple[CommandLine, ...]) -> list[str] | None:
         sub = next((x for x in w[1:] if not x.startswith("-")), "")
         shared = programs.count(program) > 1
         cues.append(sub if shared and _WORD.match(sub) else program)
-    return cues if len(set(cues)) == len(cues) else None
+    if len(set(cues)) != len(cues):
+        return None
+    # A cue that is the whole line would be its answer: the step number alone tells it then.
+    return ["" if cue == line.normalized else cue for cue, line in zip(cues, lines)]
 
 
 def _splittable(group: CommandGroup) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from builder.anki.cloze import flag_cards
 from builder.anki.commands import command_cards
 from builder.model import Objective, Table, TableRow
 
@@ -56,6 +57,8 @@ def cell_count(table: Table) -> tuple[int, int]:
 def card_counts(o: Objective) -> dict[str, int]:
     """How many cards each kind gives for an objective (what `inspect` shows)."""
     rows = [cell_count(t) for t in o.tables]
-    return {"overview": 1, "command": 2 * len(command_cards(o)), "cited": len(o.cited_objects),
+    commands = command_cards(o)
+    flags = sum(len({n for _, _, n in spans}) for _, spans in flag_cards(o, commands))
+    return {"overview": 1, "command": 2 * len(commands), "cited": len(o.cited_objects),
             "row": sum(a + b for a, b in rows),
-            "definition": len(o.definitions), "timeline": len(o.timeline)}
+            "definition": len(o.definitions), "timeline": len(o.timeline), "cloze": flags}

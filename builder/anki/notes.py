@@ -9,6 +9,7 @@ from builder.anki.cells import row_notes
 from builder.anki.context import (AnkiNote, DuplicateCardError, NoteContext, base_tags, deck_description,
                                   deck_name, guid_for)
 from builder.anki.commands import CommandCard, command_cards
+from builder.anki.drills import flag_notes
 from builder.anki.media import MediaFile, media_for
 from builder.anki.notetypes import CITED, COMMAND, DEFINITION, OVERVIEW, TIMELINE
 from builder.model import CommandGroup, Definition, Guide, Image, Objective, SourcePos, Topic
@@ -22,12 +23,15 @@ def objective_notes(guide: Guide, topic: Topic, o: Objective, source_root: Path)
     """Every note one objective gives, in study order."""
     ctx = NoteContext(guide, o, deck_name(guide, topic, o), source_root)
     images = _images_by_definition(o, source_root)
+    commands = command_cards(o)
+    # Study order (the cards' `due`): concepts, then cited objects, commands and their flags.
     notes = [_overview(ctx, images.get(None, []))]
-    notes += [_command(ctx, c) for c in command_cards(o)]
-    notes += [_cited(ctx, i) for i in range(len(o.cited_objects))]
-    notes += [n for t in o.tables for n in row_notes(ctx, t)]
     notes += [_definition(ctx, d, images.get(i, [])) for i, d in enumerate(o.definitions, 1)]
+    notes += [n for t in o.tables for n in row_notes(ctx, t)]
     notes += [_timeline(ctx, i) for i in range(len(o.timeline))]
+    notes += [_cited(ctx, i) for i in range(len(o.cited_objects))]
+    notes += [_command(ctx, c) for c in commands]
+    notes += flag_notes(ctx, commands)
     return notes
 
 
@@ -58,9 +62,10 @@ def _overview(ctx: NoteContext, images: list[tuple[Image, MediaFile]]) -> AnkiNo
 def _command(ctx: NoteContext, card: CommandCard) -> AnkiNote:
     group = card.group
     purpose = f.purposes_html(group.purposes)
-    if card.cue:
-        purpose += (f'<div class="cue">step {card.step} of {card.steps}: '
-                    f"<code>{f.text(card.cue)}</code></div>")
+    if card.step:
+        cue = f": <code>{f.text(card.cue)}</code>" if card.cue else ""
+        purpose += f'<div class="cue">step {card.step} of {card.steps}{cue}</div>'
+
     values = {**ctx.common(group.section), "Purpose": purpose,
               "Commands": f.code_lines(card.lines, group.language)}
     return ctx.note(COMMAND, card.key, card.key, values, card.lines[0].pos if card.step > 1 else group.pos)

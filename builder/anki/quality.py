@@ -87,10 +87,12 @@ def answer_text(card: RenderedCard) -> str:
 
 def shows_answer(card: RenderedCard) -> bool:
     """Does the front already hold the whole answer (word-wise, case folded)?"""
-    answer = answer_text(card).casefold()
+    # Code is case-sensitive (`-d` is not `-D`); prose is not.
+    fold = (lambda s: s) if card.note.note_type.cloze else str.casefold
+    answer = fold(answer_text(card))
     if len(answer) < 2:
         return False
-    return re.search(r"(?<!\w)" + re.escape(answer) + r"(?!\w)", plain(card.front).casefold()) is not None
+    return re.search(r"(?<![\w-])" + re.escape(answer) + r"(?![\w-])", fold(plain(card.front))) is not None
 
 
 @dataclass(frozen=True, slots=True)

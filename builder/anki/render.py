@@ -41,6 +41,8 @@ def _fill(template: str, values: dict[str, str], cloze: int | None, answer: bool
 
     def field(m: re.Match[str]) -> str:
         name = m.group(1).strip()
+        if name.startswith("type:"):
+            return '<input type="text" class="typein">' if not answer else ""
         if name.startswith("cloze:"):
             return _cloze(values.get(name[6:], ""), cloze or 1, answer)
         return values.get(name, "")
