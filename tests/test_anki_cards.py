@@ -167,3 +167,18 @@ def test_a_flag_cloze_is_a_real_anki_cloze_card(tmp_path: Path) -> None:
         assert "[...]" in question and "--pid" not in question.split("</style>", 1)[1]
         assert "--fork" in question and "unshare" in question and "[[type:cloze:Text]]" in question  # the reviewer's type-in box
         assert "--pid" in answer
+
+
+def test_a_cited_object_card_says_what_it_is_for_with_at_most_three_uses(tmp_path: Path) -> None:
+    src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
+    md = src / "352-containers.md"
+    many = "".join(f"```sh\n# enter namespace {i} of a process\nsudo nsenter -t {i} -n sh\n```\n\n"
+                   for i in range(1, 7))
+    md.write_text(md.read_text().replace("## 352.2 LXC", many + "## 352.2 LXC")
+                  .replace("**Namespace**: a kernel", "**nsenter**: runs a program in the namespaces "
+                           "of another process.\n\n**Namespace**: a kernel"))
+    shows = {n.identity: fields(n)["Shows"] for n in notes_of(src) if n.kind == "cited"}
+    nsenter = shows["352.1 cited nsenter"]
+    assert nsenter.startswith('<div class="ans"><b>nsenter</b>: runs a program in the namespaces')
+    assert nsenter.count("<li>") == 3 and "more" not in nsenter
+    assert all("not show" not in s and "more in the guide" not in s for s in shows.values())

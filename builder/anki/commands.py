@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from builder.model import CommandGroup, CommandLine, GroupKind, Objective
 
@@ -24,6 +24,7 @@ class CommandCard:
     cue: str  # what tells this line from the group's others ("" for a whole group)
     step: int = 0  # 1-based line number within a split group, 0 when whole
     steps: int = 0
+    context: str = ""  # what tells it from another card of the same purpose (its section)
 
 
 def command_groups(o: Objective) -> tuple[CommandGroup, ...]:
@@ -71,8 +72,17 @@ def _splittable(group: CommandGroup) -> bool:
     return len(group.commands) > 1 and not any(_HEREDOC.search(ln.text) for ln in group.lines)
 
 
+def trivial(group: CommandGroup, lines: tuple[CommandLine, ...]) -> bool:
+    """A purpose that is its command (`docker history`), or a command its purpose spells out:
+    each card of the note would show its answer on the front."""
+    purpose = " ".join((group.purpose or "").casefold().split())
+    texts = [ln.normalized.casefold() for ln in lines if not ln.disabled]
+    return bool(texts) and (all(t in purpose for t in texts) or any(purpose in t for t in texts))
+
+
 def command_cards(o: Objective) -> list[CommandCard]:
-    """Every command note of an objective, in guide order; a line asked twice is asked once."""
+    """Every command note of an objective, in guide order; a line asked twice is asked once, and
+    notes whose fronts would read the same get what tells them apart."""
     groups = command_groups(o)
     whole = {ln.normalized for g in groups if not _splittable(g) for ln in g.commands}
     cards: list[CommandCard] = []
@@ -80,13 +90,34 @@ def command_cards(o: Objective) -> list[CommandCard]:
     for group in groups:
         cues = _cues(group.commands) if _splittable(group) else None
         if cues is None:
-            cards.append(CommandCard(group, group.lines, group.key, ""))
+            if not trivial(group, group.lines):
+                cards.append(CommandCard(group, group.lines, group.key, ""))
             continue
+        kept = 0  # the group's first kept line keeps the group's identity
         for i, (line, cue) in enumerate(zip(group.commands, cues)):
             text = line.normalized
-            if i and (text in whole or text in seen):
-                continue  # the same line is already a card of its own
+            if text in seen or (text in whole and len(group.commands) > 1) or trivial(group, (line,)):
+                continue  # the same line is already a card of its own, or the purpose says it
             seen.add(text)
-            key = group.key if i == 0 else text
-            cards.append(CommandCard(group, (line,), key, cue, i + 1, len(cues)))
-    return cards
+            cards.append(CommandCard(group, (line,), text if kept else group.key, cue, i + 1, len(cues)))
+            kept += 1
+    return _told_apart(cards)
+
+
+def _told_apart(cards: list[CommandCard]) -> list[CommandCard]:
+    """Cards with one purpose and cue get their section, else their program, else a number."""
+    same: dict[tuple[object, ...], list[int]] = {}
+    for i, c in enumerate(cards):
+        same.setdefault((c.group.purposes, c.cue, c.step), []).append(i)
+    out = list(cards)
+    for indexes in (v for v in same.values() if len(v) > 1):
+        group = [cards[i] for i in indexes]
+        for how in (lambda c: c.group.section or "", lambda c: " ".join(words_of(c.lines[0])[:2])):
+            labels = [how(c) for c in group]
+            if all(labels) and len(set(labels)) == len(labels):
+                break
+        else:
+            labels = [f"variant {k} of {len(group)}" for k in range(1, len(group) + 1)]
+        for i, label in zip(indexes, labels):
+            out[i] = replace(cards[i], context=label)
+    return out

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from builder.anki import cited
 from builder.anki import fields as f
 from builder.anki.cells import row_notes
 from builder.anki.context import (AnkiNote, DuplicateCardError, NoteContext, base_tags, deck_description,
@@ -62,6 +64,8 @@ def _overview(ctx: NoteContext, images: list[tuple[Image, MediaFile]]) -> AnkiNo
 def _command(ctx: NoteContext, card: CommandCard) -> AnkiNote:
     group = card.group
     purpose = f.purposes_html(group.purposes)
+    if card.context:
+        purpose += f'<div class="cue">{f.text(card.context)}</div>'
     if card.step:
         cue = f": <code>{f.text(card.cue)}</code>" if card.cue else ""
         purpose += f'<div class="cue">step {card.step} of {card.steps}{cue}</div>'
@@ -74,19 +78,17 @@ def _command(ctx: NoteContext, card: CommandCard) -> AnkiNote:
 def _cited(ctx: NoteContext, index: int) -> AnkiNote:
     o = ctx.objective
     obj = o.cited_objects[index]
-    rx = obj.mention_regex()
-    shows = f.mentions_html(o, lambda s: rx.search(s) is not None)
-    if not shows:
-        shows = (f'<p class="none">The guide does not show it in use here. Know it for {f.text(o.id)} '
-                 f"{f.text(o.title)}:</p>" + f.rich_list(o.key_knowledge_areas))
-    values = {**ctx.common(), "Object": f.text(obj.name),
-              "ObjectKind": f.text(obj.kind.value), "Annotation": f.text(obj.note), "Shows": shows}
+    values = {**ctx.common(), "Object": f.text(obj.name), "ObjectKind": f.text(obj.kind.value),
+              "Annotation": f.text(obj.note), "Shows": cited.back(o, obj)}
     return ctx.note(CITED, obj.key, obj.key, values, obj.pos)
 
 
 def _definition(ctx: NoteContext, d: Definition, images: list[tuple[Image, MediaFile]]) -> AnkiNote:
     section = d.section
-    values = {**ctx.common(section if section != d.term else None), "Term": f.text(d.term),
+    # A question heading asks itself; a bold term gets the question it stands for.
+    term = f.text(d.term) if d.form == "question" else \
+        f'{f.text(d.term)} <span class="what">— what is it?</span>'
+    values = {**ctx.common(section if section != d.term else None), "Term": term,
               "Definition": rich_to_html(d.text),
               "Images": f.images_html(images)}
     # The same term may be defined in two sections (Compose "Service", Swarm "Service").
@@ -97,11 +99,19 @@ def _definition(ctx: NoteContext, d: Definition, images: list[tuple[Image, Media
 def _timeline(ctx: NoteContext, index: int) -> AnkiNote:
     events = ctx.objective.timeline
     ev = events[index]
-    same = tuple(e for e in events if e.timeline == ev.timeline)
+    same = [e for e in events if e.timeline == ev.timeline]
+    at = same.index(ev)
+    # The events around this one place it; the whole timeline would not fit a phone.
+    near = tuple(same[max(0, at - 2):at + 3])
     values = {**ctx.common(), "Timeline": f.text(ev.timeline or "Timeline"),
-              "Events": f.text(", ".join(ev.events)), "Period": f.text(ev.period),
-              "FullTimeline": f.timeline_html(same, ev)}
+              "Events": f.text(_masked(", ".join(ev.events), ev.period)), "Period": f.text(ev.period),
+              "FullTimeline": f.timeline_html(near, ev)}
     return ctx.note(TIMELINE, ev.key, f"{ev.timeline or 'timeline'} / {ev.period}", values, ev.pos)
+
+
+def _masked(events: str, period: str) -> str:
+    """"Windows Server 2008" would answer "when? 2008" on the front."""
+    return re.sub(rf"(?<!\w){re.escape(period)}(?!\w)", "…", events) if period.strip() else events
 
 
 def _images_by_definition(o: Objective, root: Path) -> dict[int | None, list[tuple[Image, MediaFile]]]:

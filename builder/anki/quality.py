@@ -67,6 +67,7 @@ def height(html: str) -> float:
     return parser.px + 40  # the card's own padding
 
 
+_CTX = re.compile(r'<div class="ctx">.*?</div>', re.S)
 _ASK = re.compile(r'<div class="ask">(.*?)</div>', re.S)
 _PROMPT = re.compile(r'<div class="prompt">(.*?)</div>', re.S)
 _ANS = re.compile(r'<div class="ans[^"]*">(.*?)</div>', re.S)
@@ -92,7 +93,9 @@ def shows_answer(card: RenderedCard) -> bool:
     answer = fold(answer_text(card))
     if len(answer) < 2:
         return False
-    return re.search(r"(?<![\w-])" + re.escape(answer) + r"(?![\w-])", fold(plain(card.front))) is not None
+    # The context line (card kind, objective, section) is the same on every card of its deck.
+    front = fold(plain(_CTX.sub("", card.front)))
+    return re.search(r"(?<![\w-])" + re.escape(answer) + r"(?![\w-])", front) is not None
 
 
 @dataclass(frozen=True, slots=True)
