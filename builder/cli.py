@@ -10,6 +10,7 @@ import click
 
 from builder import __version__
 from builder.anki.counts import card_counts
+from builder.anki.quality import guide_report, report_lines
 from builder.anki.ledger_merge import merge_files
 from builder.config import BuildConfig
 from builder.diagnostics import BuildError, Diagnostic, Severity
@@ -147,14 +148,19 @@ def check_command(obj: Context, sources: tuple[str, ...], strict: bool, fmt: str
 @sources_argument
 @click.option("--json", "as_json", is_flag=True, help="Print the whole model as JSON.")
 @click.option("--only", multiple=True, metavar="ID", help="Show only this objective.")
+@click.option("--cards", is_flag=True, help="Print the Anki card-quality report per card type.")
 @click.pass_obj
-def inspect_command(obj: Context, sources: tuple[str, ...], as_json: bool, only: tuple[str, ...]) -> None:
+def inspect_command(obj: Context, sources: tuple[str, ...], as_json: bool, only: tuple[str, ...],
+                    cards: bool) -> None:
     """Show the structure read from SOURCES: topics, objectives and what each holds."""
     run = _run(lambda: plan(list(sources), DEFAULT_SOURCE))
     result = _run(lambda: check(run.sources, settings=_settings(run)))
     guide = _run(lambda: select(result.guide, only))
     if as_json:
         click.echo(json.dumps(guide_to_data(guide), ensure_ascii=False, indent=1))
+        return
+    if cards:
+        click.echo("\n".join(report_lines(*guide_report(guide))))
         return
     for line in describe(guide):
         click.echo(line)

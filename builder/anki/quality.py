@@ -8,9 +8,12 @@ from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from builder.anki.notes import AnkiNote
-from builder.anki.notetypes import NoteTypeText
+from pathlib import Path
+
+from builder.anki.notes import AnkiNote, guide_notes
+from builder.anki.notetypes import NOTE_TYPES, NoteTypeText, load_text
 from builder.anki.render import RenderedCard, plain, render_note
+from builder.model import Guide
 
 # A phone: 390 × 844 CSS px, less what Anki's own bars take (~120 px), at the cards' 19 px font.
 PHONE_HEIGHT = 720
@@ -128,7 +131,9 @@ def report(cards: list[RenderedCard]) -> list[TypeStats]:
 
 
 def report_lines(stats: list[TypeStats], cloze_notes: int) -> list[str]:
-    lines = [f"{'card type':<28}{'cards':>7}{'ask':>7}{'tall':>7}{'dup':>6}{'shown':>7}"]
+    lines = ["ask: fronts that say what they ask; tall: backs over one phone screen (390 x 844);",
+             "dup: fronts that read like another in the deck; shown: fronts that hold their answer", "",
+             f"{'card type':<28}{'cards':>7}{'ask':>7}{'tall':>7}{'dup':>6}{'shown':>7}"]
     for s in stats:
         lines.append(f"{s.name:<28}{s.count:>7}{_pct(s.asking, s.count):>7}{s.tall:>7}"
                      f"{s.duplicate:>6}{s.answer_on_front:>7}")
@@ -145,3 +150,10 @@ def report_lines(stats: list[TypeStats], cloze_notes: int) -> list[str]:
 
 def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "-"
+
+
+def guide_report(guide: Guide, override: Path | None = None) -> tuple[list[TypeStats], int]:
+    """The report for a guide's deck: per-type stats and the number of cloze notes."""
+    notes = guide_notes(guide, Path(guide.root).resolve())
+    texts = [load_text(nt, override) for nt in NOTE_TYPES]
+    return report(rendered_cards(notes, texts)), sum(n.note_type.cloze for n in notes)
