@@ -182,3 +182,39 @@ def test_a_cited_object_card_says_what_it_is_for_with_at_most_three_uses(tmp_pat
     assert nsenter.startswith('<div class="ans"><b>nsenter</b>: runs a program in the namespaces')
     assert nsenter.count("<li>") == 3 and "more" not in nsenter
     assert all("not show" not in s and "more in the guide" not in s for s in shows.values())
+
+
+@pytest.mark.slow
+def test_the_package_carries_a_preset_that_buries_siblings(tmp_path: Path) -> None:
+    from anki_helpers import ImportAnkiPackageOptions, ImportAnkiPackageRequest, open_collection
+    from builder.anki.package import PRESET_ID, PRESET_NAME
+    from test_anki_import import APKG, EXAM, build_decks
+
+    out = build_decks(Path(shutil.copytree(GUIDE, tmp_path / "guide")), tmp_path / "dist")
+    col = open_collection(tmp_path / "col")
+    try:
+        options = ImportAnkiPackageOptions(with_deck_configs=True)
+        col.import_anki_package(ImportAnkiPackageRequest(package_path=str(out / APKG), options=options))
+        for name in (EXAM, f"{EXAM}::352 Container Virtualization::352.1 Container Virtualization Concepts"):
+            conf = col.decks.config_dict_for_deck_id(col.decks.id_for_name(name))
+            assert conf["id"] == PRESET_ID and conf["name"] == PRESET_NAME
+            assert conf["new"]["bury"] and conf["rev"]["bury"] and conf["buryInterdayLearning"]
+        # new cards come concept -> cited objects -> commands -> flags within an objective
+        order = ["Objective overview", "Definition", "Comparison row", "Timeline event", "Cited object",
+                 "Command", "Cloze"]
+        deck = col.decks.id_for_name(f"{EXAM}::352 Container Virtualization::352.1 Container "
+                                     "Virtualization Concepts")
+        kinds = [order.index(name.removeprefix("cheatdeck ")) for name in col.db.list(
+            "SELECT m.name FROM cards c JOIN notes n ON n.id = c.nid JOIN notetypes m ON m.id = n.mid "
+            "WHERE c.did = ? ORDER BY c.due, c.ord", deck)]
+        assert kinds == sorted(kinds) and len(set(kinds)) == len(order)
+        # the scheduler honours it: a note's second card waits for another day
+        col.decks.select(col.decks.id_for_name(EXAM))
+        shown = []
+        while (card := col.sched.getCard()) is not None:
+            shown.append(card.nid)
+            col.sched.answerCard(card, 4)
+        assert len(shown) == len(set(shown))  # no two cards of one note today
+        assert len(col.find_cards("is:buried")) > 0
+    finally:
+        col.close()
