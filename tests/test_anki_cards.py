@@ -199,15 +199,17 @@ def test_the_package_carries_a_preset_that_buries_siblings(tmp_path: Path) -> No
             conf = col.decks.config_dict_for_deck_id(col.decks.id_for_name(name))
             assert conf["id"] == PRESET_ID and conf["name"] == PRESET_NAME
             assert conf["new"]["bury"] and conf["rev"]["bury"] and conf["buryInterdayLearning"]
-        # new cards come concept -> cited objects -> commands -> flags within an objective
-        order = ["Objective overview", "Definition", "Comparison row", "Timeline event", "Cited object",
-                 "Command", "Cloze"]
+        # new cards come concepts (and facts from prose) -> cited objects -> commands -> flags
+        step = {"Objective overview": 0, "Definition": 0, "Comparison row": 0, "Timeline event": 0,
+                "Cited object": 1, "Command": 2}
         deck = col.decks.id_for_name(f"{EXAM}::352 Container Virtualization::352.1 Container "
                                      "Virtualization Concepts")
-        kinds = [order.index(name.removeprefix("cheatdeck ")) for name in col.db.list(
-            "SELECT m.name FROM cards c JOIN notes n ON n.id = c.nid JOIN notetypes m ON m.id = n.mid "
-            "WHERE c.did = ? ORDER BY c.due, c.ord", deck)]
-        assert kinds == sorted(kinds) and len(set(kinds)) == len(order)
+        rows = col.db.all(
+            "SELECT m.name, n.sfld FROM cards c JOIN notes n ON n.id = c.nid JOIN notetypes m "
+            "ON m.id = n.mid WHERE c.did = ? ORDER BY c.due, c.ord", deck)
+        steps = [step.get(name.removeprefix("cheatdeck "), 0 if "cloze · fact" in sort else 3)
+                 for name, sort in rows]
+        assert steps == sorted(steps) and set(steps) == {0, 1, 2, 3}
         # the scheduler honours it: a note's second card waits for another day
         col.decks.select(col.decks.id_for_name(EXAM))
         shown = []
@@ -218,3 +220,21 @@ def test_the_package_carries_a_preset_that_buries_siblings(tmp_path: Path) -> No
         assert len(col.find_cards("is:buried")) > 0
     finally:
         col.close()
+
+
+def test_marked_terms_in_prose_and_config_keys_become_clozes(tmp_path: Path) -> None:
+    src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
+    md = src / "352-containers.md"
+    prose = ("The default `json-file` log driver does not rotate unless `max-size` is set. "
+             "Rotation is **off** by default.\n\nA daemon.json that rotates logs:\n\n"
+             '```json\n{\n  "log-driver": "json-file",\n  "log-opts": {"max-size": "10m"}\n}\n```\n\n')
+    md.write_text(md.read_text().replace("### 352.1 Important Commands", prose + "### 352.1 Important Commands"))
+    texts = {n.identity: fields(n)["Text"] for n in notes_of(src) if n.kind == "cloze"}
+    facts = [t for i, t in texts.items() if " fact / " in i]
+    assert ("The default {{c1::<code>json-file</code>}} log driver does not rotate unless "
+            "{{c2::<code>max-size</code>}} is set.") in facts
+    assert "Rotation is {{c1::<b>off</b>}} by default." in facts
+    assert not any("rotates logs" in t for t in facts)  # a lead-in is not a fact
+    (sample,) = [t for i, t in texts.items() if " sample / " in i]
+    # the keys that open a line are blanked (`max-size` sits inside another key's value)
+    assert '"{{c1::log-driver}}"' in sample and "{{c2::log-opts}}" in sample and "c3::" not in sample

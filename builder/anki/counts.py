@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from builder.anki.cloze import flag_cards
 from builder.anki.commands import command_cards
+from builder.anki.facts import objective_facts
 from builder.model import Objective, Table, TableRow
 
 
@@ -59,6 +60,7 @@ def card_counts(o: Objective) -> dict[str, int]:
     rows = [cell_count(t) for t in o.tables]
     commands = command_cards(o)
     flags = sum(len({n for _, _, n in spans}) for _, spans in flag_cards(o, commands))
+    flags += sum(f.blanks for f in objective_facts(o))
     return {"overview": 1, "command": 2 * len(commands), "cited": len(o.cited_objects),
             "row": sum(a + b for a, b in rows),
             "definition": len(o.definitions), "timeline": len(o.timeline), "cloze": flags}

@@ -1,4 +1,4 @@
-"""Cloze notes: the options of cited programs' command lines (facts and samples follow the same path)."""
+"""Cloze notes: the options of cited programs' command lines, prose facts and sample directives."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from builder.anki import fields as f
 from builder.anki.cloze import blank, flag_cards
 from builder.anki.commands import CommandCard
 from builder.anki.context import AnkiNote, NoteContext
+from builder.anki.facts import objective_facts
 from builder.anki.notetypes import CLOZE
 
 
@@ -19,4 +20,12 @@ def flag_notes(ctx: NoteContext, cards: list[CommandCard]) -> list[AnkiNote]:
                   "Extra": f.text(f"Section: {group.section}") if group.section else ""}
         key = f"flag\x1f{line.normalized}"
         notes.append(ctx.note(CLOZE, key, f"flag {line.normalized}", values, line.pos))
+    return notes
+
+
+def fact_notes(ctx: NoteContext) -> list[AnkiNote]:
+    notes = []
+    for fact in objective_facts(ctx.objective):
+        values = {**ctx.common(fact.section), "Text": fact.text}
+        notes.append(ctx.note(CLOZE, fact.key, fact.key.replace("\x1f", " / "), values, fact.pos))
     return notes

@@ -11,7 +11,7 @@ from builder.anki.cells import row_notes
 from builder.anki.context import (AnkiNote, DuplicateCardError, NoteContext, base_tags, deck_description,
                                   deck_name, guid_for)
 from builder.anki.commands import CommandCard, command_cards
-from builder.anki.drills import flag_notes
+from builder.anki.drills import fact_notes, flag_notes
 from builder.anki.media import MediaFile, media_for
 from builder.anki.notetypes import CITED, COMMAND, DEFINITION, OVERVIEW, TIMELINE
 from builder.model import CommandGroup, Definition, Guide, Image, Objective, SourcePos, Topic
@@ -31,6 +31,7 @@ def objective_notes(guide: Guide, topic: Topic, o: Objective, source_root: Path)
     notes += [_definition(ctx, d, images.get(i, [])) for i, d in enumerate(o.definitions, 1)]
     notes += [n for t in o.tables for n in row_notes(ctx, t)]
     notes += [_timeline(ctx, i) for i in range(len(o.timeline))]
+    notes += fact_notes(ctx)
     notes += [_cited(ctx, i) for i in range(len(o.cited_objects))]
     notes += [_command(ctx, c) for c in commands]
     notes += flag_notes(ctx, commands)
