@@ -238,3 +238,11 @@ def test_marked_terms_in_prose_and_config_keys_become_clozes(tmp_path: Path) -> 
     (sample,) = [t for i, t in texts.items() if " sample / " in i]
     # the keys that open a line are blanked (`max-size` sits inside another key's value)
     assert '"{{c1::log-driver}}"' in sample and "{{c2::log-opts}}" in sample and "c3::" not in sample
+
+
+def test_code_breaks_after_separators_never_inside_a_tag() -> None:
+    from builder.anki.fields import breakable
+
+    assert breakable('<span class="a">ls /proc/1/ns</span>') == \
+        '<span class="a">ls /<wbr>proc/<wbr>1/<wbr>ns</span>'
+    assert breakable("a=b,c|d") == "a=<wbr>b,<wbr>c|<wbr>d"

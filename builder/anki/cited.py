@@ -65,7 +65,7 @@ def back(o: Objective, obj: CitedObject) -> str:
     examples = uses(o, obj)
     if examples:
         items = "".join(f'<li><span class="caption">{f.text(p)}</span>'
-                        f'<pre class="code">{escape(line, quote=False)}</pre></li>'
+                        f'<pre class="code"><span class="ln">{f.breakable(escape(line, quote=False))}</span></pre></li>'
                         for p, line, _ in examples)
         parts.append(f'<div class="label">Examples</div><ul class="uses">{items}</ul>')
     return "".join(parts)

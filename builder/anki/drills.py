@@ -15,7 +15,7 @@ def flag_notes(ctx: NoteContext, cards: list[CommandCard]) -> list[AnkiNote]:
     for card, spans in flag_cards(ctx.objective, cards):
         group, line = card.group, next(ln for ln in card.lines if not ln.disabled)
         text = (f'<div class="purpose">{f.purposes_html(group.purposes)}</div>'
-                f'<pre class="code">{blank(line.text, spans)}</pre>')
+                f'<pre class="code"><span class="ln">{f.breakable(blank(line.text, spans))}</span></pre>')
         values = {**ctx.common(group.section), "Text": text, "TypeIn": "1",
                   "Extra": f.text(f"Section: {group.section}") if group.section else ""}
         key = f"flag\x1f{line.normalized}"

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from builder.anki.cloze import safe
+from builder.anki.fields import breakable
 from builder.model import CodeSample, Objective, Prose, Span, SpanStyle
 
 MAX_BLANKS = 3  # cards per sentence
@@ -116,7 +117,7 @@ def sample_fact(sample: CodeSample) -> Fact | None:
         else:
             out.append(safe(line))
     text = (f'<div class="purpose">{safe(sample.caption)}</div>'
-            f'<pre class="code">{chr(10).join(out)}</pre>')
+            f'<pre class="code">{breakable(chr(10).join(out))}</pre>')
     return Fact(f"sample\x1f{sample.section or ''}\x1f{sample.caption}", text, len(chosen),
                 sample.section, sample.pos)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Callable
 
@@ -21,13 +22,25 @@ def purposes_html(purposes: tuple[str, ...]) -> str:
     return '<br><span class="or">or</span> '.join(text(p) for p in purposes)
 
 
+_TAG = re.compile(r"(<[^>]*>)")
+_BREAK_AFTER = re.compile(r"([/=,|])(?!$)")
+
+
+def breakable(html: str) -> str:
+    """HTML whose text may wrap after `/ = , |` (a phone line breaks there, never mid-token)."""
+    return "".join(part if part.startswith("<") else _BREAK_AFTER.sub(r"\1<wbr>", part)
+                   for part in _TAG.split(html))
+
+
 def code_lines(lines: tuple[CommandLine, ...], language: str) -> str:
-    """Command lines highlighted as one block; commented-out lines are dimmed and marked `#`."""
+    """Command lines highlighted, one block each (a wrapped line hangs under its start);
+    commented-out lines are dimmed and marked `#`."""
     out = []
     for line in lines:
-        body = highlight_code(line.text, language or "sh")
-        out.append(f'<span class="off"># {body}</span>' if line.disabled else body)
-    return '<pre class="code">' + "\n".join(out) + "</pre>"
+        body = breakable(highlight_code(line.text, language or "sh"))
+        body = f'<span class="off"># {body}</span>' if line.disabled else body
+        out.append(f'<span class="ln">{body}</span>')
+    return '<pre class="code">' + "".join(out) + "</pre>"
 
 
 def code_sample(sample: CodeSample, lines: list[str]) -> str:
