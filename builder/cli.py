@@ -16,6 +16,7 @@ from builder.config import BuildConfig
 from builder.diagnostics import BuildError, Diagnostic, Severity
 from builder.model import Guide, Objective
 from builder.pipeline import CheckResult, build, check, select
+from builder.preview import write_preview
 from builder.project import Invocation, option_defaults, plan
 from builder.reader import GuideSettings
 from builder.serialize import guide_to_data
@@ -166,6 +167,24 @@ def inspect_command(obj: Context, sources: tuple[str, ...], as_json: bool, only:
         click.echo(line)
     errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
     click.echo(f"\n{errors} error(s), {warnings} warning(s); run 'cheatdeck check' for details")
+
+
+@cli.command("preview")
+@sources_argument
+@click.option("-o", "--output", type=click.Path(file_okay=False), default="dist", show_default=True,
+              help="Output folder: the page goes to OUTPUT/preview/index.html.")
+@click.option("--only", multiple=True, metavar="ID", help="Preview only this objective.")
+@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, exists=True),
+              default=None, help="Folder whose anki/ files replace the built-in card templates.")
+@click.pass_obj
+def preview_command(obj: Context, sources: tuple[str, ...], output: str, only: tuple[str, ...],
+                    templates_dir: str | None) -> None:
+    """Write a static page with every Anki card's front and back, to review cards in a browser."""
+    run = _run(lambda: plan(list(sources), DEFAULT_SOURCE))
+    result = _run(lambda: check(run.sources, settings=_settings(run)))
+    guide = _run(lambda: select(result.guide, only))
+    page = write_preview(guide, Path(output), Path(templates_dir) if templates_dir else None)
+    obj.say(f"wrote {page}")
 
 
 @cli.group("ledger")
