@@ -246,3 +246,31 @@ def test_code_breaks_after_separators_never_inside_a_tag() -> None:
     assert breakable('<span class="a">ls /proc/1/ns</span>') == \
         '<span class="a">ls /<wbr>proc/<wbr>1/<wbr>ns</span>'
     assert breakable("a=b,c|d") == "a=<wbr>b,<wbr>c|<wbr>d"
+
+
+@pytest.mark.slow
+def test_the_preview_renders_cards_as_anki_does(tmp_path: Path) -> None:
+    """Our template rendering (preview, quality report) against Anki's own, card by card."""
+    import re
+
+    from anki_helpers import collection
+    from builder.anki.notetypes import NOTE_TYPES, load_text
+    from builder.anki.quality import rendered_cards
+    from builder.anki.render import plain
+    from test_anki_import import APKG, build_decks
+
+    src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
+    ours = {(c.note.guid, c.ord): c for c in rendered_cards(notes_of(src), [load_text(nt) for nt in NOTE_TYPES])}
+    out = build_decks(src, tmp_path / "dist")
+
+    def text(html: str) -> str:
+        html = html.split("</style>", 1)[-1].replace("[[type:cloze:Text]]", "")
+        return plain(re.sub(r'<input type="text" class="typein">', "", html))
+
+    with collection(tmp_path / "col", out / APKG) as col:
+        cards = [col.get_card(cid) for cid in col.find_cards("")]
+        assert len(cards) == len(ours)
+        for card in cards:
+            mine = ours[(card.note().guid, card.ord)]
+            assert text(card.question()) == text(mine.front), mine.type_name
+            assert text(card.answer()) == text(mine.back), mine.type_name
