@@ -33,7 +33,8 @@ def _cell(ctx: NoteContext, table: Table, row: TableRow, col: int, first: bool) 
     answer = rich_to_html(row.cells[col])
     values = {**ctx.common(section), "Table": f.text(table.title), "KeyHeader": f.text(header),
               "Row": rich_to_html(row.cells[0]), "Cells": answer,
-              "FullTable": f.row_cells(table, row, skip=col, with_key=True),
+              # a two-column row has nothing besides its key and the answer
+              "FullTable": f.row_cells(table, row, skip=col, with_key=True) if len(table.header) > 2 else "",
               "Reverse": answer if reversible(table, row, col) else ""}
     label = f"{table.title} / {row.key}" + ("" if first else f" / {header}")
     return ctx.note(ROW, cell_key(table, row, col, first), label, values, row.pos)

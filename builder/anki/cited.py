@@ -61,11 +61,14 @@ def uses(o: Objective, obj: CitedObject) -> list[tuple[str, str, str]]:
 
 
 def back(o: Objective, obj: CitedObject) -> str:
-    parts = [f'<div class="ans">{meaning(o, obj)}</div>']
+    said = meaning(o, obj)
+    parts = [f'<div class="ans">{said}</div>']
     examples = uses(o, obj)
     if examples:
-        items = "".join(f'<li><span class="caption">{f.text(p)}</span>'
-                        f'<pre class="code"><span class="ln">{f.breakable(escape(line, quote=False))}</span></pre></li>'
-                        for p, line, _ in examples)
+        # The use the meaning already quotes shows its line without repeating its purpose.
+        items = "".join("<li>" + ("" if f"Used to {f.text(p)}." == said else
+                         f'<span class="caption">{f.text(p)}</span>')
+                        + f'<pre class="code"><span class="ln">{f.breakable(escape(line, quote=False))}'
+                        + "</span></pre></li>" for p, line, _ in examples)
         parts.append(f'<div class="label">Examples</div><ul class="uses">{items}</ul>')
     return "".join(parts)
