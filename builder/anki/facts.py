@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from builder.anki.cloze import safe
 from builder.anki.fields import breakable
-from builder.model import CodeSample, Objective, Prose, Span, SpanStyle
+from builder.model import CodeSample, Objective, SourcePos, Span, SpanStyle
 
 MAX_BLANKS = 3  # cards per sentence
 MAX_TERM = 40  # a longer code or bold span is a phrase to read, not a term to recall
@@ -24,7 +24,7 @@ class Fact:
     text: str  # HTML with {{cN::…}} blanks
     blanks: int
     section: str | None
-    pos: object
+    pos: SourcePos
 
 
 def _sentences(spans: tuple[Span, ...]) -> list[list[Span]]:
@@ -125,5 +125,7 @@ def sample_fact(sample: CodeSample) -> Fact | None:
 def objective_facts(o: Objective) -> list[Fact]:
     """Prose facts then sample facts; a key seen twice keeps the first."""
     facts = prose_facts(o) + [f for s in o.samples if (f := sample_fact(s)) is not None]
-    seen: set[str] = set()
-    return [f for f in facts if not (f.key in seen or seen.add(f.key))]  # type: ignore[func-returns-value]
+    first: dict[str, Fact] = {}
+    for fact in facts:
+        first.setdefault(fact.key, fact)
+    return list(first.values())

@@ -7,8 +7,7 @@ from html import escape
 from typing import Callable
 
 from builder.anki.media import MediaFile
-from builder.model import (CodeSample, CommandGroup, CommandLine, Definition, Image, Objective,
-                           RichText, Table, TableRow, TimelineEvent)
+from builder.model import CodeSample, CommandLine, Image, RichText, Table, TableRow, TimelineEvent
 from builder.writers.html import highlight_code, rich_to_html
 
 Matcher = Callable[[str], bool]  # does this text mention the object?
