@@ -39,6 +39,12 @@ docker run --security-opt seccomp=/tmp/deny.json alpine
 ```
 
 ```sh
+# the system-wide and the default container configuration of LXC
+/etc/lxc/lxc.conf
+/etc/lxc/default.conf
+```
+
+```sh
 # show the status of cloud-init in detail
 cloud-init status --long
 lxc list
@@ -94,9 +100,13 @@ def test_independent_lines_become_one_note_each_with_a_cue(split_notes) -> None:
     assert [p.rsplit("<code>", 1)[1] for p in kvm] == ["lsmod</code></div>", "ls</code></div>"]
 
 
-def test_lines_that_cannot_be_told_apart_or_a_heredoc_stay_whole(split_notes) -> None:  # type: ignore[no-untyped-def]
+def test_lines_of_one_verb_are_told_apart_by_step_and_a_heredoc_stays_whole(split_notes) -> None:  # type: ignore[no-untyped-def]
     pin = _purposes(split_notes, "pin both")
-    assert len(pin) == 1 and pin[0]["Commands"].count("vcpupin") == 2
+    assert [p["Purpose"].split('"cue">', 1)[1] for p in pin] == ["step 1 of 2</div>", "step 2 of 2</div>"]
+    assert all(p["Commands"].count("vcpupin") == 1 for p in pin)
+    files = _purposes(split_notes, "configuration of LXC")  # a path would be its own cue
+    assert [p["Purpose"].split('"cue">', 1)[1] for p in files] == ["step 1 of 2</div>", "step 2 of 2</div>"]
+    assert "lxc.conf" in files[0]["Commands"] and "default.conf" not in files[0]["Commands"]
     heredoc = _purposes(split_notes, "seccomp")
     assert len(heredoc) == 1 and "SCMP_ACT_ALLOW" in heredoc[0]["Commands"]
     assert "docker" in heredoc[0]["Commands"]

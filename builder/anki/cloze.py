@@ -30,6 +30,13 @@ def blank(text: str, spans: list[tuple[int, int, int]]) -> str:
     return "".join(out) + safe(text[last:])
 
 
+def _masked(text: str, spans: list[Span]) -> str:
+    """What a card's front shows of the line: the text with every blank hidden."""
+    for start, end, _ in sorted(spans, reverse=True):
+        text = text[:start] + "\0" + text[end:]
+    return text
+
+
 def drilled_programs(o: Objective) -> set[str]:
     """Programs whose options are worth drilling: those the objective cites."""
     return {c.name.split()[0].rsplit("/", 1)[-1] for c in o.cited_objects if c.kind is CitedKind.COMMAND}
@@ -98,7 +105,7 @@ def flag_cards(o: Objective, cards: list[CommandCard]) -> list[tuple[CommandCard
             continue
         spans = option_spans(card, line, subs, counts)
         # Two lines of one purpose that differ only in what is blanked would ask the same.
-        masked = (card.group.purposes, blank(line.text, [(a, b, 0) for a, b, _ in spans]))
+        masked = (card.group.purposes, _masked(line.text, spans))
         if spans and masked not in fronts:
             fronts.add(masked)
             seen.add(line.normalized)

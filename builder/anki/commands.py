@@ -60,15 +60,15 @@ def _cues(lines: tuple[CommandLine, ...]) -> list[str] | None:
         shared = programs.count(program) > 1
         cues.append(sub if shared and _WORD.match(sub) else program)
     if len(set(cues)) != len(cues):
-        return None
+        # Lines of one program and verb differ in what would be their answer: the step
+        # number tells them apart (the purpose usually names them in that order).
+        return [""] * len(lines)
     # A cue that is the whole line would be its answer: the step number alone tells it then.
     return ["" if cue == line.normalized else cue for cue, line in zip(cues, lines)]
 
 
 def _splittable(group: CommandGroup) -> bool:
-    # Paths under a comment are one list; a heredoc's body lines belong to the line that opens it.
-    if group.kind is not GroupKind.COMMANDS:
-        return False
+    # A heredoc's body lines belong to the line that opens it.
     return len(group.commands) > 1 and not any(_HEREDOC.search(ln.text) for ln in group.lines)
 
 
@@ -88,7 +88,11 @@ def command_cards(o: Objective) -> list[CommandCard]:
     cards: list[CommandCard] = []
     seen: set[str] = set()
     for group in groups:
-        cues = _cues(group.commands) if _splittable(group) else None
+        cues = None
+        if _splittable(group):
+            # A path's name would be its own answer: paths listed under a comment get a step.
+            files = group.kind is GroupKind.FILES
+            cues = [""] * len(group.commands) if files else _cues(group.commands)
         if cues is None:
             if not trivial(group, group.lines):
                 cards.append(CommandCard(group, group.lines, group.key, ""))
