@@ -284,3 +284,13 @@ def test_the_preview_renders_cards_as_anki_does(tmp_path: Path) -> None:
             mine = ours[(card.note().guid, card.ord)]
             assert text(card.question()) == text(mine.front), mine.type_name
             assert text(card.answer()) == text(mine.back), mine.type_name
+
+
+def test_two_columns_with_one_header_make_two_cards(tmp_path: Path) -> None:
+    src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
+    md = src / "352-containers.md"
+    table = ("#### Limits\n| Tool | Note | Note |\n| --- | --- | --- |\n| cgcreate | makes a group | v1 only |\n"
+             "| systemd-run | makes a scope | v1 and v2 |\n\n")
+    md.write_text(md.read_text().replace("### 352.1 Important Commands", table + "### 352.1 Important Commands"))
+    rows = [fields(n) for n in notes_of(src) if n.kind == "row" and fields(n)["Table"] == "Limits"]
+    assert sorted(r["Cells"] for r in rows) == ["makes a group", "makes a scope", "v1 and v2", "v1 only"]

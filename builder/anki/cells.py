@@ -12,7 +12,9 @@ from builder.writers.html import rich_to_html
 def cell_key(table: Table, row: TableRow, col: int, first: bool) -> str:
     """A row's first asked cell keeps the row's identity (its history); others add the column."""
     key = table.row_key(row)
-    return key if first else f"{key}\x1f{table.header[col].plain.strip()}"
+    header = table.header[col].plain.strip()
+    same = sum(1 for h in table.header if h.plain.strip() == header)
+    return key if first else f"{key}\x1f{header}" + (f"\x1f#{col}" if same > 1 else "")
 
 
 def row_notes(ctx: NoteContext, table: Table) -> list[AnkiNote]:

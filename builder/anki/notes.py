@@ -54,10 +54,10 @@ def guide_notes(guide: Guide, source_root: Path) -> list[AnkiNote]:
 
 def _overview(ctx: NoteContext, images: list[tuple[Image, MediaFile]]) -> AnkiNote:
     o = ctx.objective
-    cited = [f"<code>{f.text(c.name)}</code>" + (f" <small>({f.text(c.note)})</small>" if c.note else "")
-             for c in o.cited_objects]
+    listed = [f"<code>{f.text(c.name)}</code>" + (f" <small>({f.text(c.note)})</small>" if c.note else "")
+              for c in o.cited_objects]
     values = {**ctx.common(), "Description": rich_to_html(o.description),
-              "Knowledge": f.rich_list(o.key_knowledge_areas), "Cited": f.rich_list(cited),
+              "Knowledge": f.rich_list(o.key_knowledge_areas), "Cited": f.rich_list(listed),
               "Images": f.images_html(images)}
     return ctx.note(OVERVIEW, "", "overview", values, o.pos, tuple(m for _, m in images))
 
@@ -70,7 +70,6 @@ def _command(ctx: NoteContext, card: CommandCard) -> AnkiNote:
     if card.step:
         cue = f": <code>{f.text(card.cue)}</code>" if card.cue else ""
         purpose += f'<div class="cue">step {card.step} of {card.steps}{cue}</div>'
-
     values = {**ctx.common(group.section), "Purpose": purpose,
               "Commands": f.code_lines(card.lines, group.language)}
     return ctx.note(COMMAND, card.key, card.key, values, card.lines[0].pos if card.step > 1 else group.pos)
