@@ -235,7 +235,8 @@ def test_the_package_carries_a_preset_that_buries_siblings(tmp_path: Path) -> No
 def test_marked_terms_in_prose_and_config_keys_become_clozes(tmp_path: Path) -> None:
     src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
     md = src / "352-containers.md"
-    prose = ("The default `json-file` log driver does not rotate unless `max-size` is set. "
+    prose = ("**Log driver**: where a container's output goes. It is set with `--log-driver`.\n\n"
+             "The default `json-file` log driver does not rotate unless `max-size` is set. "
              "Rotation is **off** by default.\n\nA daemon.json that rotates logs:\n\n"
              '```json\n{\n  "log-driver": "json-file",\n  "log-opts": {"max-size": "10m"}\n}\n```\n\n')
     md.write_text(md.read_text().replace("### 352.1 Important Commands", prose + "### 352.1 Important Commands"))
@@ -245,6 +246,8 @@ def test_marked_terms_in_prose_and_config_keys_become_clozes(tmp_path: Path) -> 
             "{{c2::<code>max-size</code>}} is set.") in facts
     assert "Rotation is {{c1::<b>off</b>}} by default." in facts
     assert not any("rotates logs" in t for t in facts)  # a lead-in is not a fact
+    # a definition's first sentence is its own card; the details after it are drilled
+    assert "It is set with {{c1::<code>--log-driver</code>}}." in facts
     (sample,) = [t for i, t in texts.items() if " sample / " in i]
     # the keys that open a line are blanked (`max-size` sits inside another key's value)
     assert '"{{c1::log-driver}}"' in sample and "{{c2::log-opts}}" in sample and "c3::" not in sample

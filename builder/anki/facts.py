@@ -68,17 +68,19 @@ def _sentence_fact(sentence: list[Span], section: str | None) -> tuple[str, int,
 
 
 def prose_facts(o: Objective) -> list[Fact]:
-    """Each sentence of a paragraph or list item with marked terms: those terms blanked."""
+    """Each sentence of a paragraph or list item with marked terms: those terms blanked; and the
+    sentences after the first of a long definition (its card asks the term, these the details)."""
+    texts = [(p.text.spans, p.section, p.pos, 0) for p in o.prose
+             if not p.text.plain.rstrip().endswith(":")]  # a lead-in says what follows, not a fact
+    texts += [(d.text.spans, d.section, d.pos, 1) for d in o.definitions]
     facts = []
-    for p in o.prose:
-        if p.text.plain.rstrip().endswith(":"):
-            continue  # a lead-in to a sample or list says what follows, not a fact
-        for sentence in _sentences(p.text.spans):
-            made = _sentence_fact(sentence, p.section)
+    for spans, section, pos, skip in texts:
+        for sentence in _sentences(spans)[skip:]:
+            made = _sentence_fact(sentence, section)
             if made:
                 text, blanks, terms = made
-                facts.append(Fact(f"fact\x1f{p.section or ''}\x1f{' '.join(terms)}", text, blanks,
-                                  p.section, p.pos))
+                facts.append(Fact(f"fact\x1f{section or ''}\x1f{' '.join(terms)}", text, blanks,
+                                  section, pos))
     return facts
 
 
