@@ -297,3 +297,13 @@ def test_two_columns_with_one_header_make_two_cards(tmp_path: Path) -> None:
     md.write_text(md.read_text().replace("### 352.1 Important Commands", table + "### 352.1 Important Commands"))
     rows = [fields(n) for n in notes_of(src) if n.kind == "row" and fields(n)["Table"] == "Limits"]
     assert sorted(r["Cells"] for r in rows) == ["makes a group", "makes a scope", "v1 and v2", "v1 only"]
+
+
+def test_a_table_of_parallel_lists_asks_nothing(tmp_path: Path) -> None:
+    src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
+    md = src / "352-containers.md"
+    table = ("#### Pros and cons\n| Advantages | Drawbacks |\n| --- | --- |\n"
+             "| Many guests share one host and its power | One host failure stops every guest |\n"
+             "| Snapshots make risky changes cheap to undo | Timing-sensitive software may misbehave |\n\n")
+    md.write_text(md.read_text().replace("### 352.1 Important Commands", table + "### 352.1 Important Commands"))
+    assert not [n for n in notes_of(src) if n.kind == "row" and fields(n)["Table"] == "Pros and cons"]

@@ -19,9 +19,19 @@ def _value(row: TableRow, col: int) -> str:
     return _norm(row.cells[col].plain) if col < len(row.cells) else ""
 
 
+def parallel_lists(table: Table) -> bool:
+    """"Advantages | Drawbacks": sentences side by side, not rows named by a key; a row of such a
+    table pairs two unrelated items, so it asks nothing answerable."""
+    firsts = [r.cells[0] for r in table.rows if r.cells]
+    prose = all(all(s.style.value == "text" for s in c.spans) for c in firsts)
+    return bool(firsts) and prose and sum(len(c.plain) for c in firsts) / len(firsts) > 30
+
+
 def asked_columns(table: Table) -> tuple[int, ...]:
     """Columns after the key that have a header and tell rows apart (not one value repeated)."""
-    cols = []
+    cols: list[int] = []
+    if parallel_lists(table):
+        return ()
     for col in range(1, len(table.header)):
         values = {_value(r, col) for r in table.rows if _value(r, col)}
         if table.header[col].plain.strip() and (len(values) > 1 or len(table.rows) == 1):
