@@ -23,7 +23,9 @@ def parallel_lists(table: Table) -> bool:
     """"Advantages | Drawbacks": sentences side by side, not rows named by a key; a row of such a
     table pairs two unrelated items, so it asks nothing answerable."""
     firsts = [r.cells[0] for r in table.rows if r.cells]
-    prose = all(all(s.style.value == "text" for s in c.spans) for c in firsts)
+    # sentences: several plain words each, no code and no paths
+    prose = all(all(s.style.value == "text" for s in c.spans) and "/" not in c.plain
+                and len(c.plain.split()) >= 4 for c in firsts)
     return bool(firsts) and prose and sum(len(c.plain) for c in firsts) / len(firsts) > 30
 
 
