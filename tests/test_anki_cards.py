@@ -100,16 +100,18 @@ def test_independent_lines_become_one_note_each_with_a_cue(split_notes) -> None:
     assert [p.rsplit("<code>", 1)[1] for p in kvm] == ["lsmod</code></div>", "ls</code></div>"]
 
 
-def test_lines_of_one_verb_are_told_apart_by_step_and_a_heredoc_stays_whole(split_notes) -> None:  # type: ignore[no-untyped-def]
+def test_lines_of_one_verb_are_told_apart_by_step_and_a_heredoc_stays_with_its_command(split_notes) -> None:  # type: ignore[no-untyped-def]
     pin = _purposes(split_notes, "pin both")
     assert [p["Purpose"].split('"cue">', 1)[1] for p in pin] == ["step 1 of 2</div>", "step 2 of 2</div>"]
     assert all(p["Commands"].count("vcpupin") == 1 for p in pin)
     files = _purposes(split_notes, "configuration of LXC")  # a path would be its own cue
     assert [p["Purpose"].split('"cue">', 1)[1] for p in files] == ["step 1 of 2</div>", "step 2 of 2</div>"]
     assert "lxc.conf" in files[0]["Commands"] and "default.conf" not in files[0]["Commands"]
+    # a heredoc stays with the line that opens it; the command after it is a card of its own
     heredoc = _purposes(split_notes, "seccomp")
-    assert len(heredoc) == 1 and "SCMP_ACT_ALLOW" in heredoc[0]["Commands"]
-    assert "docker" in heredoc[0]["Commands"]
+    assert len(heredoc) == 2 and "SCMP_ACT_ALLOW" in heredoc[0]["Commands"]
+    assert "EOF" in heredoc[0]["Commands"] and "docker" not in heredoc[0]["Commands"]
+    assert "docker" in heredoc[1]["Commands"] and "SCMP" not in heredoc[1]["Commands"]
 
 
 def test_a_split_group_keeps_its_guid_on_its_first_note(split_notes) -> None:  # type: ignore[no-untyped-def]

@@ -67,9 +67,19 @@ def _cues(lines: tuple[CommandLine, ...]) -> list[str] | None:
     return ["" if cue == line.normalized else cue for cue, line in zip(cues, lines)]
 
 
-def _splittable(group: CommandGroup) -> bool:
-    # A heredoc's body lines belong to the line that opens it.
-    return len(group.commands) > 1 and not any(_HEREDOC.search(ln.text) for ln in group.lines)
+def units(group: CommandGroup) -> list[tuple[CommandLine, ...]]:
+    """The group's commands, each with the heredoc body it opens (through its end marker)."""
+    out: list[tuple[CommandLine, ...]] = []
+    end: str | None = None
+    for line in group.commands:
+        if end is not None:
+            out[-1] += (line,)
+            end = None if line.text.strip() == end else end
+            continue
+        out.append((line,))
+        if m := _HEREDOC.search(line.text):
+            end = m.group(1)
+    return out
 
 
 def trivial(group: CommandGroup, lines: tuple[CommandLine, ...]) -> bool:
@@ -81,31 +91,35 @@ def trivial(group: CommandGroup, lines: tuple[CommandLine, ...]) -> bool:
 
 
 def command_cards(o: Objective) -> list[CommandCard]:
-    """Every command note of an objective, in guide order; a line asked twice is asked once, and
-    notes whose fronts would read the same get what tells them apart."""
+    """Every command note of an objective, in guide order: one per command (with the heredoc it
+    opens); a command asked twice is asked once, and notes whose fronts would read the same get
+    what tells them apart."""
     groups = command_groups(o)
-    whole = {ln.normalized for g in groups if not _splittable(g) for ln in g.commands}
+    parts = {g: units(g) for g in groups}
+    whole = {_text(u) for g in groups if len(parts[g]) == 1 for u in parts[g]}
     cards: list[CommandCard] = []
     seen: set[str] = set()
     for group in groups:
-        cues = None
-        if _splittable(group):
-            # A path's name would be its own answer: paths listed under a comment get a step.
-            files = group.kind is GroupKind.FILES
-            cues = [""] * len(group.commands) if files else _cues(group.commands)
-        if cues is None:
+        if len(parts[group]) == 1:
             if not trivial(group, group.lines):
                 cards.append(CommandCard(group, group.lines, group.key, ""))
             continue
-        kept = 0  # the group's first kept line keeps the group's identity
-        for i, (line, cue) in enumerate(zip(group.commands, cues)):
-            text = line.normalized
-            if text in seen or (text in whole and len(group.commands) > 1) or trivial(group, (line,)):
-                continue  # the same line is already a card of its own, or the purpose says it
+        # A path's name would be its own answer: paths listed under a comment get a step.
+        heads = tuple(u[0] for u in parts[group])
+        cues = [""] * len(heads) if group.kind is GroupKind.FILES else _cues(heads) or [""] * len(heads)
+        kept = 0  # the group's first kept command keeps the group's identity
+        for i, (unit, cue) in enumerate(zip(parts[group], cues)):
+            text = _text(unit)
+            if text in seen or text in whole or trivial(group, unit):
+                continue  # the same command is already a card of its own, or the purpose says it
             seen.add(text)
-            cards.append(CommandCard(group, (line,), text if kept else group.key, cue, i + 1, len(cues)))
+            cards.append(CommandCard(group, unit, text if kept else group.key, cue, i + 1, len(cues)))
             kept += 1
     return _told_apart(cards)
+
+
+def _text(unit: tuple[CommandLine, ...]) -> str:
+    return "\n".join(line.normalized for line in unit)
 
 
 def _told_apart(cards: list[CommandCard]) -> list[CommandCard]:
