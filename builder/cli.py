@@ -10,11 +10,13 @@ import click
 
 from builder import __version__
 from builder.anki.counts import card_counts
+from builder.anki.quality import guide_report, report_lines
 from builder.anki.ledger_merge import merge_files
 from builder.config import BuildConfig
 from builder.diagnostics import BuildError, Diagnostic, Severity
 from builder.model import Guide, Objective
 from builder.pipeline import CheckResult, build, check, names_a_code, select
+from builder.preview import write_preview
 from builder.project import Invocation, option_defaults, plan
 from builder.reader import GuideSettings
 from builder.serialize import guide_to_data
@@ -171,8 +173,10 @@ def check_command(obj: Context, sources: tuple[str, ...], strict: bool, fmt: str
 @sources_argument
 @click.option("--json", "as_json", is_flag=True, help="Print the whole model as JSON.")
 @click.option("--only", multiple=True, metavar="ID", help="Show only this objective.")
+@click.option("--cards", is_flag=True, help="Print the Anki card-quality report per card type.")
 @click.pass_obj
-def inspect_command(obj: Context, sources: tuple[str, ...], as_json: bool, only: tuple[str, ...]) -> None:
+def inspect_command(obj: Context, sources: tuple[str, ...], as_json: bool, only: tuple[str, ...],
+                    cards: bool) -> None:
     """Show the structure read from SOURCES: topics, objectives and what each holds."""
     run = _run(lambda: plan(list(sources), DEFAULT_SOURCE))
     result = _run(lambda: check(run.sources, settings=_settings(run)))
@@ -180,10 +184,31 @@ def inspect_command(obj: Context, sources: tuple[str, ...], as_json: bool, only:
     if as_json:
         click.echo(json.dumps(guide_to_data(guide), ensure_ascii=False, indent=1))
         return
+    if cards:
+        click.echo("\n".join(report_lines(*guide_report(guide))))
+        return
     for line in describe(guide):
         click.echo(line)
     errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
     click.echo(f"\n{errors} error(s), {warnings} warning(s); run 'cheatdeck check' for details")
+
+
+@cli.command("preview")
+@sources_argument
+@click.option("-o", "--output", type=click.Path(file_okay=False), default="dist", show_default=True,
+              help="Output folder: the page goes to OUTPUT/preview/index.html.")
+@click.option("--only", multiple=True, metavar="ID", help="Preview only this objective.")
+@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, exists=True),
+              default=None, help="Folder whose anki/ files replace the built-in card templates.")
+@click.pass_obj
+def preview_command(obj: Context, sources: tuple[str, ...], output: str, only: tuple[str, ...],
+                    templates_dir: str | None) -> None:
+    """Write a static page with every Anki card's front and back, to review cards in a browser."""
+    run = _run(lambda: plan(list(sources), DEFAULT_SOURCE))
+    result = _run(lambda: check(run.sources, settings=_settings(run)))
+    guide = _run(lambda: select(result.guide, only))
+    page = write_preview(guide, Path(output), Path(templates_dir) if templates_dir else None)
+    obj.say(f"wrote {page}")
 
 
 @cli.group("ledger")

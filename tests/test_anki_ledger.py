@@ -159,7 +159,8 @@ def test_locked_build_fails_on_an_out_of_date_ledger(tmp_path: Path, monkeypatch
     with pytest.raises(ledger.LedgerError) as err:
         _build(src, tmp_path / "dist", locked=True)
     assert str(src / "cheatdeck.lock") in str(err.value) and "without --locked" in str(err.value)
-    assert "(0 new, 2 changed, 0 removed)" in str(err.value)  # the command and the unshare card
+    # the command, the unshare card and the command's flag cloze (it shows the purpose)
+    assert "(0 new, 3 changed, 0 removed)" in str(err.value)
     assert (src / "cheatdeck.lock").read_text() == before
 
 
@@ -238,4 +239,6 @@ def test_inserting_one_command_changes_one_ledger_entry(tmp_path: Path, monkeypa
     after = (src / "cheatdeck.lock").read_text().splitlines()
     added = [line for line in after if line not in before]
     assert [line for line in before if line not in after] == []
-    assert len(added) == 1 and "352.1 command uname -r" in added[0] and f'"mod": {T0 + 60}' in added[0]
+    # the command and, as it sits under Important Commands, the cloze of its option
+    assert len(added) == 2 and all(f'"mod": {T0 + 60}' in line for line in added)
+    assert "352.1 command uname -r" in added[0] and "352.1 cloze flag uname -r" in added[1]

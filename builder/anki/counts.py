@@ -2,27 +2,77 @@
 
 from __future__ import annotations
 
-from builder.model import CommandGroup, Objective, Table, TableRow
+from builder.anki.cloze import flag_cards
+from builder.anki.commands import command_cards
+from builder.anki.facts import objective_facts
+from builder.model import Objective, Table, TableRow
 
 
-def command_groups(o: Objective) -> tuple[CommandGroup, ...]:
-    """Groups that make cards: a purpose to recall and lines to show."""
-    return tuple(g for g in o.command_groups if g.purpose and g.lines)
+MARKS = frozenset("✓✗⚠")  # mark-only cells: yes / no / partly
 
 
-def carded_rows(table: Table) -> tuple[TableRow, ...]:
-    """Rows that make cards: those with a first cell to name them by."""
-    return tuple(r for r in table.rows if r.key)
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
-def has_reverse(table: Table, row: TableRow) -> bool:
-    """Two-column "term | meaning" rows are asked both ways."""
-    return len(table.header) == 2 and len(row.cells) == 2 and bool(row.cells[1])
+def _value(row: TableRow, col: int) -> str:
+    return _norm(row.cells[col].plain) if col < len(row.cells) else ""
+
+
+def parallel_lists(table: Table) -> bool:
+    """"Advantages | Drawbacks": sentences side by side, not rows named by a key; a row of such a
+    table pairs two unrelated items, so it asks nothing answerable."""
+    firsts = [r.cells[0] for r in table.rows if r.cells]
+    # sentences: several plain words each, no code and no paths
+    prose = all(all(s.style.value == "text" for s in c.spans) and "/" not in c.plain
+                and len(c.plain.split()) >= 4 for c in firsts)
+    return bool(firsts) and prose and sum(len(c.plain) for c in firsts) / len(firsts) > 30
+
+
+def asked_columns(table: Table) -> tuple[int, ...]:
+    """Columns after the key that have a header and tell rows apart (not one value repeated)."""
+    cols: list[int] = []
+    if parallel_lists(table):
+        return ()
+    for col in range(1, len(table.header)):
+        values = {_value(r, col) for r in table.rows if _value(r, col)}
+        if table.header[col].plain.strip() and (len(values) > 1 or len(table.rows) == 1):
+            cols.append(col)
+    return tuple(cols)
+
+
+def asked_cells(table: Table, row: TableRow) -> tuple[int, ...]:
+    """The row's cells worth a card: filled, and not given away by the row key or the header."""
+    key = _norm(row.cells[0].plain) if row.cells else ""
+    out = []
+    for col in asked_columns(table):
+        value = _value(row, col)
+        if value and value not in key and value != _norm(table.header[col].plain):
+            out.append(col)
+    return tuple(out)
+
+
+def reversible(table: Table, row: TableRow, col: int) -> bool:
+    """Ask the other way round only in "term | meaning" tables, where the meaning names one row."""
+    value = _value(row, col)
+    key = _norm(row.cells[0].plain)
+    same = sum(1 for r in table.rows if _value(r, col) == value)
+    return (len(table.header) == 2 and same == 1 and value not in MARKS and len(value) > 2
+            and key not in value)
+
+
+def cell_count(table: Table) -> tuple[int, int]:
+    """(cell cards, reverse cards) a table gives."""
+    cells = [(r, c) for r in table.rows if r.key for c in asked_cells(table, r)]
+    return len(cells), sum(reversible(table, r, c) for r, c in cells)
 
 
 def card_counts(o: Objective) -> dict[str, int]:
     """How many cards each kind gives for an objective (what `inspect` shows)."""
-    rows = [(t, r) for t in o.tables for r in carded_rows(t)]
-    return {"overview": 1, "command": 2 * len(command_groups(o)), "cited": len(o.cited_objects),
-            "row": len(rows) + sum(has_reverse(t, r) for t, r in rows),
-            "definition": len(o.definitions), "timeline": len(o.timeline)}
+    rows = [cell_count(t) for t in o.tables]
+    commands = command_cards(o)
+    flags = sum(len({n for _, _, n in spans}) for _, spans in flag_cards(o, commands))
+    flags += sum(f.blanks for f in objective_facts(o))
+    return {"overview": 1, "command": 2 * len(commands), "cited": len(o.cited_objects),
+            "row": sum(a + b for a, b in rows),
+            "definition": len(o.definitions), "timeline": len(o.timeline), "cloze": flags}

@@ -103,7 +103,14 @@ OVERVIEW = NoteType("overview", 2722263189903, f"{TOOL_NAME} Objective overview"
     ("Images", 5284038579115), ("Id", 7963207806614)),
     (_t("Overview", 8060055286627, "overview"),))
 
-NOTE_TYPES: tuple[NoteType, ...] = (OVERVIEW, COMMAND, CITED, ROW, DEFINITION, TIMELINE)
+CLOZE = NoteType("cloze", 5871302946771, f"{TOOL_NAME} Cloze", (
+    ("Sort", 2290415876213), ("Text", 6385012963554), ("Extra", 4172690351928),
+    ("TypeIn", 8014726531093), ("Objective", 1526890147263), ("Section", 7345091826634),
+    ("Weight", 3901847265519), ("Id", 6619027348150)),
+    (_t("Cloze", 4758219306641, "cloze"),), cloze=True)
+
+# The index in this tuple is the kind's place in the Sort field: new types go at the end.
+NOTE_TYPES: tuple[NoteType, ...] = (OVERVIEW, COMMAND, CITED, ROW, DEFINITION, TIMELINE, CLOZE)
 
 
 def template_file(name: str, override: Path | None = None) -> Path:

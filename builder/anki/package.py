@@ -20,6 +20,11 @@ from builder.anki.notetypes import NoteTypeText
 from builder.output import atomic_write
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold: never the build time
+# The deck options preset every cheatdeck deck uses (fixed id, as Anki matches presets by id):
+# siblings (a command's recall and recognize cards, a note's cloze cards) are buried, so they
+# never arrive on the same day, and new cards come in the package's order.
+PRESET_ID = 1_562_000_305_300
+PRESET_NAME = "cheatdeck: one sibling a day"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +71,26 @@ def _write_col(db: sqlite3.Connection, plan: PackagePlan, models: dict[int, gena
     deck_list = list(decks.values())
     decks_json, models_json = db.execute("SELECT decks, models FROM col").fetchone()
     col_decks, col_models = json.loads(decks_json), json.loads(models_json)
-    col_decks.update({str(d.deck_id): d.to_json() for d in deck_list})
+    col_decks.update({str(d.deck_id): {**d.to_json(), "conf": PRESET_ID} for d in deck_list})
     col_models.update({str(mid): m.to_json(plan.timestamp, deck_list[owner[mid]].deck_id)
                        for mid, m in sorted(models.items())})
     for model in col_models.values():
         model["mod"] = plan.type_mods[int(model["id"])]  # the ledger's, not the build time
-    db.execute("UPDATE col SET decks = ?, models = ?",
-               (json.dumps(col_decks), json.dumps(col_models, sort_keys=True)))
+    dconf = json.loads(db.execute("SELECT dconf FROM col").fetchone()[0])
+    dconf[str(PRESET_ID)] = _preset(dconf["1"], plan.type_mods)
+    db.execute("UPDATE col SET decks = ?, models = ?, dconf = ?",
+               (json.dumps(col_decks), json.dumps(col_models, sort_keys=True),
+                json.dumps(dconf, sort_keys=True)))
+
+
+def _preset(default: dict[str, object], type_mods: dict[int, int]) -> dict[str, object]:
+    """genanki's default options with siblings buried (new, review and interday learning)."""
+    preset = json.loads(json.dumps(default))
+    preset.update(id=PRESET_ID, name=PRESET_NAME, mod=max(type_mods.values(), default=0),
+                  buryInterdayLearning=True)
+    preset["new"].update(bury=True, order=1)  # 1: new cards in the order of their `due`
+    preset["rev"].update(bury=True)
+    return preset
 
 
 def _card_ords(model: genanki.Model, fields: tuple[str, ...],

@@ -8,7 +8,7 @@ import nh3
 # event handlers or frames, whatever a guide holds.
 TAGS = {"a", "b", "br", "code", "dd", "div", "dl", "dt", "em", "i", "img", "kbd", "li", "mark",
         "ol", "p", "pre", "small", "span", "strong", "table", "tbody", "td", "th", "thead", "tr",
-        "ul"}
+        "ul", "wbr"}
 ATTRIBUTES = {"*": {"class"}, "a": {"href"}, "img": {"src", "alt"}, "td": {"colspan"},
               "th": {"colspan", "scope"}}
 URL_SCHEMES = {"http", "https", "mailto"}

@@ -1,0 +1,113 @@
+"""Cloze text: command lines with their options blanked, and sentences with their marked terms blanked."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from html import escape
+
+from builder.anki.commands import CommandCard, program, words_of
+from builder.model import CitedKind, CommandLine, Objective
+
+Span = tuple[int, int, int]  # start, end and cloze number of a blank
+MAX_BLANKS = 4  # cards per note: a line with more options drills the first four
+_TOKEN = re.compile(r"\S+")
+_OPTION = re.compile(r"^--?[A-Za-z]")
+
+
+def safe(text: str) -> str:
+    """Escaped text in which `{{`, `}}` and `::` cannot open, close or split a cloze."""
+    return (escape(text, quote=False).replace("{{", "{<span></span>{")
+            .replace("}}", "}<span></span>}").replace("::", ":<span></span>:"))
+
+
+def blank(text: str, spans: list[tuple[int, int, int]]) -> str:
+    """`text` escaped, with each (start, end, number) span wrapped as `{{cN::…}}`."""
+    out, last = [], 0
+    for start, end, n in sorted(spans):
+        out.append(safe(text[last:start]) + f"{{{{c{n}::{safe(text[start:end])}}}}}")
+        last = end
+    return "".join(out) + safe(text[last:])
+
+
+def _masked(text: str, spans: list[Span]) -> str:
+    """What a card's front shows of the line: the text with every blank hidden."""
+    for start, end, _ in sorted(spans, reverse=True):
+        text = text[:start] + "\0" + text[end:]
+    return text
+
+
+def drilled_programs(o: Objective) -> set[str]:
+    """Programs whose options are worth drilling: those the objective cites."""
+    return {c.name.split()[0].rsplit("/", 1)[-1] for c in o.cited_objects if c.kind is CitedKind.COMMAND}
+
+
+def option_names(line: CommandLine) -> set[tuple[str, str]]:
+    """(program, option) pairs a line uses: how often an option recurs says how telling it is."""
+    prog = program(line)
+    return {(prog, tok.split("=", 1)[0]) for tok in line.normalized.split() if _OPTION.match(tok)}
+
+
+def option_spans(card: CommandCard, line: CommandLine, subcommands: set[str],
+                 seen: Counter[tuple[str, str]]) -> list[tuple[int, int, int]]:
+    """What to blank in a one-line card: its rarest options (those that carry the line's meaning,
+    not the `-m 2G` every line has; an option written twice is one blank), else its sub-command;
+    never the program, and never what the purpose or the section title already names."""
+    prog = program(line)
+    purpose = " ".join(card.group.purposes + (card.group.section or "",)).casefold()
+    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(line.text)]
+    names = {tok.split("=", 1)[0] for _, _, tok in tokens if _OPTION.match(tok)}
+    names = {n for n in names if n.casefold() not in purpose}
+    ranked = sorted(names, key=lambda n: (seen[(prog, n)], n))
+    if ranked:
+        rarest = seen[(prog, ranked[0])]
+        ranked = [n for n in ranked if seen[(prog, n)] <= max(2, rarest)][:MAX_BLANKS]
+    numbers = {n: i for i, n in enumerate(sorted(ranked, key=lambda n: line.text.find(n)), 1)}
+    spans = [(start, start + len(tok.split("=", 1)[0]), numbers[tok.split("=", 1)[0]])
+             for start, _, tok in tokens if tok.split("=", 1)[0] in numbers]
+    if spans:
+        return spans
+    prog = program(line)
+    at = next((i for i, (_, _, tok) in enumerate(tokens) if tok.rsplit("/", 1)[-1] == prog), None)
+    if at is None or at + 1 >= len(tokens):
+        return []
+    start, end, tok = tokens[at + 1]
+    # A split line's cue already names its sub-command.
+    ok = tok in subcommands and tok.casefold() not in purpose and not card.step
+    return [(start, end, 1)] if ok else []
+
+
+def subcommands_of(cards: list[CommandCard]) -> set[str]:
+    """Words after a program that vary between its lines: `start`, `stop` after `vzctl`."""
+    seen: dict[str, set[str]] = {}
+    for card in cards:
+        for line in card.group.commands:
+            words = words_of(line)
+            if len(words) > 1 and re.fullmatch(r"[a-z][a-z0-9-]*", words[1]):
+                seen.setdefault(program(line), set()).add(words[1])
+    return {w for words in seen.values() if len(words) > 1 for w in words}
+
+
+def flag_cards(o: Objective, cards: list[CommandCard]) -> list[tuple[CommandCard, list[Span]]]:
+    """One-line command cards worth drilling (Important Commands, or a cited program) and their blanks."""
+    cited = drilled_programs(o)
+    subs = subcommands_of(cards)
+    counts = Counter(pair for g in o.command_groups for ln in g.commands for pair in option_names(ln))
+    out, seen, fronts = [], set(), set()
+    for card in cards:
+        commands = [ln for ln in card.lines if not ln.disabled]
+        if len(commands) != 1 or commands[0].normalized in seen:
+            continue
+        line = commands[0]
+        if line.normalized in seen:
+            continue
+        if not (card.group.important or program(line) in cited):
+            continue
+        spans = option_spans(card, line, subs, counts)
+        # Two lines of one purpose that differ only in what is blanked would ask the same.
+        masked = (card.group.purposes, _masked(line.text, spans))
+        if spans and masked not in fronts:
+            fronts.add(masked)
+            seen.add(line.normalized)
+            out.append((card, spans))
+    return out

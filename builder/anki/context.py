@@ -1,0 +1,102 @@
+"""What every Anki note shares: identity (GUID), deck, tags, the Sort field and sanitized fields."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from builder import __version__
+from builder.anki import fields as f
+from builder.anki.media import MediaFile
+from builder.anki.notetypes import NOTE_TYPES, TOOL_NAME, NoteType
+from builder.anki.sanitize import clean_html
+from builder.diagnostics import BuildError
+from builder.model import Guide, Objective, SourcePos, Topic
+
+
+class DuplicateCardError(BuildError):
+    """Two cards of one build claim the same identity."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnkiNote:
+    """One note, ready to package: what it is (guid) and what it says (fields, tags)."""
+
+    note_type: NoteType
+    guid: str
+    identity: str  # the readable identity the GUID hashes, for messages and removed.txt
+    objective: str  # the objective id
+    deck: str
+    fields: tuple[str, ...]  # sanitized HTML, in the note type's field order
+    tags: tuple[str, ...]
+    pos: SourcePos
+    media: tuple[MediaFile, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        return self.note_type.kind
+
+    @property
+    def digest(self) -> str:
+        """A hash of everything an import would write into the note."""
+        h = hashlib.sha256(str(self.note_type.id).encode())
+        for part in self.fields + ("\x1e",) + self.tags:
+            h.update(b"\x1f" + part.encode("utf-8"))
+        return h.hexdigest()
+
+
+def guid_for(namespace: str, objective_id: str, kind: str, key: str) -> str:
+    """The note GUID: a hash of what the note is, never of what it says."""
+    raw = "\x1f".join((namespace, objective_id, kind, key)).encode("utf-8")
+    return hashlib.sha256(raw).hexdigest()[:20]
+
+
+def deck_name(guide: Guide, topic: Topic, o: Objective | None = None) -> str:
+    parts = [guide.deck_title, f"{topic.number} {topic.title}"] + ([f"{o.id} {o.title}"] if o else [])
+    # `::` separates subdecks in Anki, so a title may not contain it.
+    return "::".join(" ".join(p.replace("::", ":").split()) for p in parts)
+
+
+def deck_description(guide: Guide) -> str:
+    version = f" · guide {f.text(guide.version)}" if guide.version else ""
+    return clean_html(f"{f.text(guide.exam)} — built by {TOOL_NAME} {__version__}{version}")
+
+
+def base_tags(guide: Guide, o: Objective, kind: str) -> tuple[str, ...]:
+    exam = "::".join(guide.exam.split())
+    tags = [f"{exam}::{o.topic}::{o.id}", f"kind::{kind}", TOOL_NAME]
+    if o.weight is not None:
+        tags.append(f"weight::{o.weight}")
+    return tuple(sorted("".join(t.split()) for t in tags))
+
+
+@dataclass(frozen=True, slots=True)
+class NoteContext:
+    """What every note of one objective shares."""
+
+    guide: Guide
+    objective: Objective
+    deck: str
+    source_root: Path
+
+    def note(self, nt: NoteType, key: str, identity: str, values: dict[str, str], pos: SourcePos,
+             media: tuple[MediaFile, ...] = ()) -> AnkiNote:
+        guid = guid_for(self.guide.namespace, self.objective.id, nt.kind, key)
+        values = {**values, "Sort": f.text(self.sort(nt, key)), "Id": f.text(guid)}
+        cleaned = tuple(clean_html(values.get(name, "")) for name in nt.field_names)
+        return AnkiNote(nt, guid, f"{self.objective.id} {nt.kind} {identity}", self.objective.id,
+                        self.deck, cleaned,
+                        base_tags(self.guide, self.objective, nt.kind), pos, media)
+
+    def common(self, section: str | None = None) -> dict[str, str]:
+        o = self.objective
+        return {"Objective": f.text(f"{o.id} {o.title}"), "Section": f.text(section),
+                "Weight": f.text(str(o.weight) if o.weight is not None else "")}
+
+    def sort(self, nt: NoteType, key: str) -> str:
+        # The browser's sort field and the first field Anki checks for duplicates: objective,
+        # kind in study order, then the note's identity key, so it is unique within a deck and
+        # holds no position (adding a card changes no other note; study order is the cards' `due`).
+        shown = " ".join(key.replace("\x1f", " / ").split()) or nt.kind
+        return f"{self.objective.id} · {NOTE_TYPES.index(nt)} {nt.kind} · {shown}"

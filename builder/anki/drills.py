@@ -1,0 +1,31 @@
+"""Cloze notes: the options of cited programs' command lines, prose facts and sample directives."""
+
+from __future__ import annotations
+
+from builder.anki import fields as f
+from builder.anki.cloze import blank, flag_cards
+from builder.anki.commands import CommandCard
+from builder.anki.context import AnkiNote, NoteContext
+from builder.anki.facts import objective_facts
+from builder.anki.notetypes import CLOZE
+
+
+def flag_notes(ctx: NoteContext, cards: list[CommandCard]) -> list[AnkiNote]:
+    notes = []
+    for card, spans in flag_cards(ctx.objective, cards):
+        group, line = card.group, next(ln for ln in card.lines if not ln.disabled)
+        text = (f'<div class="purpose">{f.purposes_html(group.purposes)}</div>'
+                f'<pre class="code"><span class="ln">{f.breakable(blank(line.text, spans))}</span></pre>')
+        values = {**ctx.common(group.section), "Text": text, "TypeIn": "1",
+                  "Extra": f.text(f"Section: {group.section}") if group.section else ""}
+        key = f"flag\x1f{line.normalized}"
+        notes.append(ctx.note(CLOZE, key, f"flag {line.normalized}", values, line.pos))
+    return notes
+
+
+def fact_notes(ctx: NoteContext) -> list[AnkiNote]:
+    notes = []
+    for fact in objective_facts(ctx.objective):
+        values = {**ctx.common(fact.section), "Text": fact.text}
+        notes.append(ctx.note(CLOZE, fact.key, fact.key.replace("\x1f", " / "), values, fact.pos))
+    return notes
