@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -35,6 +36,7 @@ def test_without_the_comments_every_finding_is_back(tmp_path: Path):
     text = COMMENTS.read_text(encoding="utf-8")
     path = tmp_path / "comments.md"
     path.write_text(text, encoding="utf-8")
+    shutil.copy(COMMENTS.parent / "cheatdeck.toml", tmp_path)  # the exam, as beside the fixture
     commented = read_guide([str(path)]).guide.topics
     lines = text.split("\n")
     for number in (1, 10, 19, 24):  # the comments, not the example in the code block
