@@ -187,6 +187,21 @@ def test_megabyte_lines_are_cut_with_a_diagnostic(tmp_path):
     assert len(o.definitions[0].text.plain) <= MAX_LINE_CHARS
 
 
+@pytest.mark.slow
+def test_megabyte_lines_build_every_format_in_bounded_memory(tmp_path):
+    """The whole build of 1 MB lines ends with one diagnostic a line, no traceback, under 1.5 GB."""
+    mixed = "*a_ [b `c " * 100_000
+    command = "x --y " * 170_000
+    folder = guide(tmp_path, HEAD + f"**Term**: {mixed}\n\n### 999.1 Important Commands\n\n"
+                                    f"```sh\n# run it\n{command}\n```\n")
+    done, peak = run_cli(["build", str(folder), "-o", str(tmp_path / "dist"), "--ledger",
+                          str(tmp_path / "l.lock")], timeout=400)
+    assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert done.stderr.count("[line-too-long]") == 2
+    assert (tmp_path / "dist" / "notes.json").is_file() and list((tmp_path / "dist" / "anki").glob("*.apkg"))
+    assert peak < LIMIT_KB, f"peak RSS {peak // 1024} MB"
+
+
 def test_nul_bytes_after_the_first_8_kib_are_dropped_with_a_diagnostic(tmp_path):
     filler = "".join(f"filler line {i}\n\n" for i in range(800))  # > 8 KiB before the NULs
     text = (HEAD + filler + "**Nul\0Term**: has a\0 NUL\n\n**Other**: and\0 another\n\n"
