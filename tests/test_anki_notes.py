@@ -75,14 +75,19 @@ def test_pinned_key_survives_rewording(tmp_path: Path) -> None:
     assert by_identity(notes_of(src))["352.1 command nsenter-net"].guid == pinned.guid
 
 
+def guide_with(tmp_path: Path, block: str) -> Path:
+    """The fixture guide with its `ls -l /proc/<pid>/ns` group replaced by `block`."""
+    src = copy_guide(tmp_path)
+    md = src / "352-containers.md"
+    md.write_text(md.read_text().replace("# list the namespaces of a process\nls -l /proc/<pid>/ns", block))
+    return src
+
+
 def test_repeated_commands_make_one_note_with_every_purpose(tmp_path: Path) -> None:
     """The same lines written again in an objective are one card that keeps both purposes; a
     build never stops on a repeat (guides written by others repeat themselves)."""
-    src = copy_guide(tmp_path)
-    md = src / "352-containers.md"
-    md.write_text(md.read_text().replace("# list the namespaces of a process\nls -l /proc/<pid>/ns",
-                                         "# list the namespaces again\nlxc launch ubuntu:24.04 web\n"
-                                         "```\n\n```sh\n# and once more\nlxc launch ubuntu:24.04 web"))
+    src = guide_with(tmp_path, "# list the namespaces again\nlxc launch ubuntu:24.04 web\n"
+                               "```\n\n```sh\n# and once more\nlxc launch ubuntu:24.04 web")
     result = check([str(src)])
     repeats = [d for d in result.diagnostics if d.rule == "repeated-command"]
     assert len(repeats) == 1 and repeats[0].severity.value == "info"
@@ -95,12 +100,9 @@ def test_repeated_commands_make_one_note_with_every_purpose(tmp_path: Path) -> N
 
 def test_remaining_identity_clashes_are_numbered_in_source_order(tmp_path: Path) -> None:
     """Two different command groups pinned with one key: both get a card, the second is #2."""
-    src = copy_guide(tmp_path)
-    md = src / "352-containers.md"
-    md.write_text(md.read_text().replace("# list the namespaces of a process\nls -l /proc/<pid>/ns",
-                                         "# list the namespaces of a process\nls -l /proc/<pid>/ns\n"
-                                         "```\n\n<!-- card: nsenter-net -->\n```sh\n"
-                                         "# look at one namespace\nls -l /proc/<pid>/ns/net"))
+    src = guide_with(tmp_path, "# list the namespaces of a process\nls -l /proc/<pid>/ns\n"
+                               "```\n\n<!-- card: nsenter-net -->\n```sh\n"
+                               "# look at one namespace\nls -l /proc/<pid>/ns/net")
     result = check([str(src)])
     clash = [d for d in result.diagnostics if d.rule == "identity-collision"]
     assert len(clash) == 1 and clash[0].severity.value == "warning"
