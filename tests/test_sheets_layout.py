@@ -17,7 +17,7 @@ from builder.sheets.codelines import BREAK_AFTER
 from builder.sheets.context import CODE_WIDTH, COLUMNS
 from builder.sheets.index import command_name
 from builder.sheets.names import slug
-from builder.sheets.prose import MARK_GLYPHS, condense, mark_of
+from builder.sheets.prose import MARK_GLYPHS, mark_of, selected_prose
 
 pypdf = pytest.importorskip("pypdf")
 pytestmark = pytest.mark.slow
@@ -270,8 +270,9 @@ def text_nodes(o: Objective) -> list[tuple[str, str]]:
     """(what, text) for every text of the model an objective's sheet must print.
 
     Documented omissions (docs/sheets.md): section titles that head nothing printed, links'
-    and images' targets, stubs, icons, card keys, positions; prose prints condensed (the
-    condensed text is checked); a mark-only cell prints as its glyph.
+    and images' targets, stubs, icons, card keys, positions; prose prints condensed, without
+    lead-ins, repeats and a section's surplus (what prints is checked); a mark-only cell prints
+    as its glyph.
     """
     nodes = [("title", o.title)]
     if o.description:
@@ -295,7 +296,7 @@ def text_nodes(o: Objective) -> list[tuple[str, str]]:
         nodes += [("term", d.term), ("definition", d.text.plain)]
     for e in o.timeline:
         nodes += [("period", e.period)] + [("event", x) for x in e.events]
-    nodes += [("key idea", condense(p).plain) for p in o.prose if p.text]
+    nodes += [("key idea", short.plain) for _, short in selected_prose(o) if short is not None]
     return [(what, text) for what, text in nodes if text and text.strip()]
 
 
