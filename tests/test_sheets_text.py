@@ -16,7 +16,7 @@ from builder.sheets.codelines import BREAK_AFTER, fold_html
 from builder.sheets.context import Layout, command_blocks, objective_sheet
 from builder.sheets.diagnose import font_advice
 from builder.sheets.index import command_name, topic_index
-from builder.sheets.prose import condense, definition_context
+from builder.sheets.prose import IDEA_CHARS, IDEAS_PER_SECTION, clip, condense, definition_context, selected_prose
 from builder.sheets.render import SheetRenderer
 from builder.writers.html import highlight_code
 from tests.test_sheets_context import _objective, group, parse_html, visible_lines
@@ -40,7 +40,7 @@ def sheet_for(o: Objective, layout: Layout = LAYOUT):
 
 # -- key ideas ---------------------------------------------------------------------------------
 
-def test_a_paragraph_prints_its_first_sentence_or_its_emphasised_ones():
+def test_a_paragraph_prints_its_first_sentence_or_its_emphasised_one():
     plain = RichText.of("Docker has a client and a daemon. The client talks to dockerd over a socket. "
                         "Nothing else.")
     assert condense(prose(plain)).plain == "Docker has a client and a daemon."
@@ -48,7 +48,37 @@ def test_a_paragraph_prints_its_first_sentence_or_its_emphasised_ones():
                        Span(" with max-size. The driver is json-file.")))
     assert condense(prose(marked)).plain == "Rotate them with max-size."
     item = RichText.of("Type 1 runs on the hardware. Type 2 runs on a host OS.")
-    assert condense(prose(item, "item")).plain == item.plain  # a short item stays whole
+    assert condense(prose(item, "item")).plain == "Type 1 runs on the hardware."
+
+
+def test_a_long_sentence_is_clipped_at_a_clause_and_never_inside_code():
+    long = RichText.of("Containers package applications along with their required dependencies, "
+                       "code, libraries and configuration files, into isolated, portable and reproducible units.")
+    short = clip(long)
+    assert short.plain == "Containers package applications along with their required dependencies, code\u2026"
+    assert len(short.plain) <= IDEA_CHARS + 1
+    code = RichText((Span("Run "), Span("docker run --rm --name web --publish 8080:80 --volume data:/srv "
+                                         "--env MODE=production nginx:latest", SpanStyle.CODE),
+                     Span(" to start the web server in the background")))
+    cut = clip(code)
+    assert cut.plain.endswith("\u2026") and any(s.style is SpanStyle.CODE and s.text.endswith("latest")
+                                                for s in cut.spans)
+
+
+def test_lead_ins_repeats_and_a_sections_surplus_print_on_screen_only():
+    t = Table("Storage drivers", None, (RichText.of("Driver"),), (), None, at(5))
+    items = tuple(prose(RichText.of(f"Fact number {n}."), "item", line=30 + n) for n in range(IDEAS_PER_SECTION + 2))
+    o = _objective(tables=(t,), prose=(
+        prose(RichText.of("Use ldd to list the libraries:"), line=21),  # a lead-in: its block prints
+        prose(RichText.of("Storage drivers."), line=22),  # the table's caption says it
+        prose(RichText.of("Fact number 0."), "item", line=23)) + items)
+    printed = [s.plain for _, s in selected_prose(o) if s is not None]
+    assert printed == [f"Fact number {n}." for n in range(IDEAS_PER_SECTION)]
+    _, sheet = sheet_for(o)
+    (group_,) = sheet.ideas
+    assert [i.printed for i in group_.ideas].count(True) == IDEAS_PER_SECTION
+    html = SheetRenderer().objective(sheet, standalone=True)
+    assert html.count('class="item extra"') == 3 and "ldd" in html  # all of it on screen
 
 
 def test_key_ideas_print_condensed_and_keep_the_full_text_for_the_screen():

@@ -17,12 +17,21 @@ MARK_GLYPHS = {"yes": "\u2713", "no": "\u2717", "warn": "\u26a0"}
 _VARIATION = re.compile("[\ufe0e\ufe0f\u200d]")
 
 
+# How much of the guide's prose a sheet prints: each piece one short line (about a column
+# line and a half), at most this many per section; the rest is shown on screen only.
+IDEA_CHARS = 110
+IDEAS_PER_SECTION = 4
+_CLAUSE = re.compile(r"(?:[,;:]| [\u2014\u2013-]) ")
+_WORDS = re.compile(r"[^\W_]+")
+
+
 @dataclass(frozen=True, slots=True)
 class KeyIdea:
-    short_html: str  # what the PDF prints: the first sentence, or the emphasised ones
+    short_html: str  # what the PDF prints: the first sentence, or the emphasised one, clipped
     full_html: str  # the whole paragraph or item, shown on screen
     item: bool  # a list item (printed with a bullet), not a paragraph
     condensed: bool  # short_html leaves something out
+    printed: bool = True  # False: beyond the section's share, or a lead-in; on screen only
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,15 +39,18 @@ class IdeaGroup:
     section: str | None
     ideas: tuple[KeyIdea, ...]
 
+    @property
+    def printed(self) -> bool:
+        return any(i.printed for i in self.ideas)
+
 
 def key_ideas(o: Objective, rich) -> tuple[IdeaGroup, ...]:  # type: ignore[no-untyped-def]
     """The objective's prose grouped by section, each piece condensed for print."""
     groups: list[tuple[str | None, list[KeyIdea]]] = []
-    for p in o.prose:
-        if not p.text:
-            continue
-        short = condense(p)
-        idea = KeyIdea(rich(short), rich(p.text), p.kind == "item", short.plain.strip() != p.text.plain.strip())
+    for p, short in selected_prose(o):
+        text = short or p.text
+        idea = KeyIdea(rich(text), rich(p.text), p.kind == "item",
+                       text.plain.strip() != p.text.plain.strip(), short is not None)
         if groups and groups[-1][0] == p.section:
             groups[-1][1].append(idea)
         else:
@@ -46,17 +58,73 @@ def key_ideas(o: Objective, rich) -> tuple[IdeaGroup, ...]:  # type: ignore[no-u
     return tuple(IdeaGroup(section, tuple(ideas)) for section, ideas in groups)
 
 
+def selected_prose(o: Objective) -> list[tuple[Prose, RichText | None]]:
+    """Each piece of prose with what the PDF prints of it, None when it prints nothing: a
+    lead-in (it ends with a colon; the list or code it introduces prints), a piece whose
+    words another node already prints (a caption, term, definition, purpose or heading) or
+    an earlier key idea said, and pieces beyond IDEAS_PER_SECTION in their section."""
+    said = _printed_elsewhere(o)
+    out: list[tuple[Prose, RichText | None]] = []
+    counts: dict[str | None, int] = {}
+    for p in o.prose:
+        if not p.text:
+            continue
+        short = condense(p)
+        words = _words(short.plain)
+        if (short.plain.rstrip().endswith(":") or not words or any(words in s for s in said)
+                or counts.get(p.section, 0) >= IDEAS_PER_SECTION):
+            out.append((p, None))
+            continue
+        counts[p.section] = counts.get(p.section, 0) + 1
+        said.append(words)
+        out.append((p, short))
+    return out
+
+
+def _words(text: str) -> str:
+    return " ".join(_WORDS.findall(text.casefold()))
+
+
+def _printed_elsewhere(o: Objective) -> list[str]:
+    texts = [t.title for t in o.tables] + [s.caption for s in o.samples if s.caption]
+    texts += [d.term for d in o.definitions] + [d.text.plain for d in o.definitions]
+    texts += [g.purpose for g in o.command_groups if g.purpose] + [s.title for s in o.sections]
+    return [f" {w} " for w in map(_words, texts) if w]
+
+
 def condense(p: Prose) -> RichText:
-    """The sentences that carry emphasis, else the first sentence (a list item stays whole
-    when it is one or two sentences)."""
-    bounds = sentences(p.text.plain)
-    if len(bounds) <= (2 if p.kind == "item" else 1):
-        return p.text
-    marked = [b for b in bounds if _emphasised(p.text, *b)]
-    chosen = marked or bounds[:1]
-    pieces = [slice_rich(p.text, start, end) for start, end in chosen]
-    return RichText(tuple(s for i, piece in enumerate(pieces)
-                          for s in ((Span(" "),) if i else ()) + piece.spans))
+    """The first sentence that carries bold or italic text, else the first sentence, clipped
+    to about IDEA_CHARS at a clause or word boundary (an ellipsis marks the cut)."""
+    text = p.text
+    bounds = sentences(text.plain)
+    marked = [b for b in bounds if _emphasised(text, *b)]
+    start, end = (marked or bounds or [(0, len(text.plain))])[0]
+    return clip(slice_rich(text, start, end))
+
+
+def clip(text: RichText, limit: int = IDEA_CHARS) -> RichText:
+    """`text` cut to at most `limit` characters before a clause mark (`, ; :` or a dash) in its
+    second half, else before a word; never inside a code span."""
+    plain = text.plain
+    if len(plain) <= limit:
+        return text
+    plain_at = _plain_offsets(text)
+    cuts = [m.start() for m in _CLAUSE.finditer(plain, 0, limit)]
+    cuts = [c for c in cuts if c >= limit // 2 and c in plain_at] or \
+        [m.start() for m in re.finditer(r" ", plain[:limit]) if m.start() in plain_at]
+    if not cuts:
+        return text
+    return RichText(slice_rich(text, 0, cuts[-1]).spans + (Span("\u2026"),))
+
+
+def _plain_offsets(text: RichText) -> set[int]:
+    """Offsets of `text.plain` outside code and links, where a cut may fall."""
+    out, at = set(), 0
+    for span in text.spans:
+        if span.style in (SpanStyle.TEXT, SpanStyle.STRONG, SpanStyle.EMPHASIS):
+            out.update(range(at, at + len(span.text) + 1))
+        at += len(span.text)
+    return out
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
