@@ -49,12 +49,11 @@ class PageResult:
 
 @dataclass(frozen=True, slots=True)
 class TopicJob:
-    """Lay out a topic cover, then join it with the objective PDFs already rendered."""
+    """Lay out a whole topic (cover, objectives, index) as one document."""
 
     key: str
-    cover_html: str
+    html: str
     base: Path
-    parts: tuple[tuple[str, str, Path], ...]  # (anchor, title, stored objective PDF)
     metadata: tuple[tuple[str, str], ...]  # PDF Info entries: Title, Subject, Keywords, ...
     lang: str
 
@@ -85,11 +84,10 @@ def run_job(job: PageJob | TopicJob) -> Any:
         return _page(job)
     from dataclasses import replace
 
-    from builder.sheets.assemble import assemble_topic
+    from builder.sheets.assemble import finish_topic
 
-    cover = _renderer.render(job.cover_html, job.base)
-    pdf = assemble_topic(cover.pdf, list(job.parts), metadata=dict(job.metadata), lang=job.lang)
-    return replace(cover, pdf=pdf)
+    topic = _renderer.render(job.html, job.base)
+    return replace(topic, pdf=finish_topic(topic.pdf, metadata=dict(job.metadata), lang=job.lang))
 
 
 def _page(job: PageJob) -> PageResult:

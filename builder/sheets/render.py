@@ -53,13 +53,6 @@ class SheetRenderer:
             stylesheet_href=STYLESHEET if standalone else None,
             media_prefix="media/" if standalone else "")
 
-    def cover(self, cover: TopicCover) -> str:
-        """The title and contents page that opens a topic PDF."""
-        return self.env.get_template("cover.html").render(
-            cover=cover, meta=cover.meta, layout=cover.layout, body_class="topic",
-            header_right=f"Topic {cover.number}", footer_left=footer(cover.meta),
-            stylesheet_href=None, media_prefix="", cover_targets=True)
-
     def article(self, sheet: ObjectiveSheet) -> str:
         """One objective's article alone, as the topic's standalone page includes it."""
         return self.env.get_template("article.html").render(sheet=sheet, media_prefix="media/")
@@ -69,7 +62,7 @@ class SheetRenderer:
         return self.env.get_template("topic.html").render(
             cover=cover, articles=articles, meta=cover.meta, layout=cover.layout, body_class="topic",
             header_right=f"Topic {cover.number}", footer_left=footer(cover.meta),
-            stylesheet_href=STYLESHEET, media_prefix="media/", cover_targets=False)
+            stylesheet_href=STYLESHEET, media_prefix="media/")
 
 
 def footer(meta: SheetMeta) -> str:

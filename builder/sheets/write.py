@@ -116,7 +116,7 @@ def _topic_job(build: SheetBuild, p: Planned, layout: Layout) -> TopicJob:
         cover=cover, articles=articles, index=index, meta=cover.meta, layout=layout,
         body_class="topic", header_right=f"Topic {cover.number}", footer_left=footer(cover.meta),
         stylesheet_href=None, media_prefix="")
-    return TopicJob(p.key, html, build.config.source_root, (), _info(cover), cover.meta.lang)
+    return TopicJob(p.key, html, build.config.source_root, _info(cover), cover.meta.lang)
 
 
 def _info(cover: TopicCover) -> tuple[tuple[str, str], ...]:
