@@ -17,8 +17,7 @@ from builder.diagnostics import BuildError, Diagnostic, Severity
 from builder.model import Guide, Objective
 from builder.pipeline import CheckResult, build, check, names_a_code, select
 from builder.preview import write_preview
-from builder.project import Invocation, option_defaults, plan
-from builder.reader import GuideSettings
+from builder.project import option_defaults, plan
 from builder.serialize import guide_to_data
 from builder.version import guide_version, source_commit
 from builder.workers import stop_on_signals
@@ -135,7 +134,7 @@ def build_command(obj: Context, sources: tuple[str, ...], output: str | None, on
     config = BuildConfig(output=Path(output), formats=formats or tuple(known), only=only,
                          strict=strict, options=options,
                          progress=obj.say if obj.verbosity >= 0 else _silent)
-    result = _run(lambda: build(run.sources, config, settings=_settings(run), select_codes=select,
+    result = _run(lambda: build(run.sources, config, settings=run.settings, select_codes=select,
                                 ignore_codes=ignore))
     _report(obj, result, strict)
     if obj.verbosity >= 0:
@@ -156,7 +155,7 @@ def check_command(obj: Context, sources: tuple[str, ...], strict: bool, fmt: str
                   select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
     """Report everything wrong with the guide, with file:line, without building."""
     run = _run(lambda: plan(list(sources), DEFAULT_SOURCE))
-    result = _run(lambda: check(run.sources, settings=_settings(run), select_codes=select,
+    result = _run(lambda: check(run.sources, settings=run.settings, select_codes=select,
                                 ignore_codes=ignore))
     if fmt == "json":
         click.echo(json.dumps([_diag_data(d) for d in result.diagnostics], indent=1))
@@ -179,7 +178,7 @@ def inspect_command(obj: Context, sources: tuple[str, ...], as_json: bool, only:
                     cards: bool) -> None:
     """Show the structure read from SOURCES: topics, objectives and what each holds."""
     run = _run(lambda: plan(list(sources), DEFAULT_SOURCE))
-    result = _run(lambda: check(run.sources, settings=_settings(run)))
+    result = _run(lambda: check(run.sources, settings=run.settings))
     guide = _run(lambda: select(result.guide, only))
     if as_json:
         click.echo(json.dumps(guide_to_data(guide), ensure_ascii=False, indent=1))
@@ -205,7 +204,7 @@ def preview_command(obj: Context, sources: tuple[str, ...], output: str, only: t
                     templates_dir: str | None) -> None:
     """Write a static page with every Anki card's front and back, to review cards in a browser."""
     run = _run(lambda: plan(list(sources), DEFAULT_SOURCE))
-    result = _run(lambda: check(run.sources, settings=_settings(run)))
+    result = _run(lambda: check(run.sources, settings=run.settings))
     guide = _run(lambda: select(result.guide, only))
     page = write_preview(guide, Path(output), Path(templates_dir) if templates_dir else None)
     obj.say(f"wrote {page}")
@@ -265,10 +264,6 @@ def _counts(o: Objective) -> list[tuple[str, int]]:
         ("links", len(o.links)),
         ("stubs", len(o.stubs)),
     ]
-
-
-def _settings(run: Invocation) -> GuideSettings:
-    return GuideSettings(run.exam, run.deck, run.lang, run.root, run.languages)
 
 
 def _run(step):  # type: ignore[no-untyped-def]

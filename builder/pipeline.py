@@ -52,8 +52,7 @@ def check(sources: list[str], *, exam: str | None = None, version: str | None = 
     if version is None:
         version = guide_version(source_folder(sources))
     if settings is None:  # called as a library: the project file beside the sources still counts
-        run = plan(sources, sources[0] if sources else ".")
-        settings = GuideSettings(run.exam, run.deck, run.lang, languages=run.languages)
+        settings = replace(plan(sources, sources[0] if sources else ".").settings, root=None)
     before = stamps(sources)
     result = read_guide(sources, exam=exam, version=version, settings=settings)
     verify(result.guide, before, "reading")  # a half-saved file must not reach the ledger

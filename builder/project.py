@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from builder.diagnostics import BuildError
+from builder.reader import GuideSettings
 from builder.reader.vocabulary import supported
 
 if sys.version_info >= (3, 11):
@@ -169,11 +170,7 @@ class Invocation:
 
     sources: list[str]
     project: Project | None
-    exam: str | None = None
-    deck: str | None = None
-    lang: str | None = None
-    root: str | None = None  # the project folder, when the project's `sources` are read
-    languages: tuple[tuple[str, str], ...] = ()
+    settings: GuideSettings  # what the project file (or --exam) says about the guide
 
 
 def plan(sources: list[str], default_source: str, exam: str | None = None) -> Invocation:
@@ -181,12 +178,13 @@ def plan(sources: list[str], default_source: str, exam: str | None = None) -> In
     project's `sources` are read with its folder as the source root."""
     project = find_project(sources, default_source)
     if project is None:
-        return Invocation(sources or [default_source], None, exam)
+        return Invocation(sources or [default_source], None, GuideSettings(exam))
     named = [os.path.normpath(s) for s in sources]
     use_listed = bool(project.sources) and (not named or named == [os.path.normpath(project.folder)])
+    settings = GuideSettings(exam or project.exam, project.deck, project.language,
+                             str(project.folder) if use_listed else None, project.languages)
     return Invocation(list(project.sources) if use_listed else (sources or [default_source]), project,
-                      exam or project.exam, project.deck, project.language,
-                      str(project.folder) if use_listed else None, project.languages)
+                      settings)
 
 
 def option_defaults(options: dict[str, object], project: Project | None,

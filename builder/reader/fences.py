@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from builder.reader.commands import SHELL_LANGUAGES
+
 # What a fence swallows that is certainly guide structure: objective and topic headings and the
 # objective labels (`**Weight:**`, `Description:`, `**Key Knowledge Areas:**`).
 _STRUCTURE = re.compile(
@@ -21,8 +23,7 @@ _STRUCTURE = re.compile(
     r"|(?:\*\*|__)[ \t]*(?:Weight|Description|Key[ \t]+[Kk]nowledge[ \t]+[Aa]reas)[ \t]*:?[ \t]*(?:\*\*|__)[ \t]*:?)")
 # Only fences that hold shell code or plain text are checked: a config or markdown sample may
 # hold such lines on purpose (a YAML `description:` key, a markdown heading).
-_CHECKED_INFO = {"", "sh", "bash", "shell", "console", "zsh", "shell-session", "terminal", "ksh",
-                 "fish", "bash-session", "sh-session", "shellsession", "text", "txt", "plaintext"}
+_CHECKED_INFO = SHELL_LANGUAGES | {"text", "txt", "plaintext"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,7 +65,7 @@ _MARKS = {"\u2705": "\u2713", "\u2714": "\u2713", "\u2611": "\u2713", "\u2713": 
 def cell(text: RichText) -> RichText:
     """A table cell: trimmed like other text, but a cell that is only a mark keeps it (as ✓ ✗ ⚠)."""
     plain = text.plain
-    if plain and not plain[:1].isascii() or plain.strip()[:1] in _MARKS:
+    if not plain.isascii():  # marks are never ASCII: most cells skip the test
         marks = "".join(ch for ch in plain if ch not in " \t\ufe0f\ufe0e")
         if marks and all(ch in _MARKS for ch in marks):
             return RichText((Span(" ".join(_MARKS[ch] for ch in marks)),))

@@ -149,17 +149,27 @@ def language_from_path(path: str) -> str | None:
 def language_from_labels(lines: list[str]) -> str | None:
     """The language whose objective labels the file uses most (English wins a tie)."""
     counts: dict[str, int] = {}
+    labels = _label_words()
     for line in lines:
         if ":" not in line or len(line) > 200:
             continue
         head = fold(line.replace("*", "").replace("_", " ")).split(":", 1)[0].strip(" #-")
-        for v in VOCABULARIES.values():
-            if head in {fold(w) for w in v.weight + v.description + v.key_knowledge_areas}:
-                counts[v.lang] = counts.get(v.lang, 0) + 1
+        for lang in labels.get(head, ()):
+            counts[lang] = counts.get(lang, 0) + 1
     if not counts:
         return None
     best = max(counts.values())
     return DEFAULT_LANG if counts.get(DEFAULT_LANG) == best else max(counts, key=counts.__getitem__)
+
+
+@lru_cache(maxsize=1)
+def _label_words() -> dict[str, tuple[str, ...]]:
+    """Each folded objective label and the languages that use it."""
+    words: dict[str, tuple[str, ...]] = {}
+    for v in VOCABULARIES.values():
+        for word in v.weight + v.description + v.key_knowledge_areas:
+            words[fold(word)] = words.get(fold(word), ()) + (v.lang,)
+    return words
 
 
 def supported() -> tuple[str, ...]:
