@@ -14,7 +14,7 @@ import pytest
 from anki_helpers import Collection, T0, collection, import_deck, open_collection, source_date_epoch
 from builder.config import BuildConfig
 from builder.pipeline import build, check
-from builder.writers.exam_cards import CHOICE, FILL_IN, cloze_html, exam_notes, options_html
+from builder.anki.exam import CHOICE, FILL_IN, cloze_html, exam_notes, options_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exam"
 SOURCE = Path(__file__).resolve().parents[1] / "source"
@@ -113,7 +113,7 @@ def test_explanation_from_the_key_shows_on_the_back(tmp_path: Path) -> None:
 def test_guide_passages_found_for_each_kind_of_answer() -> None:
     if not SOURCE.is_dir():
         pytest.skip("source/ not present")
-    from builder.writers.exam_refs import find_reference
+    from builder.anki.exam_refs import find_reference
 
     guide = check([str(SOURCE), str(FIXTURES / "shapes.md")]).guide
     exam = guide.exams[0]

@@ -13,7 +13,7 @@ from builder.sheets.codelines import WRAP_MARK, fold_html
 from builder.sheets.context import Layout, cited_entries, command_blocks, objective_sheet
 from builder.sheets.names import anchor_for, slug
 from builder.sheets.render import SheetRenderer, css_string
-from builder.writers.html import highlight_code
+from builder.html import highlight_code
 
 POS = SourcePos("guide.md", 10)
 LAYOUT = Layout("a4", "landscape", "color")

@@ -18,7 +18,7 @@ from builder.sheets.diagnose import font_advice
 from builder.sheets.index import command_name, topic_index
 from builder.sheets.prose import IDEA_CHARS, IDEAS_PER_SECTION, clip, condense, definition_context, selected_prose
 from builder.sheets.render import SheetRenderer
-from builder.writers.html import highlight_code
+from builder.html import highlight_code
 from tests.test_sheets_context import _objective, group, parse_html, visible_lines
 
 LAYOUT = Layout("a4", "landscape", "color")

@@ -7,7 +7,7 @@ from builder.anki.context import AnkiNote, NoteContext
 from builder.anki.counts import asked_cells, reversible
 from builder.anki.notetypes import ROW
 from builder.model import Table, TableRow
-from builder.writers.html import rich_to_html
+from builder.html import rich_to_html
 
 def cell_key(table: Table, row: TableRow, col: int, first: bool) -> str:
     """A row's first asked cell keeps the row's identity (its history); others add the column."""

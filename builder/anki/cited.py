@@ -7,7 +7,7 @@ from html import escape
 
 from builder.anki import fields as f
 from builder.model import CitedObject, Objective
-from builder.writers.html import rich_to_html
+from builder.html import rich_to_html
 
 MAX_USES = 3
 SHORT_LINE = 90  # a use longer than this is a worse example than a shorter one

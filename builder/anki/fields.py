@@ -8,7 +8,7 @@ from typing import Callable
 
 from builder.anki.media import MediaFile
 from builder.model import CodeSample, CommandLine, Image, RichText, Table, TableRow, TimelineEvent
-from builder.writers.html import highlight_code, rich_to_html
+from builder.html import highlight_code, rich_to_html
 
 Matcher = Callable[[str], bool]  # does this text mention the object?
 

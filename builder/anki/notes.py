@@ -15,7 +15,7 @@ from builder.anki.drills import fact_notes, flag_notes
 from builder.anki.media import MediaFile, media_for
 from builder.anki.notetypes import CITED, COMMAND, DEFINITION, OVERVIEW, TIMELINE
 from builder.model import Definition, Guide, Image, Objective, SourcePos, Topic
-from builder.writers.html import rich_to_html
+from builder.html import rich_to_html
 
 __all__ = ["AnkiNote", "DuplicateCardError", "base_tags", "deck_description", "deck_name",
            "guid_for", "guide_notes", "objective_notes"]

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from builder.resources import templates_dir
-from builder.writers.html import pygments_css
+from builder.html import pygments_css
 
 CSS_FILE = "cards.css"
 TOOL_NAME = "cheatdeck"

@@ -13,7 +13,7 @@ from builder.model import (CitedObject, CodeSample, CommandGroup, Guide, Image, 
 from builder.sheets.codelines import fold_html, lean_spans
 from builder.sheets.names import EMOJI, anchor_for
 from builder.sheets.prose import DefinitionGroup, IdeaGroup, cell_html, definition_groups, key_ideas
-from builder.writers.html import highlight_code, rich_to_html
+from builder.html import highlight_code, rich_to_html
 
 # Monospace characters per code line for (orientation) at the default stylesheet's sizes.
 CODE_WIDTH = {("a4", "landscape"): 62, ("a4", "portrait"): 66,

@@ -21,7 +21,7 @@ from builder.output import atomic_write
 from builder.resources import templates_dir
 from builder.writers import Findings
 from builder.writers.anki import build_time, ledger_path
-from builder.writers.exam_cards import EXAM_NOTE_TYPES, TEMPLATE_DIR, deck_name, exam_notes
+from builder.anki.exam import EXAM_NOTE_TYPES, TEMPLATE_DIR, deck_name, exam_notes
 
 NAME = "exam-anki"
 FINDINGS = Findings()

@@ -24,7 +24,7 @@ from builder.output import atomic_write
 from builder.resources import templates_dir
 from builder.workers import die_with, installed_code_first
 from builder.writers import Findings
-from builder.writers.html import highlight_code, pygments_css, rich_to_html
+from builder.html import highlight_code, pygments_css, rich_to_html
 
 NAME = "exam-sheet"
 FINDINGS = Findings()

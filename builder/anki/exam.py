@@ -18,8 +18,8 @@ from builder.anki.sanitize import clean_html
 from builder.model import (
     Exam, Guide, Objective, Question, QuestionKind, RichText, SourcePos, SpanStyle,
 )
-from builder.writers.exam_refs import GuideRef, find_reference
-from builder.writers.html import highlight_code, rich_to_html
+from builder.anki.exam_refs import GuideRef, find_reference
+from builder.html import highlight_code, rich_to_html
 
 TEMPLATE_DIR = "exam"  # templates/exam/anki/*.html, next to the printable exam's template
 _BLANK = re.compile(r"_{3,}")
