@@ -81,11 +81,14 @@ def step(name: str, folder: Path, out: Path, jobs: int) -> dict[str, object]:
     check_guide(guide)
     if name == "model":
         return {"seconds": time.perf_counter() - parsed, "rss_mb": peak_mb()}
-    config = BuildConfig(output=out, source_root=folder.resolve(), options={"jobs": jobs, "progress": False})
-    if name == "weasyprint":
-        return weasyprint_step(guide, config)
+    from builder.context import BuildContext
     from builder.writers import load_writer
-    writer = load_writer({"deck": "anki", "sheets": "sheets"}[name])
+    request = BuildConfig(output=out, options={"jobs": jobs, "progress": False})
+    if name == "weasyprint":
+        return weasyprint_step(guide, BuildContext.create(request, folder, {}))
+    fmt = {"deck": "anki", "sheets": "sheets"}[name]
+    writer = load_writer(fmt)
+    config = BuildContext.create(request, folder, {fmt: writer.Options})
     started = time.perf_counter()
     writer.write(guide, config)
     result: dict[str, object] = {"seconds": time.perf_counter() - started, "rss_mb": peak_mb()}

@@ -127,6 +127,12 @@ def build_command(obj: Context, sources: tuple[str, ...], output: str | None, on
         if name not in known:
             raise click.BadParameter(f"unknown format {name!r} (choose from {', '.join(known)})",
                                      param_hint="--format")
+    tables = run.project.writer_tables() if run.project else {}
+    for name in tables:
+        if name not in known:
+            raise click.UsageError(f"{run.project.path}: [writers.{name}]: no such format (choose "  # type: ignore[union-attr]
+                                   f"from {', '.join(known)})")
+    options["writers"] = tables
     if options.get("release"):
         options["locked"] = True
     if obj.verbosity < 0 and options.get("progress") is None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import errno
-import os
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from builder.config import BuildConfig
+from builder.artifacts import Artifact, WriterResult
 from builder.catalogue import CODES
+from builder.config import BuildConfig
+from builder.context import BuildContext
 from builder.diagnostics import (BuildError, Diagnostic, DiagnosticFilter, Ignore, SelectionError,
                                  Severity, matches, sort_diagnostics, warning)
 from builder.media import vet_images
@@ -17,12 +18,12 @@ from builder.model import Guide
 from builder.output import ensure_dir, remove_stale_temps, write_error
 from builder.project import plan
 from builder.reader import GuideSettings, read_guide
-from builder.release import source_date_epoch, write_release
+from builder.release import write_release
 from builder.rules import check_guide
 from builder.snapshot import Stamp, stamps, verify
 from builder.version import guide_version, source_folder
 from builder.writer_cache import WriterCache
-from builder.writers import WRITERS, load_writer
+from builder.writers import WRITERS, Writer, load_writer
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,11 @@ class CheckResult:
 
 @dataclass(frozen=True, slots=True)
 class BuildResult(CheckResult):
-    outputs: tuple[Path, ...] = ()
+    artifacts: tuple[Artifact, ...] = ()  # every file written, with what it holds
+
+    @property
+    def outputs(self) -> tuple[Path, ...]:
+        return tuple(a.path for a in self.artifacts)
 
 
 def check(sources: list[str], *, exam: str | None = None, version: str | None = None,
@@ -97,42 +102,38 @@ def build(sources: list[str], config: BuildConfig, *, exam: str | None = None,
     guide = select(checked.guide, config.only)
     ensure_dir(config.output)
     remove_stale_temps(config.output)
-    root = Path(guide.root)
-    config = replace(config, source_root=Path(os.path.abspath(root)))
-    outputs: list[Path] = []
-    found: list[Diagnostic] = []  # what writers found while writing (sheets: refused URLs, glyphs)
-    if {"anki", "exam-anki"} & set(config.formats):  # a killed ledger write leaves its temp there
-        from builder.writers.anki import ledger_path
-        remove_stale_temps(ledger_path(config).parent, recursive=False)
-    # Writers date their output from SOURCE_DATE_EPOCH; in a git checkout it defaults to the
-    # source's last commit, so two builds of one commit agree byte for byte.
+    writers = {name: load_writer(name) for name in config.formats if name in WRITERS}
+    ctx = BuildContext.create(config, Path(guide.root), {n: w.Options for n, w in writers.items()})
+    if {"anki", "exam-anki"} & set(writers):  # a killed ledger write leaves its temp there
+        remove_stale_temps(ctx.ledger.parent, recursive=False)
     try:
-        with source_date_epoch(config.source_root):
-            for written, diagnostics in run_writers(guide, config):
-                outputs.extend(written)
-                found.extend(diagnostics)
-            if config.options.get("release"):
-                outputs.extend(write_release(guide, config, outputs))
+        # The build time is the context's (SOURCE_DATE_EPOCH, else the source's last commit), so
+        # two builds of one commit agree byte for byte.
+        with ctx.activated():
+            results = run_writers(guide, ctx, writers)
+            artifacts = [a for r in results for a in r.artifacts]
+            if ctx.release:
+                artifacts += write_release(guide, ctx, artifacts)
     except OSError as exc:  # a full disk under a library's own writes (atomic_write says it itself)
         if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
             raise
         raise write_error(Path(exc.filename or config.output), exc) from exc
     verify(checked.guide, checked.stamps, "writing outputs from")
-    found = checked.keep(found)
+    found = checked.keep([d for r in results for d in r.findings])
     diagnostics = tuple(sort_diagnostics([*checked.diagnostics, *found])) if found else checked.diagnostics
-    return BuildResult(guide, diagnostics, checked.keep, checked.stamps, tuple(outputs))
+    return BuildResult(guide, diagnostics, checked.keep, checked.stamps, tuple(artifacts))
 
 
-def run_writers(guide: Guide, config: BuildConfig) -> list[tuple[list[Path], list[Diagnostic]]]:
-    """Each format's outputs and findings, in format order.
+def run_writers(guide: Guide, ctx: BuildContext, writers: dict[str, Writer]) -> list[WriterResult]:
+    """Each format's result, in format order.
 
     Writers run in threads: the sheets writer mostly waits on its render processes, so the deck
     is built meanwhile. A writer whose inputs did not change since it last ran is skipped.
     """
-    names = [name for name in config.formats if name in WRITERS]
-    cache = WriterCache(guide, config)
-    with ThreadPoolExecutor(max_workers=max(1, len(names))) as pool:
-        futures = [pool.submit(_run_writer, name, guide, config, cache) for name in names]
+    cache = WriterCache(guide, ctx)
+    with ThreadPoolExecutor(max_workers=max(1, len(writers))) as pool:
+        futures = [pool.submit(_run_writer, name, writer, guide, ctx, cache)
+                   for name, writer in writers.items()]
         wait(futures)  # a writer that fails never stops the others from writing their files
     for future in futures:
         if isinstance(future.exception(), BuildError):
@@ -140,13 +141,12 @@ def run_writers(guide: Guide, config: BuildConfig) -> list[tuple[list[Path], lis
     return [future.result() for future in futures]
 
 
-def _run_writer(name: str, guide: Guide, config: BuildConfig,
-                cache: WriterCache) -> tuple[list[Path], list[Diagnostic]]:
+def _run_writer(name: str, writer: Writer, guide: Guide, ctx: BuildContext,
+                cache: WriterCache) -> WriterResult:
     fresh = cache.fresh(name)
     if fresh is not None:
-        config.progress(f"{name}: up to date")
-        return fresh, []
-    writer = load_writer(name)
-    written = list(writer.write(guide, config))
-    cache.remember(name, written)
-    return written, list(getattr(writer, "take_diagnostics", list)())
+        ctx.progress(f"{name}: up to date")
+        return WriterResult(tuple(fresh))
+    result = writer.write(guide, ctx)
+    cache.remember(name, list(result.artifacts))
+    return result

@@ -37,6 +37,7 @@ KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "orientation": (str, "landscape or portrait"),
     "ledger": (str, "identity ledger file, relative to this file"),
     "output": (str, "output folder, relative to this file"),
+    "writers": (dict, "options of one output format: a [writers.NAME] table of its option fields"),
 }
 CHOICES = {"paper": ("a4", "letter"), "orientation": ("landscape", "portrait"), "language": LANGUAGES}
 
@@ -60,6 +61,10 @@ class Project:
     orientation: str | None = None
     ledger: str | None = None
     output: str | None = None
+    writers: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()  # [writers.NAME] tables
+
+    def writer_tables(self) -> dict[str, dict[str, Any]]:
+        return {name: dict(items) for name, items in self.writers}
 
 
 def find_project(sources: list[str], default_source: str) -> Project | None:
@@ -116,6 +121,8 @@ def _project(path: Path, text: str, data: dict[str, Any]) -> Project:
             raise ConfigError(f"{where}: error: '{key}' must be {expected}")
         if key == "languages":
             value = _languages(value, where)
+        if key == "writers":
+            value = _writers(value, where)
         if key in CHOICES and value not in CHOICES[key]:
             raise ConfigError(f"{where}: error: {key} '{value}' is not supported (choose from "
                               f"{', '.join(CHOICES[key])})")
@@ -128,6 +135,16 @@ def _project(path: Path, text: str, data: dict[str, Any]) -> Project:
         if key in values:
             values[key] = os.path.normpath(folder / values[key])
     return Project(path, folder, tuple(s for group in sources for s in group), **values)
+
+
+def _writers(table: dict[str, Any], where: str) -> tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]:
+    """`[writers.NAME]` tables: each a table of option names to values (the writer checks them)."""
+    out = []
+    for name, options in table.items():
+        if not isinstance(options, dict):
+            raise ConfigError(f"{where}: error: 'writers.{name}' must be a table of options")
+        out.append((name, tuple(options.items())))
+    return tuple(out)
 
 
 def _languages(table: dict[str, Any], where: str) -> tuple[tuple[str, str], ...]:

@@ -5,106 +5,75 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 import sys
-import tempfile
-import zipfile
-from collections import Counter
-from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
 
 from builder import __version__
-from builder.config import BuildConfig
+from builder.artifacts import Artifact
+from builder.context import BuildContext
 from builder.diagnostics import BuildError
-from builder.epoch import epoch_set
 from builder.model import Guide
 from builder.output import atomic_write
-from builder.version import guide_version, last_commit_time, source_commit
+from builder.version import guide_version, source_commit
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
 REMOVED = "removed.txt"
 MANIFEST_FORMAT = 1  # bump when a field changes meaning
 RESERVED = {MANIFEST, SUMS}
-# Newer Anki exports hold a stub collection.anki2 beside the real collection.anki21.
-APKG_COLLECTIONS = ("collection.anki21", "collection.anki2")
-UNTAGGED = "untagged"
 
 
 class ReleaseError(BuildError):
     """A release file cannot be made from what the build wrote."""
 
 
-@contextmanager
-def source_date_epoch(source_root: Path) -> Iterator[int | None]:
-    """SOURCE_DATE_EPOCH for the writers: the caller's, else the source's last git commit time."""
-    given = os.environ.get("SOURCE_DATE_EPOCH")
-    if given is not None:
-        yield parse_epoch(given)
-        return
-    epoch = last_commit_time(source_root)
-    if epoch is None:
-        yield None
-        return
-    with epoch_set(epoch):
-        yield epoch
+def write_release(guide: Guide, ctx: BuildContext, written: list[Artifact]) -> list[Artifact]:
+    """Copy removed.txt to the top of dist/, then write manifest.json and SHA256SUMS over it all.
 
-
-def parse_epoch(text: str) -> int:
-    """SOURCE_DATE_EPOCH as an int, or a clear error (the spec allows only decimal seconds)."""
-    if not text.strip().isdigit():
-        raise ReleaseError(f"SOURCE_DATE_EPOCH={text!r} is not a whole number of seconds since 1970")
-    return int(text)
-
-
-def build_time(epoch: int | None) -> str | None:
-    """The build time as ISO 8601 UTC, from SOURCE_DATE_EPOCH only (never the clock)."""
-    if epoch is None:
-        return None
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def write_release(guide: Guide, config: BuildConfig, outputs: list[Path]) -> list[Path]:
-    """Copy removed.txt to the top of dist/, then write manifest.json and SHA256SUMS over it all."""
-    dist = config.output
-    files = [p for p in outputs if p.name not in RESERVED or p.parent.resolve() != dist.resolve()]
+    Sizes, hashes, note, card and page counts come from what the writers returned: no built
+    file is opened again.
+    """
+    dist = ctx.output
+    files = [a for a in written if a.path.name not in RESERVED or a.path.parent.resolve() != dist.resolve()]
     removed = copy_removed(dist, files)
     if removed is not None:
         files.append(removed)
-    paths = sorted({relative_path(dist, p) for p in files})
-    artifacts = [describe_artifact(dist, rel) for rel in paths]
+    by_path = {relative_path(dist, a.path): a for a in files}
+    artifacts = [{"path": rel, **by_path[rel].metadata()} for rel in sorted(by_path)]
     name_assets(artifacts)
-    manifest_path = atomic_write(dist / MANIFEST, render_manifest(guide, config, artifacts))
-    sums = {a["path"]: a["sha256"] for a in artifacts}
-    sums[MANIFEST] = sha256_file(manifest_path)
-    sums_path = atomic_write(dist / SUMS, render_sums(sums))
+    manifest = render_manifest(guide, ctx, artifacts).encode("utf-8")
+    manifest_path = atomic_write(dist / MANIFEST, manifest)
+    sums = {str(a["path"]): str(a["sha256"]) for a in artifacts}
+    sums[MANIFEST] = hashlib.sha256(manifest).hexdigest()
+    sums_text = render_sums(sums).encode("utf-8")
+    sums_path = atomic_write(dist / SUMS, sums_text)
     version = guide.version or "unknown"
     if version.endswith("-dirty"):
-        config.progress(f"release: warning: the source has uncommitted changes ({version})")
-    left_out = unreleased_files(dist, set(paths))
+        ctx.progress(f"release: warning: the source has uncommitted changes ({version})")
+    left_out = unreleased_files(dist, set(by_path))
     if left_out:
-        config.progress(f"release: warning: not written by this build, so not released: "
-                        f"{', '.join(left_out)}")
-    config.progress(f"release: {len(artifacts)} artifact(s) in {manifest_path} and {sums_path}")
-    return [p for p in (removed, manifest_path, sums_path) if p is not None]
+        ctx.progress(f"release: warning: not written by this build, so not released: "
+                     f"{', '.join(left_out)}")
+    ctx.progress(f"release: {len(artifacts)} artifact(s) in {manifest_path} and {sums_path}")
+    made = [Artifact.of(manifest_path, manifest), Artifact.of(sums_path, sums_text)]
+    return ([removed] if removed is not None else []) + made
 
 
-def copy_removed(dist: Path, files: list[Path]) -> Path | None:
+def copy_removed(dist: Path, files: list[Artifact]) -> Artifact | None:
     """The identity ledger's removed.txt (written beside the decks) copied to the top of dist/."""
-    nested = [p for p in files if p.name == REMOVED and p.parent.resolve() != dist.resolve()]
+    nested = [a.path for a in files if a.path.name == REMOVED and a.path.parent.resolve() != dist.resolve()]
     decks = (dist / "anki").resolve()
     # A removed.txt that this build did not write may be stale: only the built decks' one counts.
     if nested:
         found = nested[0]
-    elif any(p.resolve().parent == decks for p in files):
+    elif any(a.path.resolve().parent == decks for a in files):
         found = dist / "anki" / REMOVED
     else:
         return None
     if not found.is_file():
         return None
-    return atomic_write(dist / REMOVED, found.read_bytes())
+    data = found.read_bytes()
+    return Artifact.of(atomic_write(dist / REMOVED, data), data)
 
 
 def unreleased_files(dist: Path, released: set[str]) -> list[str]:
@@ -131,18 +100,6 @@ def relative_path(dist: Path, path: Path) -> str:
     return rel
 
 
-def describe_artifact(dist: Path, rel: str) -> dict[str, object]:
-    """Path, size, SHA-256, and what is inside: notes and cards per kind, or pages."""
-    path = dist / rel
-    data: dict[str, object] = {"path": rel, "size": path.stat().st_size,
-                               "sha256": sha256_file(path), "type": path.suffix.lstrip(".").lower()}
-    if data["type"] == "apkg":
-        data.update(apkg_counts(path))
-    elif data["type"] == "pdf":
-        data["pages"] = pdf_pages(path)
-    return data
-
-
 def name_assets(artifacts: list[dict[str, object]]) -> None:
     """Give each artifact its name on the release page: the file name, or the path where needed.
 
@@ -158,19 +115,17 @@ def name_assets(artifacts: list[dict[str, object]]) -> None:
         a["asset"] = name if unique else str(a["path"]).replace("/", "-")
 
 
-def render_manifest(guide: Guide, config: BuildConfig, artifacts: list[dict[str, object]]) -> str:
+def render_manifest(guide: Guide, ctx: BuildContext, artifacts: list[dict[str, object]]) -> str:
     """manifest.json: what was built, from which guide commit, when, and every artifact."""
-    epoch_text = os.environ.get("SOURCE_DATE_EPOCH")
-    epoch = parse_epoch(epoch_text) if epoch_text is not None else None
-    folder = config.source_root
+    folder = ctx.source_root
     data = {
         "manifest_format": MANIFEST_FORMAT,
         "tool": {"name": "cheatdeck", "version": __version__},
         "guide": {"exam": guide.exam, "version": guide.version or guide_version(folder),
                   "commit": source_commit(folder),
                   "objectives": [o.id for o in guide.objectives]},
-        "build": {"source_date_epoch": epoch, "time": build_time(epoch),
-                  "formats": list(config.formats), "locked": bool(config.options.get("locked"))},
+        "build": {"source_date_epoch": ctx.time.epoch, "time": ctx.time.iso,
+                  "formats": list(ctx.formats), "locked": ctx.locked},
         "artifacts": artifacts,
     }
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
@@ -187,47 +142,6 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def apkg_counts(path: Path) -> dict[str, dict[str, int]]:
-    """Notes and cards per kind (from `kind::NAME` tags) in an .apkg's sqlite collection."""
-    with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory() as tmp:
-        names = set(archive.namelist())
-        member = next((n for n in APKG_COLLECTIONS if n in names), None)
-        if member is None:
-            raise ReleaseError(f"{path}: no {' or '.join(APKG_COLLECTIONS)} inside; not a deck "
-                               "this tool can count")
-        db = Path(archive.extract(member, tmp))
-        connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        try:
-            rows = connection.execute("SELECT n.tags, COUNT(c.id) FROM notes n "
-                                      "LEFT JOIN cards c ON c.nid = n.id GROUP BY n.id").fetchall()
-        finally:
-            connection.close()
-    notes: Counter[str] = Counter()
-    cards: Counter[str] = Counter()
-    for tags, card_count in rows:
-        kind = note_kind(tags)
-        notes[kind] += 1
-        cards[kind] += card_count
-    return {"notes": dict(sorted(notes.items())), "cards": dict(sorted(cards.items()))}
-
-
-def note_kind(tags: str) -> str:
-    """The NAME of the first `kind::NAME` tag (also inside a longer `a::kind::NAME`)."""
-    for tag in tags.split():
-        parts = tag.split("::")
-        for i, part in enumerate(parts[:-1]):
-            if part.lower() == "kind" and parts[i + 1]:
-                return parts[i + 1]
-    return UNTAGGED
-
-
-def pdf_pages(path: Path) -> int:
-    """The page count of a PDF, read back by the module that owns pypdf."""
-    from builder.sheets.assemble import count_pages  # imported here: only release builds count pages
-
-    return count_pages(path)
 
 
 def stage_assets(dist: Path, dest: Path) -> list[Path]:

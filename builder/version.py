@@ -52,8 +52,7 @@ def _git(folder: Path, *args: str) -> str | None:
         # A build only reads git: it must never hold the index lock a commit running beside it needs.
         done = subprocess.run(["git", "--no-optional-locks", "-C", str(folder), *args],
                               capture_output=True, text=True, check=False, timeout=GIT_TIMEOUT,
-                              stdin=subprocess.DEVNULL,
-                              env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"})
+                              stdin=subprocess.DEVNULL)
     except (OSError, subprocess.SubprocessError):
         return None
     if done.returncode != 0:

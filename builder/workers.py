@@ -16,8 +16,8 @@ from pathlib import Path
 from types import FrameType
 
 import builder
+from builder.context import environment_value, process_environment
 
-_environ_lock = threading.Lock()
 
 SIGNALS = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
 
@@ -104,19 +104,10 @@ def installed_code_first() -> Iterator[None]:
     """
     root = str(Path(builder.__file__).resolve().parent.parent)
     sites = {str(Path(p).resolve()) for p in [*site.getsitepackages(), site.getusersitepackages()]}
-    names = ("PYTHONSAFEPATH", "PYTHONPATH", "PYTHONWARNINGS")
-    with _environ_lock:
-        saved = {name: os.environ.get(name) for name in names}
-        os.environ["PYTHONSAFEPATH"] = "1"
-        if root not in sites:
-            os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [root, saved["PYTHONPATH"]]))
-        os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [
-            saved["PYTHONWARNINGS"], "ignore::UserWarning:multiprocessing.resource_tracker"]))
-        try:
-            yield
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+    path, warnings = environment_value("PYTHONPATH"), environment_value("PYTHONWARNINGS")
+    with process_environment({
+            "PYTHONSAFEPATH": "1",
+            "PYTHONPATH": os.pathsep.join(filter(None, [root, path])) if root not in sites else path,
+            "PYTHONWARNINGS": ",".join(filter(None, [
+                warnings, "ignore::UserWarning:multiprocessing.resource_tracker"]))}):
+        yield

@@ -8,7 +8,7 @@ from typing import Iterator
 
 import pytest
 
-from builder.epoch import epoch_set
+from builder.context import process_environment
 
 # A test module that imports this one is skipped as a whole where Anki's backend is missing.
 anki_collection = pytest.importorskip("anki.collection")
@@ -22,7 +22,7 @@ T0 = 1_780_000_000  # the build time (SOURCE_DATE_EPOCH) the deck tests start fr
 @contextmanager
 def source_date_epoch(value: int) -> Iterator[None]:
     """SOURCE_DATE_EPOCH set to `value` for the block, then restored."""
-    with epoch_set(value):
+    with process_environment({"SOURCE_DATE_EPOCH": str(value)}):
         yield
 
 

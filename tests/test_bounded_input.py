@@ -264,8 +264,8 @@ def test_guide_changed_while_outputs_are_written_fails(tmp_path, monkeypatch):
     folder = guide(tmp_path, GOOD.read_text(encoding="utf-8"))
     real = pipeline.run_writers
 
-    def editing(guide, config):
-        written = real(guide, config)
+    def editing(guide, ctx, writers):
+        written = real(guide, ctx, writers)
         (folder / "g.md").write_text(GOOD.read_text(encoding="utf-8") + "\nmore\n", encoding="utf-8")
         return written
     monkeypatch.setattr(pipeline, "run_writers", editing)

@@ -6,7 +6,7 @@ import json
 
 import jsonschema
 
-from builder.config import BuildConfig
+from builder.context import BuildContext
 from builder.reader import read_guide
 from builder.resources import schema_path
 from builder.serialize import schema_text
@@ -20,8 +20,9 @@ def test_committed_schema_matches_the_model():
 
 def test_notes_json_validates_and_keeps_positions(fixtures, tmp_path):
     guide = read_guide([str(fixtures / "reader" / "objective-format.md")]).guide
-    (path,) = json_writer.write(guide, BuildConfig(output=tmp_path))
-    data = json.loads(path.read_text(encoding="utf-8"))
+    (artifact,) = json_writer.write(guide, BuildContext(output=tmp_path)).artifacts
+    data = json.loads(artifact.path.read_text(encoding="utf-8"))
+    assert artifact.size == artifact.path.stat().st_size
     schema = json.loads(schema_path().read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)

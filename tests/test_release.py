@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import genanki
@@ -20,10 +18,11 @@ from pypdf import PdfWriter
 
 from builder import __version__
 from builder.cli import cli
-from builder.config import BuildConfig
+from builder.anki.package import note_kind
+from builder.artifacts import Artifact
+from builder.context import BuildContext, BuildTime, EpochError
 from builder.reader import read_guide
-from builder.release import (ReleaseError, apkg_counts, build_time, main, note_kind, pdf_pages,
-                             source_date_epoch, stage_assets, write_release)
+from builder.release import ReleaseError, main, stage_assets, write_release
 from builder.version import guide_version, last_commit_time, source_commit
 from builder.writers import available_writers
 from builder.writers.json_writer import render
@@ -82,36 +81,6 @@ def make_pdf(path: Path, pages: int) -> Path:
     return path
 
 
-def test_apkg_counts_notes_and_cards_per_kind(tmp_path):
-    counts = apkg_counts(make_apkg(tmp_path / "deck.apkg"))
-    assert counts == {"notes": {"command": 2, "table": 1, "untagged": 1},
-                      "cards": {"command": 4, "table": 1, "untagged": 1}}
-
-
-def test_apkg_counts_prefer_the_anki21_collection(tmp_path):
-    """Newer exports carry a stub collection.anki2 beside the real collection.anki21."""
-    real = tmp_path / "real.apkg"
-    make_apkg(real)
-    stub = tmp_path / "stub.anki2"
-    with sqlite3.connect(stub) as db:
-        db.executescript("CREATE TABLE notes (id INTEGER, tags TEXT);"
-                         "CREATE TABLE cards (id INTEGER, nid INTEGER);")
-    both = tmp_path / "both.apkg"
-    with zipfile.ZipFile(real) as src, zipfile.ZipFile(both, "w") as out:
-        out.writestr("collection.anki21", src.read("collection.anki2"))
-        out.write(stub, "collection.anki2")
-        out.writestr("media", "{}")
-    assert apkg_counts(both)["notes"]["command"] == 2
-
-
-def test_apkg_without_a_collection_is_a_clear_error(tmp_path):
-    bad = tmp_path / "bad.apkg"
-    with zipfile.ZipFile(bad, "w") as out:
-        out.writestr("media", "{}")
-    with pytest.raises(ReleaseError, match="collection.anki21 or collection.anki2"):
-        apkg_counts(bad)
-
-
 @pytest.mark.parametrize("tags, kind", [
     (" kind::command topic::352 ", "command"),
     ("topic::352 cheatdeck::kind::table", "table"),
@@ -120,11 +89,7 @@ def test_apkg_without_a_collection_is_a_clear_error(tmp_path):
     ("", "untagged"),
 ])
 def test_note_kind_reads_the_kind_tag(tags, kind):
-    assert note_kind(tags) == kind
-
-
-def test_pdf_pages_reads_the_page_count(tmp_path):
-    assert pdf_pages(make_pdf(tmp_path / "sheet.pdf", 3)) == 3
+    assert note_kind(tags.split()) == kind
 
 
 def test_deck_counts_agree_with_anki_itself(seed_path, tmp_path, monkeypatch):
@@ -156,7 +121,7 @@ def test_deck_counts_agree_with_anki_itself(seed_path, tmp_path, monkeypatch):
 
 # --- manifest.json, SHA256SUMS and staged assets ------------------------------------------------
 
-def fake_build(dist: Path, messages: list[str]) -> tuple[list[Path], BuildConfig]:
+def fake_build(dist: Path, messages: list[str]) -> tuple[list[Artifact], BuildContext]:
     """What the writers leave in dist/, made here so the release step is tested on its own."""
     guide = read_guide([str(GUIDE)], version="v1.0").guide
     outputs = [dist / "notes.json", make_apkg(dist / "anki" / "release-sample.apkg"),
@@ -171,9 +136,14 @@ def fake_build(dist: Path, messages: list[str]) -> tuple[list[Path], BuildConfig
     (dist / ".cache").mkdir()
     (dist / ".cache" / "sheet.key").write_text("cache\n")
     (dist / "sheets" / "stale.pdf").write_bytes(b"%PDF-1.7 from an older build\n")
-    config = BuildConfig(output=dist, formats=("json", "anki", "sheets"), source_root=GUIDE,
-                         options={"release": True, "locked": True}, progress=messages.append)
-    return outputs, config
+    # What the writers report about their files: the release step copies it, never re-reads it.
+    inside = {1: {"notes": {"command": 2, "table": 1, "untagged": 1},
+                  "cards": {"command": 4, "table": 1, "untagged": 1}}, 3: {"pages": 2}}
+    artifacts = [Artifact.of(p, **inside.get(i, {})) for i, p in enumerate(outputs)]
+    ctx = BuildContext(output=dist, formats=("json", "anki", "sheets"), source_root=GUIDE,
+                       time=BuildTime(GUIDE_TIME, GUIDE_TIME + 5), release=True, locked=True,
+                       progress=messages.append)
+    return artifacts, ctx
 
 
 @pytest.fixture
@@ -189,7 +159,7 @@ def released(tmp_path, monkeypatch, messages) -> Path:
     outputs, config = fake_build(dist, messages)
     guide = read_guide([str(GUIDE)], version="v1.0").guide
     written = write_release(guide, config, outputs)
-    assert [p.name for p in written] == ["removed.txt", "manifest.json", "SHA256SUMS"]
+    assert [a.path.name for a in written] == ["removed.txt", "manifest.json", "SHA256SUMS"]
     return dist
 
 
@@ -263,7 +233,8 @@ def test_staging_refuses_a_file_changed_after_the_build(released, tmp_path):
 
 
 def test_build_time_comes_from_the_epoch_only():
-    assert build_time(0) == "1970-01-01T00:00:00Z" and build_time(None) is None
+    assert BuildTime(0, 99).iso == "1970-01-01T00:00:00Z" and BuildTime(None, 99).iso is None
+    assert BuildTime(None, 99).stamp == 99 and BuildTime(7, 99).stamp == 7
 
 
 # --- the build command ------------------------------------------------------------------------
@@ -333,15 +304,12 @@ def test_last_commit_time_is_the_source_folders(repo):
     assert last_commit_time(repo) == README_TIME
 
 
-def test_source_date_epoch_defaults_to_git_and_is_restored(repo, monkeypatch):
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    with source_date_epoch(repo / "source") as epoch:
-        assert epoch == GUIDE_TIME and os.environ["SOURCE_DATE_EPOCH"] == str(GUIDE_TIME)
-    assert "SOURCE_DATE_EPOCH" not in os.environ
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "42")
-    with source_date_epoch(repo / "source") as epoch:
-        assert epoch == 42  # the caller's value wins
-    assert os.environ["SOURCE_DATE_EPOCH"] == "42"
+def test_source_date_epoch_defaults_to_git(repo):
+    assert BuildTime.read(repo / "source", environ={}).epoch == GUIDE_TIME
+    assert BuildTime.read(repo / "source", environ={"SOURCE_DATE_EPOCH": "42"}).epoch == 42
+    assert BuildTime.read(repo.parent, environ={}).epoch is None  # no checkout: no epoch
+    with pytest.raises(EpochError, match="not a whole number"):
+        BuildTime.read(repo / "source", environ={"SOURCE_DATE_EPOCH": "soon"})
 
 
 def test_inspect_and_version_show_the_guide_version(repo, monkeypatch):

@@ -11,7 +11,7 @@ import pytest
 from builder.diagnostics import BuildError
 from builder.model import (CitedKind, CitedObject, Definition, Objective,
                            Prose, RichText, Section, SourcePos, Span, SpanStyle, Table, TableRow)
-from builder.sheets.build import _templates_folder
+from builder.context import templates_folder as _templates_folder
 from builder.sheets.codelines import BREAK_AFTER, fold_html
 from builder.sheets.context import Layout, command_blocks, objective_sheet
 from builder.sheets.diagnose import font_advice

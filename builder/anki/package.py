@@ -169,3 +169,32 @@ def write_package(path: Path, plan: PackagePlan) -> Path:
 def media_files(notes: tuple[AnkiNote, ...]) -> list[MediaFile]:
     """Each media file once, sorted by its content-hashed name."""
     return sorted({m.name: m for n in notes for m in n.media}.values(), key=lambda m: m.name)
+
+
+def note_kind(tags: tuple[str, ...] | list[str]) -> str:
+    """The NAME of a note's `kind::NAME` tag (`untagged` when it has none)."""
+    for tag in tags:
+        parts = tag.split("::")
+        for i, part in enumerate(parts[:-1]):
+            if part.lower() == "kind" and parts[i + 1]:
+                return parts[i + 1]
+    return "untagged"
+
+
+def card_counts(notes: tuple[AnkiNote, ...] | list[AnkiNote],
+                note_types: tuple[NoteTypeText, ...] | list[NoteTypeText]) -> dict[str, int]:
+    """How many cards each note (by GUID) makes, as the package writes them."""
+    models = {t.note_type.id: _model(t) for t in note_types}
+    ords: dict[tuple[int, tuple[bool, ...]], list[int]] = {}
+    return {n.guid: len(_card_ords(models[n.note_type.id], n.fields, ords)) for n in notes}
+
+
+def package_counts(notes: list[AnkiNote], cards: dict[str, int]) -> dict[str, dict[str, int]]:
+    """Notes and cards per kind in one package, for its artifact (and the release manifest)."""
+    by_notes: dict[str, int] = {}
+    by_cards: dict[str, int] = {}
+    for n in notes:
+        kind = note_kind(n.tags)
+        by_notes[kind] = by_notes.get(kind, 0) + 1
+        by_cards[kind] = by_cards.get(kind, 0) + cards[n.guid]
+    return {"notes": by_notes, "cards": by_cards}

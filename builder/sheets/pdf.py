@@ -13,7 +13,6 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from builder.epoch import epoch_set
 from builder.media import MediaRejected, read_bounded
 
 NOTDEF = re.compile(r"\.notdef glyph rendered for .*\(U\+([0-9A-F]{4,6})\)")
@@ -98,12 +97,9 @@ class PdfRenderer:
     """Long-lived: fonts and the parsed stylesheet are set up once and reused for every page."""
 
     def __init__(self, css_text: str, css_base: Path, roots: tuple[Path, ...],
-                 variant: str | None = None, epoch: str | None = None) -> None:
+                 variant: str | None = None) -> None:
         self.roots = tuple(roots) + (css_base,)
         self.variant = variant
-        # fontTools stamps the fonts it subsets with SOURCE_DATE_EPOCH, else with the clock; a
-        # worker's environment dates from when it started, so each render sets it explicitly.
-        self.epoch = epoch or "0"
         self.fonts = FontConfiguration()
         fetcher = SafeFetcher(self.roots)
         with _captured():
@@ -113,7 +109,9 @@ class PdfRenderer:
     def render(self, html: str, base: Path) -> Rendered:
         """Lay out one HTML document against `base` (the source root) and write it as PDF."""
         fetcher = SafeFetcher(self.roots)
-        with _captured() as capture, epoch_set(self.epoch):
+        # fontTools dates the fonts it subsets from SOURCE_DATE_EPOCH: the build context sets it
+        # for the build (in a worker, when the worker starts), never here.
+        with _captured() as capture:
             document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
                 stylesheets=[self.css], font_config=self.fonts)
             pdf = document.write_pdf(pdf_variant=self.variant)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from builder.model import Guide
 from builder.sheets.context import Layout
+from builder.context import set_worker_epoch
 from builder.workers import die_with, installed_code_first
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ class RenderSetup:
     templates: Path | None  # the --templates folder
     roots: tuple[Path, ...]
     variant: str | None
-    epoch: str | None  # SOURCE_DATE_EPOCH of the build
+    epoch: int | None  # the build's epoch (fontTools dates subset fonts with it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +69,15 @@ PRELOAD = ["builder.sheets.pdf", "builder.sheets.pool", "builder.sheets.render"]
 def _start(setup: RenderSetup, parent: int | None = None) -> None:
     """Make this process's renderers; in a worker, first tie its life to the build's."""
     global _renderer, _pages
-    if parent is not None:
+    if parent is not None:  # a worker: a process of its own, started by a server long-lived
         die_with(parent)
+        set_worker_epoch(setup.epoch)
     from builder.sheets.pdf import PdfRenderer
     from builder.sheets.render import SheetRenderer
 
     _pages = SheetRenderer(setup.templates)
     css_text, css_base = _pages.stylesheet()
-    _renderer = PdfRenderer(css_text, css_base, setup.roots, setup.variant, setup.epoch)
+    _renderer = PdfRenderer(css_text, css_base, setup.roots, setup.variant)
 
 
 def run_job(job: PageJob | TopicJob) -> Any:

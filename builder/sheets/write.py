@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from builder.media import MediaRejected, read_media
 from builder.output import atomic_write
@@ -14,10 +12,9 @@ from builder.sheets.index import topic_index
 from builder.sheets.pool import PageJob, PageResult, RenderPool, RenderSetup, TopicJob
 from builder.sheets.render import footer
 
-if TYPE_CHECKING:
-    from builder.sheets.build import Planned, SheetBuild
+from builder.sheets.plan import Planned, SheetPlan
 
-def write_stale(build: SheetBuild, stale: list[Planned]) -> None:
+def write_stale(build: SheetPlan, stale: list[Planned]) -> None:
     """Bring every stale output up to date, rendering only keys the cache does not hold.
 
     Workers lay out each topic (one document, the longest jobs) and each objective's context,
@@ -51,7 +48,7 @@ def write_stale(build: SheetBuild, stale: list[Planned]) -> None:
     _write_support(build, layout)
 
 
-def _cached(build: SheetBuild, p: Planned) -> bool:
+def _cached(build: SheetPlan, p: Planned) -> bool:
     return build.cache.has(p.key) and build.cache.article_path(p.key).is_file()
 
 
@@ -63,29 +60,29 @@ def _size(p: Planned) -> int:
             + len(o.definitions) + sum(s.text.count("\n") + 2 for s in o.samples))
 
 
-def _page_job(build: SheetBuild, p: Planned, layout: Layout) -> PageJob:
+def _page_job(build: SheetPlan, p: Planned, layout: Layout) -> PageJob:
     """The job carries only its own topic and objective, not the whole guide."""
     assert p.objective is not None
     topic = replace(p.topic, objectives=(p.objective,))
-    return PageJob(p.key, replace(build.guide, topics=(topic,)), layout, _created(),
-                   build.config.source_root)
+    return PageJob(p.key, replace(build.guide, topics=(topic,)), layout, build.created,
+                   build.source_root)
 
 
-def _reuse(build: SheetBuild, p: Planned, layout: Layout) -> None:
+def _reuse(build: SheetPlan, p: Planned, layout: Layout) -> None:
     """A stale output whose render is cached: copy the PDF, write the HTML from the model."""
     assert p.objective is not None
-    sheet = objective_sheet(build.guide, p.topic, p.objective, layout, _created())
+    sheet = objective_sheet(build.guide, p.topic, p.objective, layout, build.created)
     _write_html(build, p, build.renderer.objective(sheet, standalone=True))
     _publish(build, p)
 
 
-def _pool(build: SheetBuild, work: int) -> RenderPool:
-    setup = RenderSetup(build.options.templates, (build.config.source_root,), build.options.variant,
-                        os.environ.get("SOURCE_DATE_EPOCH"))
-    return RenderPool(setup, build.options.worker_count(work))
+def _pool(build: SheetPlan, work: int) -> RenderPool:
+    setup = RenderSetup(build.templates, (build.source_root,), build.options.pdf_variant,
+                        build.ctx.time.epoch)
+    return RenderPool(setup, build.worker_count(work))
 
 
-def _collect(build: SheetBuild, pool: RenderPool, planned: list[Planned]) -> None:
+def _collect(build: SheetPlan, pool: RenderPool, planned: list[Planned]) -> None:
     """Store and publish each render as it finishes."""
     by_key = {p.key: p for p in planned}
     build.progress.start(len(planned), "sheet(s)")
@@ -102,9 +99,9 @@ def _collect(build: SheetBuild, pool: RenderPool, planned: list[Planned]) -> Non
     build.progress.finish()
 
 
-def _topic_job(build: SheetBuild, p: Planned, layout: Layout) -> TopicJob:
+def _topic_job(build: SheetPlan, p: Planned, layout: Layout) -> TopicJob:
     """The whole topic as one document: cover, objectives, index (pages numbered through)."""
-    sheets = [objective_sheet(build.guide, p.topic, q.objective, layout, _created())
+    sheets = [objective_sheet(build.guide, p.topic, q.objective, layout, build.created)
               for q in _members(build, p) if q.objective]
     env = build.renderer.env
     articles = tuple(env.get_template("article.html").render(sheet=sheet, media_prefix="")
@@ -116,7 +113,7 @@ def _topic_job(build: SheetBuild, p: Planned, layout: Layout) -> TopicJob:
         cover=cover, articles=articles, index=index, meta=cover.meta, layout=layout,
         body_class="topic", header_right=f"Topic {cover.number}", footer_left=footer(cover.meta),
         stylesheet_href=None, media_prefix="")
-    return TopicJob(p.key, html, build.config.source_root, _info(cover), cover.meta.lang)
+    return TopicJob(p.key, html, build.source_root, _info(cover), cover.meta.lang)
 
 
 def _info(cover: TopicCover) -> tuple[tuple[str, str], ...]:
@@ -129,11 +126,11 @@ def _info(cover: TopicCover) -> tuple[tuple[str, str], ...]:
             ("ModDate", date or ""))
 
 
-def _members(build: SheetBuild, topic_plan: Planned) -> list[Planned]:
+def _members(build: SheetPlan, topic_plan: Planned) -> list[Planned]:
     return [p for p in build.plan if p.objective is not None and p.topic is topic_plan.topic]
 
 
-def _cover(build: SheetBuild, p: Planned, layout: Layout) -> TopicCover:
+def _cover(build: SheetPlan, p: Planned, layout: Layout) -> TopicCover:
     """The title and contents that open a topic (the PDF fills in the page numbers)."""
     members = _members(build, p)
     entries = tuple(ContentsEntry(o.id, anchor_for(o.id), o.title, o.weight,
@@ -142,29 +139,29 @@ def _cover(build: SheetBuild, p: Planned, layout: Layout) -> TopicCover:
     title = f"Topic {p.topic.number}: {p.topic.title}"
     meta = meta_for(build.guide, p.topic, title, f"{build.guide.exam} {title}",
                     tuple(c.name for q in members if q.objective for c in q.objective.cited_objects),
-                    _created(), layout.emoji)
+                    build.created, layout.emoji)
     return TopicCover(meta, layout, p.topic.number, meta.topic.split(" ", 1)[-1], entries,
                       sum(o.weight or 0 for o in p.topic.objectives))
 
 
-def _publish(build: SheetBuild, p: Planned) -> None:
+def _publish(build: SheetPlan, p: Planned) -> None:
     """Copy the stored render to its output name and note which key it came from."""
     pdf, _ = build.outputs(p)
     atomic_write(pdf, build.cache.pdf_path(p.key).read_bytes())
     build.cache.record(pdf, p.key)
 
 
-def _write_html(build: SheetBuild, p: Planned, html: str) -> None:
+def _write_html(build: SheetPlan, p: Planned, html: str) -> None:
     _, path = build.outputs(p)
     atomic_write(path, html)
     build.cache.record(path, p.key)
 
 
-def _write_support(build: SheetBuild, layout: Layout) -> None:
+def _write_support(build: SheetPlan, layout: Layout) -> None:
     """The stylesheet and the images the standalone HTML pages link to, when they changed."""
     css_text, _ = build.renderer.stylesheet()
     _write_if_changed(build.folder / "sheet.css", css_text.encode("utf-8"))
-    root = build.config.source_root
+    root = build.source_root
     for p in build.plan:
         for image in p.objective.images if p.objective else ():
             if image.resolved and image.exists:
@@ -182,9 +179,3 @@ def _write_if_changed(path: Path, data: bytes) -> None:
     except OSError:
         pass
     atomic_write(path, data)
-
-
-def _created() -> str | None:
-    from builder.sheets.build import created_date
-
-    return created_date()

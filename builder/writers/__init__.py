@@ -1,18 +1,20 @@
-"""Writers turn the model into files under dist/; each lives in its own module.
+"""Writers turn the model into files under dist/; each is one module named in WRITERS.
 
-A writer module exposes `NAME` and `write(guide, config) -> list[Path]`. Modules are imported
-only when their format is built, so a missing native library breaks one format, not the tool.
+A writer module is the protocol below: `NAME`, an `Options` dataclass (its typed options, filled
+from the command line and cheatdeck.toml by field name) and `write(guide, ctx) -> WriterResult`
+(the files it wrote, with what they hold, and its diagnostics). Modules are imported only when
+their format is built, so a missing native library breaks one format, not the tool. Adding a
+format is one module and one line here (docs/writers.md shows a whole example).
 """
 
 from __future__ import annotations
 
 import importlib
-import threading
-from pathlib import Path
-from typing import Protocol
+import importlib.util
+from typing import Any, Protocol
 
-from builder.config import BuildConfig
-from builder.diagnostics import Diagnostic
+from builder.artifacts import WriterResult
+from builder.context import BuildContext
 from builder.model import Guide
 
 WRITERS: dict[str, str] = {
@@ -26,30 +28,9 @@ WRITERS: dict[str, str] = {
 
 class Writer(Protocol):
     NAME: str
+    Options: type[Any]
 
-    def write(self, guide: Guide, config: BuildConfig) -> list[Path]: ...
-
-
-class Findings:
-    """Diagnostics a writer found during its last write(), handed to the pipeline once.
-
-    A writer module keeps one instance and exposes `take_diagnostics = FINDINGS.take`; the
-    pipeline runs writers in threads, hence the lock.
-    """
-
-    def __init__(self) -> None:
-        self._found: list[Diagnostic] = []
-        self._lock = threading.Lock()
-
-    def replace(self, found: list[Diagnostic]) -> None:
-        with self._lock:
-            self._found[:] = found
-
-    def take(self) -> list[Diagnostic]:
-        with self._lock:
-            found = list(self._found)
-            self._found.clear()
-        return found
+    def write(self, guide: Guide, ctx: BuildContext) -> WriterResult: ...
 
 
 def load_writer(name: str) -> Writer:
@@ -60,6 +41,4 @@ def load_writer(name: str) -> Writer:
 
 def available_writers() -> list[str]:
     """Formats whose writer module is present in this installation, in build order."""
-    import importlib.util
-
     return [name for name, module in WRITERS.items() if importlib.util.find_spec(module) is not None]

@@ -4,44 +4,37 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from builder.anki import ledger
 from builder.anki.notes import AnkiNote, deck_description, deck_name, guide_notes
 from builder.anki.notetypes import NOTE_TYPES, NoteTypeText, load_text
-from builder.anki.package import PackagePlan, write_package
-from builder.config import BuildConfig
+from builder.anki.package import PackagePlan, apkg_bytes, card_counts, package_counts
+from builder.artifacts import Artifact, WriterResult
+from builder.context import BuildContext
 from builder.model import Guide, Topic
 from builder.output import atomic_write
 
 NAME = "anki"
-LEDGER_NAME = "cheatdeck.lock"
 REMOVED_NAME = "removed.txt"
 
 
-def build_time() -> int:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(epoch) if epoch.isdigit() else int(time.time())
+@dataclass(frozen=True, slots=True)
+class Options:
+    """The deck writer's options (the ledger, --locked and --templates are the build's)."""
 
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "deck"
 
 
-def ledger_path(config: BuildConfig) -> Path:
-    option = config.options.get("ledger")
-    return Path(str(option)) if option else config.source_root / LEDGER_NAME
-
-
-def write(guide: Guide, config: BuildConfig) -> list[Path]:
-    override = config.options.get("templates_dir")
-    texts = [load_text(nt, Path(str(override)) if override else None) for nt in NOTE_TYPES]
-    notes = guide_notes(guide, config.source_root)
-    stamps = _stamp(guide, config, notes, texts, build_time())
-    out = config.output / "anki"
+def write(guide: Guide, ctx: BuildContext) -> WriterResult:
+    texts = [load_text(nt, ctx.templates) for nt in NOTE_TYPES]
+    notes = guide_notes(guide, ctx.source_root)
+    stamps = _stamp(guide, ctx, notes, texts, ctx.time.stamp)
+    out = ctx.output / "anki"
     jobs: list[tuple[Path, Topic | None, list[AnkiNote]]] = [
         (out / f"{slug(guide.deck_title)}.apkg", None, notes)]
     by_objective: dict[str, list[AnkiNote]] = {}
@@ -51,43 +44,47 @@ def write(guide: Guide, config: BuildConfig) -> list[Path]:
         mine = [n for o in topic.objectives for n in by_objective.get(o.id, [])]
         jobs.append((out / f"{slug(guide.deck_title)}-{slug(topic.number)}.apkg", topic, mine))
     # sqlite and zlib release the GIL, so packages built side by side share the cores.
-    with ThreadPoolExecutor(max_workers=_workers(config, len(jobs))) as pool:
-        outputs = list(pool.map(lambda job: _package(job[0], guide, job[1], job[2], texts, stamps),
-                                jobs))
-    outputs.append(atomic_write(out / REMOVED_NAME, removed_text(stamps.removed)))
-    for path in outputs:
-        config.progress(f"anki: wrote {path}")
-    return outputs
+    with ThreadPoolExecutor(max_workers=_workers(ctx, len(jobs))) as pool:
+        packages = list(pool.map(lambda job: _package(job[0], guide, job[1], job[2], texts, stamps),
+                                 jobs))
+    cards = card_counts(notes, texts)
+    artifacts = [Artifact.of(path, data, **package_counts(mine, cards))
+                 for (path, data), (_, _, mine) in zip(packages, jobs)]
+    removed = removed_text(stamps.removed).encode("utf-8")
+    artifacts.append(Artifact.of(atomic_write(out / REMOVED_NAME, removed), removed))
+    for artifact in artifacts:
+        ctx.progress(f"anki: wrote {artifact.path}")
+    return WriterResult(tuple(artifacts))
 
 
-def _workers(config: BuildConfig, packages: int) -> int:
+def _workers(ctx: BuildContext, packages: int) -> int:
     """Threads for packaging: one per package, at most --jobs (default: the cores)."""
-    return max(1, min(packages, int(config.options.get("jobs") or 0) or os.cpu_count() or 1))
+    return max(1, min(packages, ctx.jobs or os.cpu_count() or 1))
 
 
-def _stamp(guide: Guide, config: BuildConfig, notes: list[AnkiNote], texts: list[NoteTypeText],
+def _stamp(guide: Guide, ctx: BuildContext, notes: list[AnkiNote], texts: list[NoteTypeText],
            now: int) -> ledger.Stamps:
     """Mods and ids from the ledger; update it, or fail under --locked when it is out of date."""
-    path = ledger_path(config)
+    path = ctx.ledger
     entries = [ledger.Entry(n.guid, n.digest[:16], n.identity, n.objective) for n in notes]
     types = [ledger.Entry(str(t.note_type.id), t.digest[:16], t.note_type.name) for t in texts]
-    scope = {o.id for o in guide.objectives} if config.only else None
+    scope = {o.id for o in guide.objectives} if ctx.only else None
     old = ledger.load(path)
     stamps = ledger.stamp(old, entries, types, now, scope)
     if old is None and not notes:
         return stamps  # nothing built (an empty --only selection): no ledger to start
-    if config.options.get("locked"):
+    if ctx.locked:
         _check_locked(path, old, stamps)
     elif old is None and not _writable(path):
-        config.progress(f"anki: warning: no identity ledger at {path} and it cannot be created: "
+        ctx.progress(f"anki: warning: no identity ledger at {path} and it cannot be created: "
                         f"every note gets mod {now} (pass --ledger PATH to keep update history)")
     elif (text := ledger.dump(stamps.data)) != (ledger.dump(old) if old is not None else None):
         if _writable(path):
             atomic_write(path, text)
         else:
-            config.progress(f"anki: warning: identity ledger {path} is read-only and out of date")
+            ctx.progress(f"anki: warning: identity ledger {path} is read-only and out of date")
     for guid in stamps.newly_removed:
-        config.progress(f"anki: removed since the last build: {stamps.removed[guid]['identity']} "
+        ctx.progress(f"anki: removed since the last build: {stamps.removed[guid]['identity']} "
                         f"(search Id:{guid})")
     return stamps
 
@@ -110,7 +107,7 @@ def _writable(path: Path) -> bool:
 
 
 def _package(path: Path, guide: Guide, topic: Topic | None, notes: list[AnkiNote],
-             texts: list[NoteTypeText], stamps: ledger.Stamps) -> Path:
+             texts: list[NoteTypeText], stamps: ledger.Stamps) -> tuple[Path, bytes]:
     topics = [topic] if topic else list(guide.topics)
     description = deck_description(guide)
     decks = [(guide.deck_title, description)]
@@ -122,7 +119,8 @@ def _package(path: Path, guide: Guide, topic: Topic | None, notes: list[AnkiNote
                        {n.guid: stamps.ids[n.guid] for n in notes},
                        {t.note_type.id: stamps.mods[str(t.note_type.id)] for t in texts},
                        max(stamps.mods.values(), default=0))
-    return write_package(path, plan)
+    data = apkg_bytes(plan)
+    return atomic_write(path, data), data
 
 
 def removed_text(removed: dict[str, dict[str, object]]) -> str:

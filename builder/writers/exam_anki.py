@@ -8,24 +8,22 @@ one ledger shared by two writers would tombstone the other writer's notes on eve
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from builder.anki import ledger
 from builder.anki.notes import AnkiNote, deck_description
 from builder.anki.notetypes import NoteType, NoteTypeText, card_css
-from builder.anki.package import PackagePlan, write_package
-from builder.config import BuildConfig
+from builder.anki.exam import EXAM_NOTE_TYPES, TEMPLATE_DIR, deck_name, exam_notes
+from builder.anki.package import PackagePlan, apkg_bytes, card_counts, package_counts
+from builder.artifacts import Artifact, WriterResult
+from builder.context import BuildContext
 from builder.diagnostics import info
 from builder.model import Exam, Guide
 from builder.output import atomic_write
 from builder.resources import templates_dir
-from builder.writers import Findings
-from builder.writers.anki import build_time, ledger_path
-from builder.anki.exam import EXAM_NOTE_TYPES, TEMPLATE_DIR, deck_name, exam_notes
 
 NAME = "exam-anki"
-FINDINGS = Findings()
-take_diagnostics = FINDINGS.take  # the pipeline collects what write() found
 CSS_FILE = "exam-cards.css"
 # Ledger note ids are 0 or 8 modulo 16 (GUID-hashed ones 0; older ones `seconds * 1000` plus
 # steps of 16), and a guide card id is its note id plus 0 or 1; exam ids sit 4 above, so the
@@ -49,26 +47,32 @@ def load_text(nt: NoteType, override: Path | None) -> NoteTypeText:
     return NoteTypeText(nt, texts, css)
 
 
-def exam_ledger_path(config: BuildConfig) -> Path:
-    main = ledger_path(config)
+@dataclass(frozen=True, slots=True)
+class Options:
+    """The exam deck writer's options (the ledger, --locked and --templates are the build's)."""
+
+
+def exam_ledger_path(ctx: BuildContext) -> Path:
+    main = ctx.ledger
     return main.with_name(f"{main.stem}-exams{main.suffix}")
 
 
-def write(guide: Guide, config: BuildConfig) -> list[Path]:
+def write(guide: Guide, ctx: BuildContext) -> WriterResult:
     if not guide.exams:
-        return []
-    override = config.options.get("templates_dir")
-    texts = [load_text(nt, Path(str(override)) if override else None) for nt in EXAM_NOTE_TYPES]
+        return WriterResult()
+    texts = [load_text(nt, ctx.templates) for nt in EXAM_NOTE_TYPES]
     per_exam, shared = exam_notes(guide)
-    FINDINGS.replace([info(pos, "exam-card-shared", message) for pos, message in shared])
     notes = [n for _, mine in per_exam for n in mine]
-    stamps = _stamp(config, notes, texts, build_time())
-    outputs = []
+    stamps = _stamp(ctx, notes, texts, ctx.time.stamp)
+    cards = card_counts(notes, texts)
+    artifacts = []
     for exam, mine in per_exam:
-        path = config.output / "anki" / f"{exam.slug}-exam.apkg"
-        outputs.append(write_package(path, _plan(guide, exam, mine, texts, stamps)))
-        config.progress(f"exam-anki: wrote {path} ({len(mine)} notes)")
-    return outputs
+        data = apkg_bytes(_plan(guide, exam, mine, texts, stamps))
+        path = atomic_write(ctx.output / "anki" / f"{exam.slug}-exam.apkg", data)
+        artifacts.append(Artifact.of(path, data, **package_counts(mine, cards)))
+        ctx.progress(f"exam-anki: wrote {path} ({len(mine)} notes)")
+    return WriterResult(tuple(artifacts),
+                        tuple(info(pos, "exam-card-shared", message) for pos, message in shared))
 
 
 
@@ -84,15 +88,15 @@ def _plan(guide: Guide, exam: Exam, notes: list[AnkiNote], texts: list[NoteTypeT
                        max(stamps.mods.values(), default=0))
 
 
-def _stamp(config: BuildConfig, notes: list[AnkiNote], texts: list[NoteTypeText],
+def _stamp(ctx: BuildContext, notes: list[AnkiNote], texts: list[NoteTypeText],
            now: int) -> ledger.Stamps:
     """Mods that move only when a note changes; the exam ledger is updated (or checked, --locked)."""
-    path = exam_ledger_path(config)
+    path = exam_ledger_path(ctx)
     entries = [ledger.Entry(n.guid, n.digest[:16], n.identity, n.objective) for n in notes]
     types = [ledger.Entry(str(t.note_type.id), t.digest[:16], t.note_type.name) for t in texts]
     old = ledger.load(path)
     stamps = ledger.stamp(old, entries, types, now, None)
-    if config.options.get("locked"):
+    if ctx.locked:
         if old is None or stamps.out_of_date:
             raise ledger.LedgerError(f"{path}: exam identity ledger is missing or out of date; run "
                                      "the build without --locked and commit it")
@@ -100,10 +104,10 @@ def _stamp(config: BuildConfig, notes: list[AnkiNote], texts: list[NoteTypeText]
         if _writable(path):
             atomic_write(path, ledger.dump(stamps.data))
         else:
-            config.progress(f"exam-anki: warning: cannot write the exam identity ledger {path}: "
+            ctx.progress(f"exam-anki: warning: cannot write the exam identity ledger {path}: "
                             f"changed notes get mod {now} (pass --ledger PATH to keep history)")
     for guid in stamps.newly_removed:
-        config.progress(f"exam-anki: removed since the last build: "
+        ctx.progress(f"exam-anki: removed since the last build: "
                         f"{stamps.removed[guid]['identity']} (search Id:{guid})")
     return stamps
 

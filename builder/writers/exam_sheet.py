@@ -17,18 +17,16 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from builder import __version__
-from builder.config import BuildConfig
+from builder.artifacts import Artifact, WriterResult
+from builder.context import BuildContext
 from builder.diagnostics import Diagnostic, warning
 from builder.model import Exam, Guide, Question, QuestionKind
 from builder.output import atomic_write
 from builder.resources import templates_dir
 from builder.workers import die_with, installed_code_first
-from builder.writers import Findings
 from builder.html import highlight_code, pygments_css, rich_to_html
 
 NAME = "exam-sheet"
-FINDINGS = Findings()
-take_diagnostics = FINDINGS.take  # the pipeline collects what write() found
 TEMPLATE = "exam.html.j2"
 STYLESHEET = "exam.css"
 _BLANK = re.compile(r"_{3,}")
@@ -156,31 +154,36 @@ def render_pdfs(jobs: list[tuple[str, str, str | None]]) -> list[tuple[bytes, in
     return out
 
 
-def write(guide: Guide, config: BuildConfig) -> list[Path]:
+@dataclass(frozen=True, slots=True)
+class Options:
+    """The printed exam's paper and PDF variant (shared with the sheets by name)."""
+
+    paper: str = "a4"
+    pdf_variant: str | None = None
+
+
+def write(guide: Guide, ctx: BuildContext) -> WriterResult:
     if not guide.exams:
-        return []
-    override = config.options.get("templates_dir")
-    env = environment(Path(str(override)) if override else None)
-    variant = config.options.get("pdf_variant")
-    paper = str(config.options.get("paper") or "a4")
-    root = str(config.source_root.resolve())
-    jobs = [(render_html(exam_sheet(guide, exam, paper), env), root, str(variant) if variant else None)
+        return WriterResult()
+    options: Options = ctx.options_for(NAME, Options)
+    env = environment(ctx.templates)
+    root = str(ctx.source_root)
+    jobs = [(render_html(exam_sheet(guide, exam, options.paper), env), root, options.pdf_variant)
             for exam in guide.exams]
     with ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=die_with,
                              initargs=(os.getpid(),)) as pool:
         with installed_code_first():  # the worker starts in submit()
             future = pool.submit(render_pdfs, jobs)
         results = future.result()
-    outputs = []
+    artifacts = []
     found: list[Diagnostic] = []
     for exam, (pdf, pages, missing) in zip(guide.exams, results):
-        path = atomic_write(config.output / "sheets" / f"exam-{exam.slug}.pdf", pdf)
-        config.progress(f"exam-sheet: wrote {path} ({pages} pages)")
-        outputs.append(path)
+        path = atomic_write(ctx.output / "sheets" / f"exam-{exam.slug}.pdf", pdf)
+        ctx.progress(f"exam-sheet: wrote {path} ({pages} pages)")
+        artifacts.append(Artifact.of(path, pdf, pages=pages))
         if missing:
             shown = " ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing)
             found.append(warning(exam.pos, "exam-sheet-glyph", f"no font can print {shown}: the "
                                  f"printed exam shows a box instead; install a font or reword"))
-    FINDINGS.replace(found)
-    return outputs
+    return WriterResult(tuple(artifacts), tuple(found))
 

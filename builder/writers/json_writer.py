@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from dataclasses import dataclass
 
-from builder.config import BuildConfig
+from builder.artifacts import Artifact, WriterResult
+from builder.context import BuildContext
 from builder.model import Guide
 from builder.output import atomic_write
 from builder.serialize import guide_to_data, relative_to_root
@@ -13,12 +14,18 @@ from builder.serialize import guide_to_data, relative_to_root
 NAME = "json"
 
 
+@dataclass(frozen=True, slots=True)
+class Options:
+    """notes.json has no options."""
+
+
 def render(guide: Guide) -> str:
     """The model as stable, sorted, indented JSON text, paths relative to the source root."""
     return json.dumps(guide_to_data(relative_to_root(guide)), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def write(guide: Guide, config: BuildConfig) -> list[Path]:
-    path = atomic_write(config.output / "notes.json", render(guide))
-    config.progress(f"json: wrote {path}")
-    return [path]
+def write(guide: Guide, ctx: BuildContext) -> WriterResult:
+    data = render(guide).encode("utf-8")
+    path = atomic_write(ctx.output / "notes.json", data)
+    ctx.progress(f"json: wrote {path}")
+    return WriterResult((Artifact.of(path, data),))

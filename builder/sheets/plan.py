@@ -1,0 +1,118 @@
+"""What one sheets build works from: every sheet with the key of its inputs, and the build's state."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from builder import __version__
+from builder.context import BuildContext
+from builder.model import Guide, Objective, Topic
+from builder.sheets.cache import Entry, SheetCache, content_key, file_digest
+from builder.sheets.context import practice_lines
+from builder.sheets.diagnose import entry_for
+from builder.sheets.names import slug
+from builder.sheets.progress import Progress
+
+CACHE = Path(".cache") / "sheets"
+
+
+@dataclass(frozen=True, slots=True)
+class SheetOptions:
+    """The sheets writer's typed options: what changes how a sheet looks."""
+
+    paper: str = "a4"
+    orientation: str = "landscape"
+    emoji: str = "color"
+    pdf_variant: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """One output sheet and the key of everything it is made from."""
+
+    topic: Topic
+    objective: Objective | None  # None for a topic sheet
+    key: str
+    stem: str
+
+
+def _weasyprint_version() -> str:
+    try:
+        return version("weasyprint")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def plan(guide: Guide, ctx: BuildContext, options: SheetOptions, templates_digest: str) -> list[Planned]:
+    """Every sheet of the guide with its content key (objectives first, then topics)."""
+    root = ctx.source_root
+    base = (__version__, _weasyprint_version(), templates_digest, options.paper, options.orientation,
+            options.emoji, options.pdf_variant, guide.exam, guide.version, ctx.time.iso)
+    sheets: list[Planned] = []
+    topics: list[Planned] = []
+    for topic in guide.topics:
+        keys = []
+        for o in topic.objectives:
+            images = [file_digest(root / i.resolved) for i in o.images if i.resolved and i.exists]
+            key = content_key(base, topic.number, topic.title, o, images, practice_lines(guide, o.id))
+            keys.append(key)
+            sheets.append(Planned(topic, o, key, f"{o.id}-{slug(o.title)}"))
+        if not ctx.only:
+            topics.append(Planned(topic, None, content_key(base, "topic", topic.number, topic.title, keys),
+                                  f"{topic.number}-{slug(topic.title)}"))
+    return sheets + topics
+
+
+class SheetPlan:
+    """One sheets build's state: the plan, its options and cache, and the renderer when needed."""
+
+    def __init__(self, guide: Guide, ctx: BuildContext, options: SheetOptions) -> None:
+        from builder.sheets.folders import sheet_template_dirs, templates_digest
+
+        self.guide, self.ctx, self.options = guide, ctx, options
+        self.templates = ctx.templates
+        self.source_root = ctx.source_root
+        self.created = ctx.time.iso  # PDF dates come from the epoch only, never the clock
+        self.folder = ctx.output / "sheets"
+        self.cache = SheetCache(ctx.output / CACHE, ctx.progress)
+        self.template_dirs = sheet_template_dirs(ctx.templates)
+        self.plan = plan(guide, ctx, options, templates_digest(self.template_dirs))
+        self.progress = Progress(ctx.progress, ctx.progress_bar)
+        self._renderer: Any = None
+
+    def outputs(self, p: Planned) -> tuple[Path, Path]:
+        return self.folder / f"{p.stem}.pdf", self.folder / f"{p.stem}.html"
+
+    def stale(self, p: Planned) -> bool:
+        return not all(self.cache.fresh(path, p.key) for path in self.outputs(p))
+
+    @property
+    def renderer(self) -> Any:
+        """The Jinja side, made only when some page must be written (a no-op build never imports it)."""
+        if self._renderer is None:
+            from builder.sheets.render import SheetRenderer
+
+            self._renderer = SheetRenderer(self.templates)
+        return self._renderer
+
+    def worker_count(self, work: int) -> int:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        return max(1, min(self.ctx.jobs or cores or 1, work))
+
+    def support_paths(self) -> list[Path]:
+        """The stylesheet and copied images the standalone HTML pages link to (released with them)."""
+        images = sorted({image.resolved for p in self.plan if p.objective
+                         for image in p.objective.images if image.resolved and image.exists})
+        paths = [self.folder / "sheet.css", *(self.folder / "media" / name for name in images)]
+        return [path for path in paths if path.is_file()]
+
+    def store(self, p: Planned, rendered: Any) -> Entry:
+        """Keep a fresh render in the cache, with its findings located relative to the objective."""
+        entry = entry_for(rendered, p.objective or p.topic, self.template_dirs)
+        self.cache.store(p.key, rendered.pdf, entry)
+        return entry
+
