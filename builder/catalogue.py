@@ -50,9 +50,9 @@ CATALOGUE: tuple[Code, ...] = (
          "the reader and the sheets slow)", README, "catalogue/line-too-long.md"),
     Code("nul-dropped", WARNING, "NUL bytes were dropped; the file is partly binary or damaged",
          README, "catalogue/nul-dropped.md"),
-    Code("other-language", WARNING, "a file in another language than the guide's is left out of "
-         "this build (build it on its own)", "docs/languages.md#the-language-of-a-file",
-         "lang"),
+    Code("other-language", WARNING, "a file in another language than the configured one is left out "
+         "of this build (build it on its own)", "docs/languages.md#the-language-of-a-file",
+         "catalogue/other-language"),
     # -- the guide's structure --------------------------------------------------------------------
     Code("fence-swallows-heading", ERROR, "a fence that runs over an objective heading or label "
          "would hide the objective; it is closed there", README, "rules/fence-swallows-heading.md"),

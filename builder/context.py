@@ -83,6 +83,15 @@ class BuildContext:
     progress_bar: bool | None = None  # None: on a terminal only
     options: Mapping[str, Any] = field(default_factory=dict)  # each format's typed options
     progress: Progress = _quiet  # one line per finished step
+    # A translation built beside the guide: its files carry the language (".pt-BR") and are
+    # named after the guide's title, so both languages' outputs sit side by side in dist/.
+    suffix: str = ""
+    title: str | None = None
+
+    def named(self, name: str) -> str:
+        """`name` with this build's language suffix before its extension: notes.pt-BR.json."""
+        stem, dot, ext = name.rpartition(".")
+        return f"{stem}{self.suffix}.{ext}" if dot and stem else f"{name}{self.suffix}"
 
     def options_for(self, name: str, kind: type[Any]) -> Any:
         """The typed options of writer `name` (its defaults when the build set none)."""
@@ -104,7 +113,8 @@ class BuildContext:
 
     @classmethod
     def create(cls, config: BuildConfig, source_root: Path, writer_options: Mapping[str, type[Any]],
-               environ: Mapping[str, str] | None = None) -> BuildContext:
+               environ: Mapping[str, str] | None = None, suffix: str = "",
+               title: str | None = None) -> BuildContext:
         """Resolve a build request: paths made absolute and checked, the time read, options typed.
 
         `writer_options` maps each format to its options dataclass; the request's flat options
@@ -115,9 +125,12 @@ class BuildContext:
         ledger = raw.get("ledger")
         tables: Mapping[str, Mapping[str, object]] = raw.get("writers") or {}  # type: ignore[assignment]
         typed = {name: fill(kind, raw, tables.get(name, {}), name) for name, kind in writer_options.items()}
+        ledger_path = Path(str(ledger)) if ledger else root / LEDGER_NAME
+        if suffix:  # a translation keeps its own ledger: the guide's would tombstone its notes
+            ledger_path = ledger_path.with_name(f"{ledger_path.stem}{suffix}{ledger_path.suffix}")
         return cls(output=config.output, source_root=root, formats=config.formats, only=config.only,
                    time=BuildTime.read(root, environ), templates=templates_folder(raw.get("templates_dir")),
-                   ledger=Path(str(ledger)) if ledger else root / LEDGER_NAME,
+                   ledger=ledger_path, suffix=suffix, title=title,
                    locked=bool(raw.get("locked") or raw.get("release")), release=bool(raw.get("release")),
                    jobs=int(raw.get("jobs") or 0), progress_bar=raw.get("progress"),  # type: ignore[arg-type]
                    options=typed, progress=config.progress)

@@ -32,6 +32,9 @@ class CheckResult:
     diagnostics: tuple[Diagnostic, ...]
     keep: DiagnosticFilter = DiagnosticFilter()  # applied to what the writers find too
     stamps: dict[str, Stamp] = field(default_factory=dict, compare=False)  # the sources as read
+    # The same sources' guides in other languages (README_pt.md beside README.md), each checked
+    # and built as a guide of its own; `diagnostics` above already holds theirs.
+    translations: tuple[CheckResult, ...] = ()
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
@@ -58,13 +61,35 @@ def check(sources: list[str], *, exam: str | None = None, version: str | None = 
         version = guide_version(source_folder(sources))
     if settings is None:  # called as a library: the project file beside the sources still counts
         settings = replace(plan(sources, sources[0] if sources else ".").settings, root=None)
+    main, languages = _check_one(sources, exam, version, settings, select_codes, ignore_codes)
+    if settings.lang is not None or len(languages) < 2:
+        return main
+    # Files in other languages form guides of their own (a configured language builds one only).
+    translations = tuple(_translation(sources, exam, version, settings, lang, select_codes, ignore_codes)
+                         for lang in languages[1:])
+    every = dict.fromkeys([*main.diagnostics, *(d for t in translations for d in t.diagnostics)])
+    return replace(main, diagnostics=tuple(sort_diagnostics(list(every))), translations=translations)
+
+
+def _translation(sources: list[str], exam: str | None, version: str, settings: GuideSettings, lang: str,
+                 select_codes: tuple[str, ...], ignore_codes: tuple[str, ...]) -> CheckResult:
+    """The guide of the files in `lang`; the guide's own files are not "left out" of it."""
+    deck = settings.deck and f"{settings.deck} ({lang})"  # both decks fit one collection
+    result, _ = _check_one(sources, exam, version, replace(settings, lang=lang, deck=deck),
+                           select_codes, ignore_codes)
+    return replace(result, diagnostics=tuple(d for d in result.diagnostics if d.rule != "other-language"))
+
+
+def _check_one(sources: list[str], exam: str | None, version: str, settings: GuideSettings,
+               select_codes: tuple[str, ...], ignore_codes: tuple[str, ...]) -> tuple[CheckResult, tuple[str, ...]]:
+    """One language's guide checked, and every language the files are in."""
     before = stamps(sources)
     result = read_guide(sources, exam=exam, version=version, settings=settings)
     verify(result.guide, before, "reading")  # a half-saved file must not reach the ledger
     keep = DiagnosticFilter(select_codes, ignore_codes, result.ignores)
     guide, rejected = vet_images(result.guide, Path(result.guide.root))  # writers never read these
     found = [*result.diagnostics, *check_guide(result.guide), *rejected, *unknown_codes(result.ignores)]
-    return CheckResult(guide, tuple(sort_diagnostics(keep(found))), keep, before)
+    return CheckResult(guide, tuple(sort_diagnostics(keep(found))), keep, before), result.languages
 
 
 def names_a_code(pattern: str) -> bool:
@@ -96,32 +121,50 @@ def select(guide: Guide, only: tuple[str, ...]) -> Guide:
 def build(sources: list[str], config: BuildConfig, *, exam: str | None = None,
           version: str | None = None, settings: GuideSettings | None = None,
           select_codes: tuple[str, ...] = (), ignore_codes: tuple[str, ...] = ()) -> BuildResult:
-    """Check, then run the writers for each requested format into config.output."""
+    """Check, then run the writers for each requested format into config.output: the guide's,
+    then each translation's (their files named with the language: `lpic-3-305-300.pt-BR.apkg`)."""
     checked = check(sources, exam=exam, version=version, settings=settings,
                     select_codes=select_codes, ignore_codes=ignore_codes)
     guide = select(checked.guide, config.only)
     ensure_dir(config.output)
     remove_stale_temps(config.output)
     writers = {name: load_writer(name) for name in config.formats if name in WRITERS}
-    ctx = BuildContext.create(config, Path(guide.root), {n: w.Options for n, w in writers.items()})
+    options = {n: w.Options for n, w in writers.items()}
+    ctx = BuildContext.create(config, Path(guide.root), options)
+    jobs = [(checked, guide, ctx)] + [
+        (t, g, BuildContext.create(config, Path(g.root), options, suffix=f".{g.lang}", title=guide.deck_title))
+        for t in checked.translations if (g := select_translation(t.guide, config.only)) is not None]
     if {"anki", "exam-anki"} & set(writers):  # a killed ledger write leaves its temp there
         remove_stale_temps(ctx.ledger.parent, recursive=False)
+    results: list[WriterResult] = []
     try:
-        # The build time is the context's (SOURCE_DATE_EPOCH, else the source's last commit), so
-        # two builds of one commit agree byte for byte.
-        with ctx.activated():
-            results = run_writers(guide, ctx, writers)
-            artifacts = [a for r in results for a in r.artifacts]
-            if ctx.release:
-                artifacts += write_release(guide, ctx, artifacts)
+        for _, one, one_ctx in jobs:
+            # The build time is the context's (SOURCE_DATE_EPOCH, else the source's last commit),
+            # so two builds of one commit agree byte for byte.
+            with one_ctx.activated():
+                results += run_writers(one, one_ctx, writers)
+        artifacts = [a for r in results for a in r.artifacts]
+        if ctx.release:
+            artifacts += write_release(guide, ctx, artifacts)
     except OSError as exc:  # a full disk under a library's own writes (atomic_write says it itself)
         if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
             raise
         raise write_error(Path(exc.filename or config.output), exc) from exc
-    verify(checked.guide, checked.stamps, "writing outputs from")
+    for one_checked, _, _ in jobs:
+        verify(one_checked.guide, one_checked.stamps, "writing outputs from")
     found = checked.keep([d for r in results for d in r.findings])
     diagnostics = tuple(sort_diagnostics([*checked.diagnostics, *found])) if found else checked.diagnostics
-    return BuildResult(guide, diagnostics, checked.keep, checked.stamps, tuple(artifacts))
+    return BuildResult(guide, diagnostics, checked.keep, checked.stamps, checked.translations,
+                       tuple(artifacts))
+
+
+def select_translation(guide: Guide, only: tuple[str, ...]) -> Guide | None:
+    """A translation's objectives named by --only (None when it has none of them)."""
+    if not only:
+        return guide
+    if not {o.id for o in guide.objectives} & set(only):
+        return None
+    return select(guide, tuple(o for o in only if guide.objective(o) is not None))
 
 
 def run_writers(guide: Guide, ctx: BuildContext, writers: dict[str, Writer]) -> list[WriterResult]:

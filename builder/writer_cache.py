@@ -59,7 +59,7 @@ class WriterCache:
         """
         if name not in CACHED or self.ctx.release:
             return None
-        path = self.folder / f"{name}.json"
+        path = self.folder / self.ctx.named(f"{name}.json")
         if not path.exists() and not path.is_symlink():
             return None
         record = load_record(path) if inside(path, self.ctx.output) else None
@@ -102,9 +102,9 @@ class WriterCache:
             files = [[a.path.relative_to(self.ctx.output).as_posix(), a.size, a.sha256,
                       {k: getattr(a, k) for k in COUNTS if getattr(a, k) is not None}] for a in outputs]
         except ValueError:  # an output outside the folder: not reusable
-            (self.folder / f"{name}.json").unlink(missing_ok=True)
+            (self.folder / self.ctx.named(f"{name}.json")).unlink(missing_ok=True)
             return
-        atomic_write(self.folder / f"{name}.json", json.dumps({"key": self.key(name), "outputs": files}))
+        atomic_write(self.folder / self.ctx.named(f"{name}.json"), json.dumps({"key": self.key(name), "outputs": files}))
 
 
 def _counts(value: Any) -> bool:

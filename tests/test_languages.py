@@ -67,15 +67,54 @@ def test_every_vocabulary_names_every_part() -> None:
             assert getattr(v, part), f"{v.lang} has no words for {part}"
 
 
-def test_a_repository_with_a_translation_builds_no_duplicate_objectives(tmp_path: Path) -> None:
+def repository(tmp_path: Path) -> Path:
+    """A guide's repository as the public ones are: README.md and its translation README_pt.md."""
     repo = tmp_path / "repo"
     repo.mkdir()
     shutil.copy(LANG / "guide.md", repo / "README.md")
     shutil.copy(LANG / "guide_pt.md", repo / "README_pt.md")
+    return repo
+
+
+def test_a_repository_with_a_translation_checks_both_guides(tmp_path: Path) -> None:
+    result = check([str(repository(tmp_path))])
+    assert result.guide.lang == "en" and [t.guide.lang for t in result.translations] == ["pt-BR"]
+    assert not [d for d in result.diagnostics if d.rule in ("duplicate-objective", "other-language")]
+    assert shape(result.translations[0].guide) == shape(result.guide)
+    assert {s.path.rsplit("/", 1)[-1] for s in result.translations[0].guide.sources} >= {"README_pt.md"}
+
+
+def test_a_repository_with_a_translation_builds_one_deck_per_language(tmp_path: Path) -> None:
+    """Both guides' decks, sheets and notes side by side; each language its own ledger, GUIDs and decks."""
+    from anki_helpers import collection
+
+    repo = repository(tmp_path)
+    out = tmp_path / "dist"
+    result = build([str(repo)], BuildConfig(output=out, formats=("json", "anki", "sheets"),
+                                            options={"jobs": 2}))
+    written = {a.path.relative_to(out).as_posix() for a in result.artifacts}
+    assert {"anki/lpic-3-305.apkg", "anki/lpic-3-305.pt-BR.apkg", "anki/lpic-3-305-352.pt-BR.apkg",
+            "anki/removed.pt-BR.txt", "notes.json", "notes.pt-BR.json"} <= written
+    assert any(p.startswith("sheets/pt-BR/352.1-") and p.endswith(".pdf") for p in written)
+    assert any(p.startswith("sheets/352.1-") and p.endswith(".pdf") for p in written)
+    assert (repo / "cheatdeck.lock").is_file() and (repo / "cheatdeck.pt-BR.lock").is_file()
+    assert json.loads((out / "notes.pt-BR.json").read_text())["lang"] == "pt-BR"
+    with collection(tmp_path / "col", out / "anki" / "lpic-3-305.apkg",
+                    out / "anki" / "lpic-3-305.pt-BR.apkg") as col:
+        notes = [col.get_note(n) for n in col.find_notes("")]
+        assert len({n.guid for n in notes}) == len(notes) > 0
+        english = col.find_notes('"deck:LPIC-3 305" -"deck:LPIC-3 305 (pt-BR)*"')
+        assert len(col.find_notes('"deck:LPIC-3 305 (pt-BR)"')) == len(english) > 0
+    again = build([str(repo)], BuildConfig(output=out, formats=("json", "anki"), options={"jobs": 2}))
+    assert {a.path for a in again.artifacts} <= {a.path for a in result.artifacts}
+
+
+def test_a_configured_language_builds_that_language_only(tmp_path: Path) -> None:
+    repo = repository(tmp_path)
+    (repo / "cheatdeck.toml").write_text('language = "en"\n')
     result = check([str(repo)])
-    assert result.guide.lang == "en" and not [d for d in result.diagnostics if d.rule == "duplicate-objective"]
-    other = [d for d in result.diagnostics if d.rule == "other-language"]
-    assert len(other) == 1 and other[0].pos.path.endswith("README_pt.md") and "pt-BR" in other[0].message
+    assert not result.translations
+    assert [d.pos.path.endswith("README_pt.md") for d in result.diagnostics if d.rule == "other-language"] == [True]
 
 
 def test_english_and_portuguese_decks_live_in_one_collection(tmp_path: Path) -> None:

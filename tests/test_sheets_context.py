@@ -53,6 +53,7 @@ def test_slugs_and_anchors_are_file_and_id_safe():
     assert slug("Container Virtualization Concepts 🧠") == "container-virtualization-concepts"
     assert slug("LXC/LXD: the basics") == "lxc-lxd-the-basics"
     assert slug("🧪") == "untitled"
+    assert slug("Virtualização do Contêiner") == "virtualizacao-do-conteiner"  # letters kept
     assert anchor_for("352.1", "g3") == "o352-1-g3"
 
 

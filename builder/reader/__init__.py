@@ -35,6 +35,7 @@ class ReadResult:
     guide: Guide
     diagnostics: tuple[Diagnostic, ...]
     ignores: tuple[Ignore, ...] = ()  # the guide's `<!-- cheatdeck: ignore[...] -->` comments
+    languages: tuple[str, ...] = ()  # every language of the files read: the guide's, then others
 
 
 def discover(sources: list[str]) -> tuple[list[str], Path]:
@@ -132,11 +133,14 @@ def _read_guide(sources: list[str], *, settings: GuideSettings, version: str | N
             lines = decoded.text.split("\n")
             texts.append((name, decoded.text, lines, file_language(name, lines, settings)))
     lang = settings.lang or _main_language([t[3] for t in texts])
+    languages = tuple(dict.fromkeys([lang, *(t[3] for t in texts)]))
     for name, text, lines, file_lang in texts:
         if file_lang != lang:
-            diags.append(warning(SourcePos(name, 1), "other-language",
-                                 f"this file is in {file_lang} and the guide in {lang}: it is left "
-                                 f"out of this guide (build it on its own: cheatdeck build {name})"))
+            if settings.lang is not None:  # configured: a guide of one language only
+                diags.append(warning(SourcePos(name, 1), "other-language",
+                                     f"this file is in {file_lang} and the guide is configured as "
+                                     f"{lang}: it is left out (name its language under [languages] "
+                                     f"in cheatdeck.toml, or build it on its own: cheatdeck build {name})"))
             continue
         tokens, cuts = tokenize(parser, lines)
         diags.extend(_cut_diagnostic(name, cut) for cut in cuts)
@@ -178,7 +182,7 @@ def _read_guide(sources: list[str], *, settings: GuideSettings, version: str | N
     guide = Guide(tuple(topics), tuple(source_files), given_root, exam=named.name,
                   version=version, exams=tuple(exams), deck=settings.deck, lang=lang,
                   namespace=namespace_for(lang))
-    return ReadResult(guide, tuple(diags), tuple(ignores))
+    return ReadResult(guide, tuple(diags), tuple(ignores), languages)
 
 
 def file_language(name: str, lines: list[str], settings: GuideSettings) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Emoji and pictographs; dropped with --emoji drop so no font ever needs them.
 EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u231A\u231B\u23E9-\u23FA"
@@ -10,8 +11,10 @@ EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u231A\u231B
 
 
 def slug(text: str) -> str:
-    """A file-name-safe slug: `Container Virtualization Concepts` → `container-virtualization-concepts`."""
-    return re.sub(r"[^a-z0-9]+", "-", EMOJI.sub("", text).lower()).strip("-") or "untitled"
+    """A file-name-safe slug: `Container Virtualization Concepts` → `container-virtualization-concepts`,
+    accents dropped, not the letters (`Virtualização Completa` → `virtualizacao-completa`)."""
+    plain = unicodedata.normalize("NFKD", EMOJI.sub("", text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "untitled"
 
 
 def anchor_for(objective_id: str, suffix: str = "") -> str:

@@ -77,8 +77,11 @@ class SheetPlan:
         self.templates = ctx.templates
         self.source_root = ctx.source_root
         self.created = ctx.time.iso  # PDF dates come from the epoch only, never the clock
-        self.folder = ctx.output / "sheets"
-        self.cache = SheetCache(ctx.output / CACHE, ctx.progress)
+        # A translation's sheets get a folder (and cache) of their own: same names, own stylesheet.
+        language = ctx.suffix.lstrip(".")
+        self.folder = ctx.output / "sheets" / language if language else ctx.output / "sheets"
+        self.cache = SheetCache(ctx.output / ctx.named(str(CACHE)) if language else ctx.output / CACHE,
+                                ctx.progress)
         self.template_dirs = sheet_template_dirs(ctx.templates)
         self.plan = plan(guide, ctx, options, templates_digest(self.template_dirs))
         self.progress = Progress(ctx.progress, ctx.progress_bar)

@@ -35,14 +35,15 @@ def write(guide: Guide, ctx: BuildContext) -> WriterResult:
     notes = guide_notes(guide, ctx.source_root)
     stamps = _stamp(guide, ctx, notes, texts, ctx.time.stamp)
     out = ctx.output / "anki"
+    stem = slug(ctx.title or guide.deck_title)  # a translation is named after the guide
     jobs: list[tuple[Path, Topic | None, list[AnkiNote]]] = [
-        (out / f"{slug(guide.deck_title)}.apkg", None, notes)]
+        (out / ctx.named(f"{stem}.apkg"), None, notes)]
     by_objective: dict[str, list[AnkiNote]] = {}
     for note in notes:
         by_objective.setdefault(note.objective, []).append(note)
     for topic in guide.topics:
         mine = [n for o in topic.objectives for n in by_objective.get(o.id, [])]
-        jobs.append((out / f"{slug(guide.deck_title)}-{slug(topic.number)}.apkg", topic, mine))
+        jobs.append((out / ctx.named(f"{stem}-{slug(topic.number)}.apkg"), topic, mine))
     # sqlite and zlib release the GIL, so packages built side by side share the cores.
     with ThreadPoolExecutor(max_workers=_workers(ctx, len(jobs))) as pool:
         packages = list(pool.map(lambda job: _package(job[0], guide, job[1], job[2], texts, stamps),
@@ -51,7 +52,7 @@ def write(guide: Guide, ctx: BuildContext) -> WriterResult:
     artifacts = [Artifact.of(path, data, **package_counts(mine, cards))
                  for (path, data), (_, _, mine) in zip(packages, jobs)]
     removed = removed_text(stamps.removed).encode("utf-8")
-    artifacts.append(Artifact.of(atomic_write(out / REMOVED_NAME, removed), removed))
+    artifacts.append(Artifact.of(atomic_write(out / ctx.named(REMOVED_NAME), removed), removed))
     for artifact in artifacts:
         ctx.progress(f"anki: wrote {artifact.path}")
     return WriterResult(tuple(artifacts))

@@ -68,7 +68,7 @@ def write(guide: Guide, ctx: BuildContext) -> WriterResult:
     artifacts = []
     for exam, mine in per_exam:
         data = apkg_bytes(_plan(guide, exam, mine, texts, stamps))
-        path = atomic_write(ctx.output / "anki" / f"{exam.slug}-exam.apkg", data)
+        path = atomic_write(ctx.output / "anki" / ctx.named(f"{exam.slug}-exam.apkg"), data)
         artifacts.append(Artifact.of(path, data, **package_counts(mine, cards)))
         ctx.progress(f"exam-anki: wrote {path} ({len(mine)} notes)")
     return WriterResult(tuple(artifacts),

@@ -178,7 +178,7 @@ def write(guide: Guide, ctx: BuildContext) -> WriterResult:
     artifacts = []
     found: list[Diagnostic] = []
     for exam, (pdf, pages, missing) in zip(guide.exams, results):
-        path = atomic_write(ctx.output / "sheets" / f"exam-{exam.slug}.pdf", pdf)
+        path = atomic_write(ctx.output / "sheets" / ctx.named(f"exam-{exam.slug}.pdf"), pdf)
         ctx.progress(f"exam-sheet: wrote {path} ({pages} pages)")
         artifacts.append(Artifact.of(path, pdf, pages=pages))
         if missing:

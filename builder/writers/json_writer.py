@@ -26,6 +26,6 @@ def render(guide: Guide) -> str:
 
 def write(guide: Guide, ctx: BuildContext) -> WriterResult:
     data = render(guide).encode("utf-8")
-    path = atomic_write(ctx.output / "notes.json", data)
+    path = atomic_write(ctx.output / ctx.named("notes.json"), data)
     ctx.progress(f"json: wrote {path}")
     return WriterResult((Artifact.of(path, data),))
