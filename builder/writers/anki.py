@@ -11,7 +11,8 @@ from pathlib import Path
 from builder.anki import ledger
 from builder.anki.notes import AnkiNote, deck_description, deck_name, guide_notes
 from builder.anki.notetypes import NOTE_TYPES, NoteTypeText, load_text
-from builder.anki.package import PackagePlan, write_package
+from builder.anki.media import build_media
+from builder.anki.package import NoteRows, PackagePlan, note_rows, write_package
 from builder.config import BuildConfig
 from builder.model import Guide, Topic
 from builder.output import atomic_write
@@ -39,7 +40,9 @@ def ledger_path(config: BuildConfig) -> Path:
 def write(guide: Guide, config: BuildConfig) -> list[Path]:
     override = config.options.get("templates_dir")
     texts = [load_text(nt, Path(str(override)) if override else None) for nt in NOTE_TYPES]
-    notes = guide_notes(guide, config.source_root)
+    media = build_media(guide, config.source_root, config.output, config.options.get("image_max_side"),
+                        _workers(config, len(guide.objectives)))
+    notes = guide_notes(guide, config.source_root, media)
     stamps = _stamp(guide, config, notes, texts, build_time())
     out = config.output / "anki"
     jobs: list[tuple[Path, Topic | None, list[AnkiNote]]] = [
@@ -50,10 +53,12 @@ def write(guide: Guide, config: BuildConfig) -> list[Path]:
     for topic in guide.topics:
         mine = [n for o in topic.objectives for n in by_objective.get(o.id, [])]
         jobs.append((out / f"{slug(guide.deck_title)}-{slug(topic.number)}.apkg", topic, mine))
+    # Topic packages filter the whole guide's note and card rows instead of making them again.
+    rows = note_rows(_plan(guide, None, notes, texts, stamps))
     # sqlite and zlib release the GIL, so packages built side by side share the cores.
     with ThreadPoolExecutor(max_workers=_workers(config, len(jobs))) as pool:
-        outputs = list(pool.map(lambda job: _package(job[0], guide, job[1], job[2], texts, stamps),
-                                jobs))
+        outputs = list(pool.map(
+            lambda job: write_package(job[0], _plan(guide, job[1], job[2], texts, stamps, rows)), jobs))
     outputs.append(atomic_write(out / REMOVED_NAME, removed_text(stamps.removed)))
     for path in outputs:
         config.progress(f"anki: wrote {path}")
@@ -109,20 +114,19 @@ def _writable(path: Path) -> bool:
     return path.parent.is_dir() and os.access(path.parent, os.W_OK)
 
 
-def _package(path: Path, guide: Guide, topic: Topic | None, notes: list[AnkiNote],
-             texts: list[NoteTypeText], stamps: ledger.Stamps) -> Path:
+def _plan(guide: Guide, topic: Topic | None, notes: list[AnkiNote], texts: list[NoteTypeText],
+          stamps: ledger.Stamps, rows: NoteRows | None = None) -> PackagePlan:
     topics = [topic] if topic else list(guide.topics)
     description = deck_description(guide)
     decks = [(guide.deck_title, description)]
     for t in topics:
         decks.append((deck_name(guide, t), description))
         decks += [(deck_name(guide, t, o), description) for o in t.objectives]
-    plan = PackagePlan(tuple(notes), tuple(texts), tuple(decks),
+    return PackagePlan(tuple(notes), tuple(texts), tuple(decks),
                        {n.guid: stamps.mods[n.guid] for n in notes},
                        {n.guid: stamps.ids[n.guid] for n in notes},
                        {t.note_type.id: stamps.mods[str(t.note_type.id)] for t in texts},
-                       max(stamps.mods.values(), default=0))
-    return write_package(path, plan)
+                       max(stamps.mods.values(), default=0), rows)
 
 
 def removed_text(removed: dict[str, dict[str, object]]) -> str:
