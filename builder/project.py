@@ -37,6 +37,7 @@ KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "orientation": (str, "landscape or portrait"),
     "ledger": (str, "identity ledger file, relative to this file"),
     "output": (str, "output folder, relative to this file"),
+    "image_max_side": (int, "longest side of deck images in pixels (0: images as they are)"),
 }
 CHOICES = {"paper": ("a4", "letter"), "orientation": ("landscape", "portrait"), "language": LANGUAGES}
 
@@ -60,6 +61,7 @@ class Project:
     orientation: str | None = None
     ledger: str | None = None
     output: str | None = None
+    image_max_side: int | None = None
 
 
 def find_project(sources: list[str], default_source: str) -> Project | None:
@@ -111,8 +113,10 @@ def _project(path: Path, text: str, data: dict[str, Any]) -> Project:
         if key not in KEYS:
             raise ConfigError(f"{where}: error: unknown key '{key}' (known keys: {', '.join(KEYS)})")
         kind, _ = KEYS[key]
-        if not isinstance(value, kind) or (key == "sources" and not all(isinstance(v, str) for v in value)):
-            expected = "a list of strings" if key == "sources" else "a string"
+        if not isinstance(value, kind) or (key == "sources" and not all(isinstance(v, str) for v in value)) \
+                or (kind is int and (isinstance(value, bool) or value < 0)):
+            expected = {"sources": "a list of strings", "languages": "a table"}.get(
+                key, "a whole number >= 0" if kind is int else "a string")
             raise ConfigError(f"{where}: error: '{key}' must be {expected}")
         if key == "languages":
             value = _languages(value, where)
