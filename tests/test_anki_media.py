@@ -122,6 +122,29 @@ def test_a_broken_cache_entry_is_made_again(tmp_path: Path) -> None:
     assert made is not None and again is not None and again.read() == made.read()
 
 
+def test_a_linked_cache_entry_is_not_followed(tmp_path: Path) -> None:
+    path = tmp_path / "wide.png"
+    path.write_bytes(_png(2000, 40, alpha=True))
+    made = MediaStore(cache=tmp_path / "cache").get(path)
+    (entry,) = (tmp_path / "cache").iterdir()
+    elsewhere = tmp_path / "elsewhere.png"
+    elsewhere.write_bytes(_png(100, 10, alpha=True, seed=2))
+    entry.unlink()
+    entry.symlink_to(elsewhere)
+    again = MediaStore(cache=tmp_path / "cache").get(path)
+    assert made is not None and again is not None and again.read() == made.read()
+
+
+def test_a_huge_image_is_shipped_without_being_decoded(tmp_path: Path) -> None:
+    """A PNG that announces 10,000 x 6,000 pixels: only its header is looked at."""
+    path = tmp_path / "huge.png"
+    out = io.BytesIO()
+    Image.new("1", (10_000, 6_000)).save(out, "PNG")
+    path.write_bytes(out.getvalue())
+    media = MediaStore().get(path)
+    assert media is not None and media.read() == path.read_bytes()
+
+
 def test_max_side_zero_ships_images_as_they_are(tmp_path: Path) -> None:
     path = tmp_path / "wide.png"
     path.write_bytes(_png(2000, 40, alpha=True))
