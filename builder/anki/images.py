@@ -60,10 +60,10 @@ def _encode(im, kind: str) -> tuple[bytes, str]:  # type: ignore[no-untyped-def]
     """Encoded without metadata, so the same pixels always give the same bytes."""
     out = io.BytesIO()
     if kind == "jpeg":
-        im.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+        im.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY)
         return out.getvalue(), ".jpg"
     if kind == "webp":
         im.save(out, "WEBP", quality=WEBP_QUALITY, method=4)
         return out.getvalue(), ".webp"
-    im.save(out, "PNG", optimize=False)
+    im.save(out, "PNG", compress_level=3)  # twice as fast as the default 6, about 7 % larger
     return out.getvalue(), ".png"

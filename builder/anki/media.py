@@ -22,7 +22,7 @@ DEFAULT_MAX_SIDE = 1600  # px, the long side of an image in a deck (0: never res
 STORED_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svgz", ".mp3", ".ogg",
                              ".oga", ".opus", ".m4a", ".mp4", ".webm"})
 CACHE_FOLDER = Path(".cache") / "media"
-RECIPE = "1"  # bump when prepare() changes what it makes: old cache entries are then unused
+RECIPE = "2"  # bump when prepare() changes what it makes: old cache entries are then unused
 
 
 @dataclass(frozen=True, slots=True)
