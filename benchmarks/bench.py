@@ -21,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from peers import UPSTREAM, peer_verdicts, peers_table, run_peers  # noqa: E402  (beside this file)
+
 QUICK_STAGES = ("tokenize", "parse", "model")
 STAGES = ("tokenize", "parse", "model", "deck", "sheets", "weasyprint")
 BUILDS = ("cold", "noop", "edit")
@@ -216,6 +218,9 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--json", type=Path, default=ROOT / "dist" / "bench.json")
+    parser.add_argument("--upstream", type=Path, default=UPSTREAM, help="the guide of the peers table")
+    parser.add_argument("--runs", type=int, default=7, help="runs per tool in the peers table")
+    parser.add_argument("--peers-only", action="store_true", help="only the peers table")
     parser.add_argument("--step", choices=STAGES + BUILDS, help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -225,21 +230,26 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="cheatdeck-bench-") as tmp:
         work = Path(tmp)
-        small_dir, large_dir = work / "guide-1x", work / f"guide-{args.scale}x"
-        synthesize(args.source, small_dir, 1)
-        synthesize(args.source, large_dir, args.scale)
-        small = run_guide("1x", small_dir, work, args.jobs)
-        large = run_guide(f"{args.scale}x", large_dir, work, args.jobs)
-    rows = verdicts(small, large, args.scale, args.jobs)
-    print(table(small, large, args.scale))
+        peers = run_peers(work, args.upstream.resolve(), args.runs)
+        report: dict[str, object] = {"jobs": args.jobs, "scale": args.scale, "peers": peers}
+        rows = peer_verdicts(peers)
+        if not args.peers_only:
+            small_dir, large_dir = work / "guide-1x", work / f"guide-{args.scale}x"
+            synthesize(args.source, small_dir, 1)
+            synthesize(args.source, large_dir, args.scale)
+            small = run_guide("1x", small_dir, work, args.jobs)
+            large = run_guide(f"{args.scale}x", large_dir, work, args.jobs)
+            report.update({"1x": small, f"{args.scale}x": large})
+            rows = verdicts(small, large, args.scale, args.jobs) + rows
+            print(table(small, large, args.scale))
+            print()
+    print("\n".join(peers_table(peers)))
     print()
     for label, value, ok in rows:
         print(f"{'PASS' if ok else 'MISS'}  {label:<52} {value}")
+    report["targets"] = [{"target": t, "value": v, "met": ok} for t, v, ok in rows]
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"jobs": args.jobs, "scale": args.scale, "1x": small,
-                                     f"{args.scale}x": large,
-                                     "targets": [{"target": t, "value": v, "met": ok} for t, v, ok in rows]},
-                                    indent=1) + "\n")
+    args.json.write_text(json.dumps(report, indent=1) + "\n")
     print(f"\nwrote {args.json}")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from builder.anki.media import MediaFile
+from builder.anki.media import CACHE_FOLDER, MediaFile, MediaStore
 from builder.anki.notes import guide_notes
 from builder.anki.notetypes import NOTE_TYPES, card_css, load_text
 from builder.anki.package import media_files
@@ -29,9 +29,10 @@ def _card_html(i: int, card) -> str:  # type: ignore[no-untyped-def]
             f'<div class="card">{card.back}</div></div></div></section>')
 
 
-def preview_html(guide: Guide, override: Path | None = None) -> tuple[str, list[MediaFile]]:
+def preview_html(guide: Guide, override: Path | None = None,
+                 media: MediaStore | None = None) -> tuple[str, list[MediaFile]]:
     """The page and the media files its cards show."""
-    notes = guide_notes(guide, Path(guide.root).resolve())
+    notes = guide_notes(guide, Path(guide.root).resolve(), media)
     cards = rendered_cards(notes, [load_text(nt, override) for nt in NOTE_TYPES])
     objectives = sorted({c.note.objective for c in cards}, key=lambda o: [int(x) for x in o.split(".")
                                                                          if x.isdigit()])
@@ -51,9 +52,9 @@ def preview_html(guide: Guide, override: Path | None = None) -> tuple[str, list[
 
 def write_preview(guide: Guide, output: Path, override: Path | None = None) -> Path:
     """Write `<output>/preview/index.html` and copy the cards' images beside it."""
-    html, media = preview_html(guide, override)
+    html, media = preview_html(guide, override, MediaStore(cache=output / CACHE_FOLDER))
     folder = output / "preview"
     folder.mkdir(parents=True, exist_ok=True)
     for item in media:  # the cards name images as the package does: flat, content-hashed
-        atomic_write(folder / item.name, item.path.read_bytes())
+        atomic_write(folder / item.name, item.read())
     return atomic_write(folder / PAGE, html)

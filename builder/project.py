@@ -116,8 +116,10 @@ def _project(path: Path, text: str, data: dict[str, Any]) -> Project:
         if key not in KEYS:
             raise ConfigError(f"{where}: error: unknown key '{key}' (known keys: {', '.join(KEYS)})")
         kind, _ = KEYS[key]
-        if not isinstance(value, kind) or (key == "sources" and not all(isinstance(v, str) for v in value)):
-            expected = "a list of strings" if key == "sources" else "a string"
+        if not isinstance(value, kind) or (key == "sources" and not all(isinstance(v, str) for v in value)) \
+                or (kind is int and (isinstance(value, bool) or value < 0)):
+            expected = {"sources": "a list of strings", "languages": "a table"}.get(
+                key, "a whole number >= 0" if kind is int else "a string")
             raise ConfigError(f"{where}: error: '{key}' must be {expected}")
         if key == "languages":
             value = _languages(value, where)

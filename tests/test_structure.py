@@ -14,7 +14,7 @@ PACKAGE = ROOT / "builder"
 # Each unit (a top-level module or subpackage of builder/) and its layer: a unit may import
 # only units of lower layers (and itself). The reader never sees a writer; anki/ and sheets/
 # share html.py below them and never import each other; writers sit above both; the pipeline
-# and release above the writers; the CLI on top.
+# and release above the writers; the CLI on top, its subcommands (loaded by name, lazily) above it.
 LAYERS: dict[str, int] = {
     "builder": 0, "model": 0,
     "diagnostics": 1, "html": 1, "resources": 1,
@@ -28,7 +28,7 @@ LAYERS: dict[str, int] = {
     "writers": 8, "writer_cache": 8, "preview": 8,
     "release": 9,
     "pipeline": 10,
-    "cli": 11, "__main__": 12, "rules_table": 12,
+    "cli": 11, "commands": 12, "__main__": 13, "rules_table": 12,
 }
 # Where the process environment may be touched: the CLI, and the build context's constructor
 # (plus the helpers beside it that hand variables on to child processes and fontTools).

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from builder.model import CommandGroup, CommandLine, GroupKind, Objective
 
@@ -32,11 +33,17 @@ def command_groups(o: Objective) -> tuple[CommandGroup, ...]:
     return tuple(g for g in o.command_groups if g.purpose and g.lines)
 
 
-def words_of(line: CommandLine) -> list[str]:
+@lru_cache(maxsize=8192)
+def _split(text: str) -> tuple[str, ...]:
+    """shlex's words (the slowest step of making notes; each line is asked for several times)."""
     try:
-        words = shlex.split(line.normalized, comments=False)
+        return tuple(shlex.split(text, comments=False))
     except ValueError:
-        words = line.normalized.split()
+        return tuple(text.split())
+
+
+def words_of(line: CommandLine) -> list[str]:
+    words = list(_split(line.normalized))
     while words and (words[0] in _WRAPPERS or _ASSIGN.match(words[0]) or words[0].startswith("-")):
         words.pop(0)
     return words

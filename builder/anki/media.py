@@ -1,38 +1,146 @@
-"""Images that go into a deck: found under the source root, named by their content."""
+"""Images that go into a deck: read, resized and hashed once per build, named by the bytes shipped."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import threading
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.media import MediaRejected, read_media
-from builder.model import Image
+from builder.anki.images import prepare
+from builder.cachecheck import unlink_links
+from builder.diagnostics import BuildError
+from builder.media import MediaRejected, image_kind, read_media
+from builder.model import Guide, Image
+from builder.output import atomic_write
 
 MEDIA_PREFIX = "cheatdeck-"
+DEFAULT_MAX_SIDE = 1600  # px, the long side of an image in a deck (0: never resized)
+# Already-compressed formats: deflating them again costs time and saves nothing, so they are
+# stored. Text media (SVG) is deflated.
+STORED_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svgz", ".mp3", ".ogg",
+                             ".oga", ".opus", ".m4a", ".mp4", ".webm"})
+CACHE_FOLDER = Path(".cache") / "media"
+RECIPE = "2"  # bump when prepare() changes what it makes: old cache entries are then unused
 
 
 @dataclass(frozen=True, slots=True)
 class MediaFile:
     """One image file shipped in a package under a flat, content-hashed name."""
 
-    name: str  # e.g. cheatdeck-3f2a…9c.png: same bytes, same name, in every build
-    path: Path  # where the bytes are read from
+    name: str  # cheatdeck-<sha256 of the bytes shipped>.png: same bytes, same name, in every build
+    path: Path  # the source file it was made from
+    data: bytes = field(default=b"", compare=False, repr=False)  # the bytes shipped, read once
 
     def read(self) -> bytes:
-        """The bytes, read again for the package with the same checks and size limit."""
-        return read_media(self.path)
+        """The bytes that go into the package (resized when the source was larger)."""
+        return self.data
+
+    @property
+    def compress_type(self) -> int:
+        """ZIP_STORED for formats that are compressed already, else ZIP_DEFLATED."""
+        return zipfile.ZIP_STORED if Path(self.name).suffix in STORED_SUFFIXES else zipfile.ZIP_DEFLATED
 
 
-def media_for(image: Image, source_root: Path) -> MediaFile | None:
+class MediaStore:
+    """The media of one build: each source image read, prepared and hashed once, whatever number
+    of notes and packages use it; prepared images are kept in `cache` (by the source's hash)."""
+
+    def __init__(self, max_side: int = DEFAULT_MAX_SIDE, cache: Path | None = None) -> None:
+        self.max_side = max_side
+        self.cache = cache
+        self._files: dict[Path, MediaFile | None] = {}
+        self._lock = threading.Lock()
+
+    def get(self, path: Path) -> MediaFile | None:
+        """The media file for an image on disk, or None when it cannot be used (already reported
+        as media-rejected by the pipeline)."""
+        with self._lock:
+            if path not in self._files:
+                self._files[path] = self._make(path)
+            return self._files[path]
+
+    def warm(self, paths: list[Path], workers: int) -> None:
+        """Prepare these images side by side (Pillow releases the GIL while it decodes, resizes
+        and encodes), so that the notes find them ready."""
+        todo = sorted(set(paths) - set(self._files))
+        if len(todo) < 2 or workers < 2:
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            made = dict(zip(todo, pool.map(self._make, todo)))
+        with self._lock:
+            self._files.update(made)
+
+    def _make(self, path: Path) -> MediaFile | None:
+        try:
+            source = read_media(path)
+        except (OSError, MediaRejected):
+            return None
+        suffix = path.suffix.lower() if path.suffix[1:].isalnum() else ""
+        data, suffix = self._prepared(source, suffix)
+        digest = hashlib.sha256(data).hexdigest()[:20]
+        return MediaFile(f"{MEDIA_PREFIX}{digest}{suffix}", path, data)
+
+    def _prepared(self, source: bytes, suffix: str) -> tuple[bytes, str]:
+        """The image as the deck ships it, from the cache when this source was prepared before."""
+        kind = image_kind(source[:1024])
+        if kind not in ("png", "jpeg", "webp") or self.max_side <= 0:
+            return source, suffix
+        key = f"{hashlib.sha256(source).hexdigest()}-{self.max_side}-{RECIPE}"
+        cached = self._cached(key)
+        if cached is _SAME:
+            return source, suffix
+        if cached is not None:
+            return cached
+        made = prepare(source, kind, self.max_side)
+        data, suffix = made if made is not None else (source, suffix)
+        if self.cache is not None:
+            try:
+                atomic_write(self.cache / f"{key}{suffix if made else '.same'}", data if made else b"")
+            except (OSError, BuildError):  # a cache that cannot be written costs time, not the build
+                pass
+        return data, suffix
+
+    def _cached(self, key: str) -> tuple[bytes, str] | None:
+        """A prepared image from the cache (untrusted: only a regular file that is an image of the
+        kind its name says, else it is made again)."""
+        if self.cache is None:
+            return None
+        for suffix in (".png", ".jpg", ".webp", ".same"):
+            entry = self.cache / f"{key}{suffix}"
+            if entry.is_symlink() or not entry.is_file():
+                continue
+            if suffix == ".same":
+                return None if entry.stat().st_size else _SAME
+            try:
+                data = read_media(entry)
+            except (OSError, MediaRejected):
+                continue
+            if _SUFFIX_KIND[suffix] == image_kind(data[:1024]):
+                return data, suffix
+        return None
+
+
+_SAME = (b"", "")  # the cache says: this source ships as it is
+_SUFFIX_KIND = {".png": "png", ".jpg": "jpeg", ".webp": "webp"}
+
+
+def media_for(image: Image, source_root: Path, store: MediaStore | None = None) -> MediaFile | None:
     """The media file for an image that exists under the source root, else None (it is dropped)."""
     if not image.exists or not image.resolved:
         return None
-    path = source_root / image.resolved
-    try:
-        data = read_media(path)
-    except (OSError, MediaRejected):  # the pipeline reported it (media-rejected)
-        return None
-    digest = hashlib.sha256(data).hexdigest()[:20]
-    suffix = path.suffix.lower() if path.suffix[1:].isalnum() else ""
-    return MediaFile(f"{MEDIA_PREFIX}{digest}{suffix}", path)
+    return (store or MediaStore()).get(source_root / image.resolved)
+
+
+def build_media(guide: Guide, source_root: Path, output: Path, max_side: object, workers: int) -> MediaStore:
+    """The media store of one deck build: images resized to `max_side` (default 1600 px; 0: as
+    they are), prepared side by side, kept in the output's cache."""
+    cache = output / CACHE_FOLDER
+    unlink_links((cache.parent, cache))  # a link there could lead the cache's writes elsewhere
+    store = MediaStore(DEFAULT_MAX_SIDE if max_side is None else int(str(max_side)), cache)
+    store.warm([source_root / i.resolved for o in guide.objectives for i in o.images
+                if i.exists and i.resolved], workers)
+    return store

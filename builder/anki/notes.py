@@ -12,7 +12,7 @@ from builder.anki.context import (AnkiNote, DuplicateCardError, NoteContext, bas
                                   deck_name, guid_for)
 from builder.anki.commands import CommandCard, command_cards
 from builder.anki.drills import fact_notes, flag_notes
-from builder.anki.media import MediaFile, media_for
+from builder.anki.media import MediaFile, MediaStore, media_for
 from builder.anki.notetypes import CITED, COMMAND, DEFINITION, OVERVIEW, TIMELINE
 from builder.model import Definition, Guide, Image, Objective, SourcePos, Topic
 from builder.html import rich_to_html
@@ -21,10 +21,11 @@ __all__ = ["AnkiNote", "DuplicateCardError", "base_tags", "deck_description", "d
            "guid_for", "guide_notes", "objective_notes"]
 
 
-def objective_notes(guide: Guide, topic: Topic, o: Objective, source_root: Path) -> list[AnkiNote]:
-    """Every note one objective gives, in study order."""
+def objective_notes(guide: Guide, topic: Topic, o: Objective, source_root: Path,
+                    media: MediaStore | None = None) -> list[AnkiNote]:
+    """Every note one objective gives, in study order (images from `media`, which prepares each once)."""
     ctx = NoteContext(guide, o, deck_name(guide, topic, o), source_root)
-    images = _images_by_definition(o, source_root)
+    images = _images_by_definition(o, source_root, media or MediaStore())
     commands = command_cards(o)
     # Study order (the cards' `due`): concepts, then cited objects, commands and their flags.
     notes = [_overview(ctx, images.get(None, []))]
@@ -38,10 +39,11 @@ def objective_notes(guide: Guide, topic: Topic, o: Objective, source_root: Path)
     return notes
 
 
-def guide_notes(guide: Guide, source_root: Path) -> list[AnkiNote]:
+def guide_notes(guide: Guide, source_root: Path, media: MediaStore | None = None) -> list[AnkiNote]:
     """All notes of a guide; two notes with one identity are an error naming both places."""
+    media = media or MediaStore()
     notes = [n for t in guide.topics for o in t.objectives
-             for n in objective_notes(guide, t, o, source_root)]
+             for n in objective_notes(guide, t, o, source_root, media)]
     seen: dict[str, AnkiNote] = {}
     for note in notes:
         first = seen.setdefault(note.guid, note)
@@ -114,14 +116,14 @@ def _masked(events: str, period: str) -> str:
     return re.sub(rf"(?<!\w){re.escape(period)}(?!\w)", "…", events) if period.strip() else events
 
 
-def _images_by_definition(o: Objective, root: Path) -> dict[int | None, list[tuple[Image, MediaFile]]]:
+def _images_by_definition(o: Objective, root: Path, store: MediaStore) -> dict[int | None, list[tuple[Image, MediaFile]]]:
     """Each existing image goes to the first definition of its section, else to the overview."""
     first_def: dict[str | None, int] = {}
     for i, d in enumerate(o.definitions, 1):
         first_def.setdefault(_section_key(o, d.pos), i)
     placed: dict[int | None, list[tuple[Image, MediaFile]]] = {}
     for image in o.images:
-        media = media_for(image, root)
+        media = media_for(image, root, store)
         if media is not None:
             placed.setdefault(first_def.get(_section_key(o, image.pos)), []).append((image, media))
     return placed

@@ -27,6 +27,9 @@ PRESET_ID = 1_562_000_305_300
 PRESET_NAME = "cheatdeck: one sibling a day"
 
 
+NoteRows = dict[str, tuple[tuple[object, ...], list[tuple[object, ...]]]]  # GUID -> note row, card rows
+
+
 @dataclass(frozen=True, slots=True)
 class PackagePlan:
     """Everything one .apkg holds, with the mods and ids the ledger decided."""
@@ -38,6 +41,7 @@ class PackagePlan:
     note_ids: dict[str, int]  # GUID -> note id
     type_mods: dict[int, int]  # note type ID -> mod
     timestamp: int  # build time, for the collection's own header fields
+    rows: NoteRows | None = None  # rows made for a larger package with these notes: filtered, not made again
 
 
 def deck_id(name: str) -> int:
@@ -104,20 +108,35 @@ def _card_ords(model: genanki.Model, fields: tuple[str, ...],
     return cache[key]
 
 
-def _insert_notes(db: sqlite3.Connection, plan: PackagePlan, models: dict[int, genanki.Model]) -> None:
-    """The rows genanki's Note.write_to_db writes, with the ledger's ids and mods, in two batches."""
-    notes, cards = [], []
+def note_rows(plan: PackagePlan, models: dict[int, genanki.Model] | None = None) -> NoteRows:
+    """The rows genanki's Note.write_to_db writes, with the ledger's ids and mods, per note.
+
+    A package of some of these notes (a topic's) takes its rows from here: the cards keep the
+    whole guide's `due` order, which is the same order within any part of it.
+    """
+    if models is None:
+        models = {t.note_type.id: _model(t) for t in plan.note_types}
+    rows: NoteRows = {}
     deck_ids = {name: deck_id(name) for name, _ in plan.decks}
     ords: dict[tuple[int, tuple[bool, ...]], list[int]] = {}
     for due, note in enumerate(plan.notes):
         model = models[note.note_type.id]
         nid, mod = plan.note_ids[note.guid], plan.note_mods[note.guid]
-        notes.append((nid, note.guid, model.model_id, mod, -1, " " + " ".join(note.tags) + " ",
-                      "\x1f".join(note.fields), note.fields[model.sort_field_index], 0, 0, ""))
-        cards += [(nid + o, nid, deck_ids[note.deck], o, mod, -1, 0, 0, due, 0, 0, 0, 0, 0, 0, 0, 0, "")
-                  for o in _card_ords(model, note.fields, ords)]
-    db.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", notes)
-    db.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
+        rows[note.guid] = (
+            (nid, note.guid, model.model_id, mod, -1, " " + " ".join(note.tags) + " ",
+             "\x1f".join(note.fields), note.fields[model.sort_field_index], 0, 0, ""),
+            [(nid + o, nid, deck_ids[note.deck], o, mod, -1, 0, 0, due, 0, 0, 0, 0, 0, 0, 0, 0, "")
+             for o in _card_ords(model, note.fields, ords)])
+    return rows
+
+
+def _insert_notes(db: sqlite3.Connection, plan: PackagePlan, models: dict[int, genanki.Model]) -> None:
+    """The plan's note and card rows, in two batches."""
+    rows = plan.rows if plan.rows is not None else note_rows(plan, models)
+    mine = [rows[note.guid] for note in plan.notes]
+    db.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", [note for note, _ in mine])
+    db.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                   [card for _, cards in mine for card in cards])
 
 
 def collection_bytes(plan: PackagePlan) -> bytes:
@@ -140,16 +159,17 @@ def collection_bytes(plan: PackagePlan) -> bytes:
         return path.read_bytes()
 
 
-def _entry(name: str) -> zipfile.ZipInfo:
+def _entry(name: str, compress_type: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
+    info.compress_type = compress_type
     info.create_system = 3
     info.external_attr = 0o644 << 16
     return info
 
 
 def apkg_bytes(plan: PackagePlan) -> bytes:
-    """The .apkg zip: fixed entry times, the collection first, media sorted by name."""
+    """The .apkg zip: fixed entry times, the collection first, media sorted by name (compressed
+    formats stored as they are: the bytes read once per build are copied into every package)."""
     media = media_files(plan.notes)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zf:
@@ -157,7 +177,7 @@ def apkg_bytes(plan: PackagePlan) -> bytes:
         zf.writestr(_entry("media"), json.dumps({str(i): m.name for i, m in enumerate(media)},
                                                 sort_keys=True))
         for i, item in enumerate(media):
-            zf.writestr(_entry(str(i)), item.read())
+            zf.writestr(_entry(str(i), item.compress_type), item.read())
     return buffer.getvalue()
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from builder.anki import ledger
 from builder.anki.notes import AnkiNote, deck_description, deck_name, guide_notes
 from builder.anki.notetypes import NOTE_TYPES, NoteTypeText, load_text
-from builder.anki.package import PackagePlan, apkg_bytes, card_counts, package_counts
+from builder.anki.media import build_media
+from builder.anki.package import NoteRows, PackagePlan, apkg_bytes, note_rows, package_counts
 from builder.artifacts import Artifact, WriterResult
 from builder.context import BuildContext
 from builder.model import Guide, Topic
@@ -25,14 +26,19 @@ REMOVED_NAME = "removed.txt"
 class Options:
     """The deck writer's options (the ledger, --locked and --templates are the build's)."""
 
+    image_max_side: int = 1600  # longest side of deck images in pixels; 0: images as they are
+
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "deck"
 
 
 def write(guide: Guide, ctx: BuildContext) -> WriterResult:
+    options: Options = ctx.options_for(NAME, Options)
     texts = [load_text(nt, ctx.templates) for nt in NOTE_TYPES]
-    notes = guide_notes(guide, ctx.source_root)
+    media = build_media(guide, ctx.source_root, ctx.output, options.image_max_side,
+                        _workers(ctx, len(guide.objectives)))
+    notes = guide_notes(guide, ctx.source_root, media)
     stamps = _stamp(guide, ctx, notes, texts, ctx.time.stamp)
     out = ctx.output / "anki"
     stem = slug(ctx.title or guide.deck_title)  # a translation is named after the guide
@@ -44,11 +50,13 @@ def write(guide: Guide, ctx: BuildContext) -> WriterResult:
     for topic in guide.topics:
         mine = [n for o in topic.objectives for n in by_objective.get(o.id, [])]
         jobs.append((out / ctx.named(f"{stem}-{slug(topic.number)}.apkg"), topic, mine))
+    # Topic packages filter the whole guide's note and card rows instead of making them again.
+    rows = note_rows(_plan(guide, None, notes, texts, stamps))
     # sqlite and zlib release the GIL, so packages built side by side share the cores.
     with ThreadPoolExecutor(max_workers=_workers(ctx, len(jobs))) as pool:
-        packages = list(pool.map(lambda job: _package(job[0], guide, job[1], job[2], texts, stamps),
-                                 jobs))
-    cards = card_counts(notes, texts)
+        packages = list(pool.map(
+            lambda job: _write(job[0], _plan(guide, job[1], job[2], texts, stamps, rows)), jobs))
+    cards = {guid: len(made) for guid, (_, made) in rows.items()}
     artifacts = [Artifact.of(path, data, **package_counts(mine, cards))
                  for (path, data), (_, _, mine) in zip(packages, jobs)]
     removed = removed_text(stamps.removed).encode("utf-8")
@@ -56,6 +64,11 @@ def write(guide: Guide, ctx: BuildContext) -> WriterResult:
     for artifact in artifacts:
         ctx.progress(f"anki: wrote {artifact.path}")
     return WriterResult(tuple(artifacts))
+
+
+def _write(path: Path, plan: PackagePlan) -> tuple[Path, bytes]:
+    data = apkg_bytes(plan)
+    return atomic_write(path, data), data
 
 
 def _workers(ctx: BuildContext, packages: int) -> int:
@@ -107,21 +120,19 @@ def _writable(path: Path) -> bool:
     return path.parent.is_dir() and os.access(path.parent, os.W_OK)
 
 
-def _package(path: Path, guide: Guide, topic: Topic | None, notes: list[AnkiNote],
-             texts: list[NoteTypeText], stamps: ledger.Stamps) -> tuple[Path, bytes]:
+def _plan(guide: Guide, topic: Topic | None, notes: list[AnkiNote], texts: list[NoteTypeText],
+          stamps: ledger.Stamps, rows: NoteRows | None = None) -> PackagePlan:
     topics = [topic] if topic else list(guide.topics)
     description = deck_description(guide)
     decks = [(guide.deck_title, description)]
     for t in topics:
         decks.append((deck_name(guide, t), description))
         decks += [(deck_name(guide, t, o), description) for o in t.objectives]
-    plan = PackagePlan(tuple(notes), tuple(texts), tuple(decks),
+    return PackagePlan(tuple(notes), tuple(texts), tuple(decks),
                        {n.guid: stamps.mods[n.guid] for n in notes},
                        {n.guid: stamps.ids[n.guid] for n in notes},
                        {t.note_type.id: stamps.mods[str(t.note_type.id)] for t in texts},
-                       max(stamps.mods.values(), default=0))
-    data = apkg_bytes(plan)
-    return atomic_write(path, data), data
+                       max(stamps.mods.values(), default=0), rows)
 
 
 def removed_text(removed: dict[str, dict[str, object]]) -> str:

@@ -1,0 +1,1 @@
+"""The subcommands, each imported only when it runs (builder/cli.py loads them lazily)."""

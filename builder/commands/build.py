@@ -1,0 +1,89 @@
+"""`cheatdeck build`: decks, sheets and notes.json."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from builder.cli import Context, silent
+from builder.commands.common import DEFAULT_SOURCE, code_options, report, run_step, sources_argument
+from builder.config import BuildConfig
+from builder.pipeline import build
+from builder.project import option_defaults, plan
+from builder.writers import available_writers
+
+DEFAULT_OUTPUT = "dist"
+BUILD_DEFAULTS: dict[str, object] = {"output": DEFAULT_OUTPUT, "paper": "a4",
+                                     "orientation": "landscape", "ledger": None}
+
+
+@click.command("build")
+@sources_argument
+@click.option("-o", "--output", type=click.Path(file_okay=False), default=None,
+              help=f"Output folder (default: the project file's, else {DEFAULT_OUTPUT}/).")
+@click.option("--only", multiple=True, metavar="ID", help="Build only this objective (repeatable).")
+@click.option("-f", "--format", "formats", multiple=True, metavar="NAME",
+              help="Build only this format: json, anki, sheets (repeatable; default: all).")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--exam", default=None, help="Exam name shown in decks and sheets.")
+@click.option("--ledger", type=click.Path(dir_okay=False), default=None,
+              help="Identity ledger file (default: cheatdeck.lock in the source folder).")
+@click.option("--locked", is_flag=True, help="Fail if the identity ledger is out of date instead of "
+                                             "updating it (for CI and releases).")
+@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, exists=True),
+              default=None, help="Folder of templates replacing the built-in ones.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
+              help="Paper size (default: the project file's, else a4).")
+@click.option("--orientation", type=click.Choice(["landscape", "portrait"]), default=None,
+              help="Page orientation (default: the project file's, else landscape).")
+@click.option("--pdf-variant", default=None, metavar="VARIANT",
+              help="WeasyPrint PDF variant, e.g. pdf/ua-1 for tagged, accessible PDFs.")
+@click.option("--emoji", type=click.Choice(["color", "drop"]), default="color", show_default=True,
+              help="Render emoji icons in sheets with a colour font, or drop them.")
+@click.option("--image-max-side", "image_max_side", type=click.IntRange(min=0), default=None,
+              metavar="PX", help="Shrink deck images to this longest side (default: the project "
+                                 "file's, else 1600; 0: images as they are).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for sheets (default: all cores).")
+@click.option("--release", is_flag=True, help="Release build: --locked, plus manifest.json and "
+                                              "SHA256SUMS.")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar (default: on a terminal only).")
+@code_options
+@click.pass_obj
+def build_command(obj: Context, sources: tuple[str, ...], output: str | None, only: tuple[str, ...],
+                  formats: tuple[str, ...], strict: bool, exam: str | None, select: tuple[str, ...],
+                  ignore: tuple[str, ...], **options: object) -> None:
+    """Build decks, sheets and notes.json from SOURCES (default: the project file's sources, else
+    source/)."""
+    run = run_step(lambda: plan(list(sources), DEFAULT_SOURCE, exam))
+    options = option_defaults({**options, "output": output}, run.project, BUILD_DEFAULTS)
+    output = str(options.pop("output"))
+    known = available_writers()
+    for name in formats:
+        if name not in known:
+            raise click.BadParameter(f"unknown format {name!r} (choose from {', '.join(known)})",
+                                     param_hint="--format")
+    tables = run.project.writer_tables() if run.project else {}
+    for name in tables:
+        if name not in known:
+            raise click.UsageError(f"{run.project.path}: [writers.{name}]: no such format (choose "  # type: ignore[union-attr]
+                                   f"from {', '.join(known)})")
+    options["writers"] = tables
+    if options.get("release"):
+        options["locked"] = True
+    if obj.verbosity < 0 and options.get("progress") is None:
+        options["progress"] = False
+    config = BuildConfig(output=Path(output), formats=formats or tuple(known), only=only,
+                         strict=strict, options=options,
+                         progress=obj.say if obj.verbosity >= 0 else silent)
+    result = run_step(lambda: build(run.sources, config, settings=run.settings, select_codes=select,
+                                ignore_codes=ignore))
+    report(obj, result, strict)
+    if obj.verbosity >= 0:
+        guide = f" (guide {result.guide.version})" if result.guide.version else ""
+        click.echo(f"built {len(result.outputs)} file(s) into {output}/{guide}", err=True)
+    if result.failed(strict):
+        sys.exit(1)
