@@ -6,6 +6,7 @@ import errno
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from builder.artifacts import Artifact, WriterResult
 from builder.catalogue import CODES
@@ -18,12 +19,13 @@ from builder.model import Guide
 from builder.output import ensure_dir, remove_stale_temps, write_error
 from builder.project import plan
 from builder.reader import GuideSettings, read_guide
-from builder.release import write_release
 from builder.rules import check_guide
 from builder.snapshot import Stamp, stamps, verify
 from builder.version import guide_version, source_folder
-from builder.writer_cache import WriterCache
-from builder.writers import WRITERS, Writer, load_writer
+
+if TYPE_CHECKING:  # the writers, their cache and the release step load only when a build runs
+    from builder.writer_cache import WriterCache
+    from builder.writers import Writer
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +125,9 @@ def build(sources: list[str], config: BuildConfig, *, exam: str | None = None,
           select_codes: tuple[str, ...] = (), ignore_codes: tuple[str, ...] = ()) -> BuildResult:
     """Check, then run the writers for each requested format into config.output: the guide's,
     then each translation's (their files named with the language: `lpic-3-305-300.pt-BR.apkg`)."""
+    from builder.release import write_release
+    from builder.writers import WRITERS, load_writer
+
     checked = check(sources, exam=exam, version=version, settings=settings,
                     select_codes=select_codes, ignore_codes=ignore_codes)
     guide = select(checked.guide, config.only)
@@ -173,6 +178,8 @@ def run_writers(guide: Guide, ctx: BuildContext, writers: dict[str, Writer]) -> 
     Writers run in threads: the sheets writer mostly waits on its render processes, so the deck
     is built meanwhile. A writer whose inputs did not change since it last ran is skipped.
     """
+    from builder.writer_cache import WriterCache
+
     cache = WriterCache(guide, ctx)
     with ThreadPoolExecutor(max_workers=max(1, len(writers))) as pool:
         futures = [pool.submit(_run_writer, name, writer, guide, ctx, cache)
