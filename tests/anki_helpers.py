@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from builder.context import process_environment
 
 # A test module that imports this one is skipped as a whole where Anki's backend is missing.
 anki_collection = pytest.importorskip("anki.collection")
@@ -22,8 +22,16 @@ T0 = 1_780_000_000  # the build time (SOURCE_DATE_EPOCH) the deck tests start fr
 @contextmanager
 def source_date_epoch(value: int) -> Iterator[None]:
     """SOURCE_DATE_EPOCH set to `value` for the block, then restored."""
-    with process_environment({"SOURCE_DATE_EPOCH": str(value)}):
+    # Set directly, as a user's shell would: the build reads it once, when its context is made.
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(value)
+    try:
         yield
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
 def open_collection(folder: Path) -> Collection:

@@ -16,11 +16,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from anki_helpers import T0, collection
+from anki_helpers import T0, collection, source_date_epoch
 from builder.anki import media as media_module
 from builder.anki.media import CACHE_FOLDER, MediaStore
 from builder.config import BuildConfig
-from builder.context import process_environment
 from builder.pipeline import build
 
 GUIDE = Path(__file__).parent / "fixtures" / "anki" / "guide"
@@ -53,7 +52,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "![namespaces](img/namespaces.png)",
         "![namespaces](img/namespaces.png)\n![wide](img/wide.png)\n![photo](img/photo.png)\n"
         "![diagram](img/diagram.svg)"), "utf-8")
-    with process_environment({"SOURCE_DATE_EPOCH": str(T0)}):
+    with source_date_epoch(T0):
         build([str(src)], BuildConfig(output=root / "dist", formats=("anki",)))
     return root
 
