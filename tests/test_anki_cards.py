@@ -1,4 +1,5 @@
-"""One fact per card: table cells asked one at a time, command groups split line by line."""
+"""One fact per card: table cells asked one at a time, command groups split line by line or asked
+as one cloze over the steps of a procedure."""
 
 from __future__ import annotations
 
@@ -91,40 +92,51 @@ def _purposes(notes, word: str) -> list[dict[str, str]]:  # type: ignore[no-unty
 
 
 def test_independent_lines_become_one_note_each_with_a_cue(split_notes) -> None:  # type: ignore[no-untyped-def]
-    vz = _purposes(split_notes, "OpenVZ")
-    assert [v["Purpose"].split("step ", 1)[1] for v in vz] == [
-        "1 of 3: <code>create</code></div>", "2 of 3: <code>start</code></div>",
-        "3 of 3: <code>enter</code></div>"]
-    assert all(v["Commands"].count("vzctl") == 1 for v in vz)
     kvm = [v["Purpose"] for v in _purposes(split_notes, "KVM modules")]
     assert [p.rsplit("<code>", 1)[1] for p in kvm] == ["lsmod</code></div>", "ls</code></div>"]
+    status = _purposes(split_notes, "status of cloud-init in detail")  # no shared subject
+    assert len(status) == 2 and "lxc" in status[1]["Commands"] and "lxc" not in status[0]["Commands"]
 
 
-def test_lines_of_one_verb_are_told_apart_by_step_and_a_heredoc_stays_with_its_command(split_notes) -> None:  # type: ignore[no-untyped-def]
-    pin = _purposes(split_notes, "pin both")
+def test_lines_of_one_verb_are_told_apart_by_step(split_notes) -> None:  # type: ignore[no-untyped-def]
+    pin = _purposes(split_notes, "pin both")  # one command twice: variants, not steps
     assert [p["Purpose"].split('"cue">', 1)[1] for p in pin] == ["step 1 of 2</div>", "step 2 of 2</div>"]
     assert all(p["Commands"].count("vcpupin") == 1 for p in pin)
     files = _purposes(split_notes, "configuration of LXC")  # a path would be its own cue
     assert [p["Purpose"].split('"cue">', 1)[1] for p in files] == ["step 1 of 2</div>", "step 2 of 2</div>"]
     assert "lxc.conf" in files[0]["Commands"] and "default.conf" not in files[0]["Commands"]
-    # a heredoc stays with the line that opens it; the command after it is a card of its own
-    heredoc = _purposes(split_notes, "seccomp")
-    assert len(heredoc) == 2 and "SCMP_ACT_ALLOW" in heredoc[0]["Commands"]
-    assert "EOF" in heredoc[0]["Commands"] and "docker" not in heredoc[0]["Commands"]
-    assert "docker" in heredoc[1]["Commands"] and "SCMP" not in heredoc[1]["Commands"]
+
+
+def test_the_steps_of_a_procedure_are_one_cloze_note(tmp_path: Path) -> None:
+    src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
+    md = src / "352-containers.md"
+    md.write_text(md.read_text().replace("## 352.2 LXC", EXTRA + "\n## 352.2 LXC"))
+    notes = notes_of(src)
+    assert not [n for n in notes if n.kind == "command" and "OpenVZ" in fields(n)["Purpose"]]
+    texts = {n.identity: fields(n)["Text"] for n in notes if n.kind == "cloze"}
+    # lines that work on one container, in the order the purpose names them
+    vz = texts["352.1 cloze procedure vzctl create 101 --ostemplate debian-12 ; vzctl start 101 ; "
+               "vzctl enter 101"]
+    assert "create, start and enter a legacy OpenVZ container" in vz
+    assert [vz.count(f"{{{{c{n}::vzctl") for n in (1, 2, 3)] == [1, 1, 1] and "c4::" not in vz
+    # a heredoc stays whole inside its step; the file it writes is the next step's subject
+    (seccomp,) = [t for i, t in texts.items() if "procedure cat" in i]
+    assert '{{c1::cat &gt; /tmp/deny.json &lt;&lt;\'EOF\'\n{"defaultAction": "SCMP_ACT_ALLOW"}\nEOF}}' \
+        in seccomp.replace("<wbr>", "")
+    assert "{{c2::docker run" in seccomp
 
 
 def test_a_split_group_keeps_its_guid_on_its_first_note(split_notes) -> None:  # type: ignore[no-untyped-def]
-    old_key = "vzctl create 101 --ostemplate debian-12"  # a group was known by its first line
-    vz = [n for n in split_notes if "OpenVZ" in fields(n)["Purpose"]]
-    assert vz[0].guid == guid_for("cheatdeck", "352.1", "command", old_key)
-    assert vz[1].guid == guid_for("cheatdeck", "352.1", "command", "vzctl start 101")
+    old_key = "virsh vcpupin web01 0 2"  # a group was known by its first line
+    pin = [n for n in split_notes if "pin both" in fields(n)["Purpose"]]
+    assert pin[0].guid == guid_for("cheatdeck", "352.1", "command", old_key)
+    assert pin[1].guid == guid_for("cheatdeck", "352.1", "command", "virsh vcpupin web01 1 3")
 
 
 @pytest.mark.slow
 def test_upgrading_keeps_the_history_of_a_split_group(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """v1 asks a group whole (as releases before the split did), v2 line by line: the learner's
-    note becomes the first line's card with its reviews; the other lines arrive as new cards."""
+    note becomes the first line's card with its reviews; the other line arrives as a new card."""
     from anki_helpers import T0, import_deck, open_collection
     from builder.anki import commands, notes
     from test_anki_import import APKG, build_decks
@@ -142,14 +154,14 @@ def test_upgrading_keeps_the_history_of_a_split_group(tmp_path: Path, monkeypatc
     col = open_collection(tmp_path / "col")
     try:
         import_deck(col, tmp_path / "v1" / "anki" / APKG)
-        (nid,) = col.find_notes('"Purpose:*OpenVZ*"')
+        (nid,) = col.find_notes('"Purpose:*pin both*"')
         review_every_card(col)
         reviewed = history(col)
         log = import_deck(col, build_decks(src, tmp_path / "v2", epoch=T0 + 60) / APKG)
-        vz = col.find_notes('"Purpose:*OpenVZ*"')
-        assert len(vz) == 3 and nid in vz
+        pin = col.find_notes('"Purpose:*pin both*"')
+        assert len(pin) == 2 and nid in pin
         first = col.get_note(nid)
-        assert "step 1 of 3" in first["Purpose"] and "vzctl start" not in first["Commands"]
+        assert "step 1 of 2" in first["Purpose"] and "web01 1 3" not in first["Commands"]
         assert {cid: h for cid, h in history(col).items() if cid in reviewed} == reviewed
         assert nid in {n.id.nid for n in log.updated}
     finally:

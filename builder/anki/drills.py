@@ -1,4 +1,4 @@
-"""Cloze notes: the options of cited programs' command lines, prose facts and sample directives."""
+"""Cloze notes: the options of cited programs' command lines, procedures, prose facts and samples."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from builder.anki.commands import CommandCard
 from builder.anki.context import AnkiNote, NoteContext
 from builder.anki.facts import objective_facts
 from builder.anki.notetypes import CLOZE
+from builder.anki.procedures import Procedure, cloze_text
 
 
 def flag_notes(ctx: NoteContext, cards: list[CommandCard]) -> list[AnkiNote]:
@@ -28,4 +29,15 @@ def fact_notes(ctx: NoteContext) -> list[AnkiNote]:
     for fact in objective_facts(ctx.objective):
         values = {**ctx.common(fact.section), "Text": fact.text}
         notes.append(ctx.note(CLOZE, fact.key, fact.key.replace("\x1f", " / "), values, fact.pos))
+    return notes
+
+
+def procedure_notes(ctx: NoteContext, procedures: list[Procedure]) -> list[AnkiNote]:
+    notes = []
+    for p in procedures:
+        text, _ = cloze_text(p)
+        values = {**ctx.common(p.group.section), "Text": text,
+                  "Extra": f.text(f"Section: {p.group.section}") if p.group.section else ""}
+        notes.append(ctx.note(CLOZE, p.key, p.key.replace("\x1f", " ").replace("\n", " ; "),
+                              values, p.group.pos))
     return notes
