@@ -262,11 +262,30 @@ def test_marked_terms_in_prose_and_config_keys_become_clozes(tmp_path: Path) -> 
             "{{c2::<code>max-size</code>}} is set.") in facts
     assert "Rotation is {{c1::<b>off</b>}} by default." in facts
     assert not any("rotates logs" in t for t in facts)  # a lead-in is not a fact
-    # a definition's first sentence is its own card; the details after it are drilled
-    assert "It is set with {{c1::<code>--log-driver</code>}}." in facts
+    # a definition's first sentence is its own card; the details after it are drilled, each
+    # under the term it is about
+    assert '<div class="purpose">Log driver</div>It is set with {{c1::<code>--log-driver</code>}}.' in facts
     (sample,) = [t for i, t in texts.items() if " sample / " in i]
     # the keys that open a line are blanked (`max-size` sits inside another key's value)
     assert '"{{c1::log-driver}}"' in sample and "{{c2::log-opts}}" in sample and "c3::" not in sample
+
+
+def test_each_later_sentence_of_a_definition_is_a_card_and_leaves_the_definition_card(tmp_path: Path) -> None:
+    src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
+    md = src / "352-containers.md"
+    prose = ("**Virtual Machine Monitor (VMM)**: the component that emulates the hardware of one VM. "
+             "With KVM each QEMU process is the VMM of one guest. It is slow to start. "
+             "It is configured with `vmm.conf`.\n\n")
+    md.write_text(md.read_text().replace("### 352.1 Important Commands", prose + "### 352.1 Important Commands"))
+    notes = notes_of(src)
+    (vmm,) = [fields(n) for n in notes if n.kind == "definition" and "VMM" in fields(n)["Term"]]
+    # the first sentence, and the one that makes no card of its own
+    assert vmm["Definition"] == "the component that emulates the hardware of one VM. It is slow to start."
+    facts = [fields(n)["Text"] for n in notes if n.kind == "cloze" and "VMM" in n.identity]
+    assert facts == ["With KVM each QEMU process is the {{c1::VMM}} of one guest."]
+    (conf,) = [fields(n)["Text"] for n in notes if n.kind == "cloze" and "vmm.conf" in n.identity]
+    assert conf == ('<div class="purpose">Virtual Machine Monitor (VMM)</div>'
+                    "It is configured with {{c1::<code>vmm.conf</code>}}.")
 
 
 def test_code_breaks_after_separators_never_inside_a_tag() -> None:
@@ -323,3 +342,19 @@ def test_a_table_of_parallel_lists_asks_nothing(tmp_path: Path) -> None:
              "| Snapshots make risky changes cheap to undo | Timing-sensitive software may misbehave |\n\n")
     md.write_text(md.read_text().replace("### 352.1 Important Commands", table + "### 352.1 Important Commands"))
     assert not [n for n in notes_of(src) if n.kind == "row" and fields(n)["Table"] == "Pros and cons"]
+
+
+def test_a_commented_line_of_a_sample_asks_what_it_does() -> None:
+    from builder.anki.samples import LINE_PROMPT, line_facts
+    from builder.model import CodeSample, SourcePos
+
+    text = ("# syntax=docker/dockerfile:1\n# ---- Base Stage ----\nFROM alpine AS base\n"
+            "# open the web port\nEXPOSE 80\nCMD [\"nginx\"]  # run nginx in the foreground\n")
+    sample = CodeSample("dockerfile", text, "A small web image", "Images", SourcePos("x.md", 1))
+    facts = line_facts(sample)
+    # a parser directive and a banner say nothing about a line; an explained line is marked and
+    # its comment blanked, above it or at its end
+    assert [f.key.split("\x1f")[-1] for f in facts] == ["EXPOSE 80", 'CMD ["nginx"] # run nginx in the foreground']
+    assert LINE_PROMPT in facts[0].text and "# {{c1::open the web port}}\n<b>EXPOSE 80</b>" in facts[0].text
+    assert '<b>CMD ["nginx"]  # {{c1::run nginx in the foreground}}</b>' in facts[1].text
+    assert all(f.blanks == 1 and "Base Stage" in f.text for f in facts)

@@ -8,6 +8,7 @@ from builder.anki.cloze import flag_cards
 from builder.anki.commands import command_cards, command_groups
 from builder.anki.facts import objective_facts
 from builder.anki.procedures import asked, procedures
+from builder.anki.samples import sample_line_facts
 from builder.model import Objective, Table, TableRow
 
 
@@ -85,7 +86,8 @@ def card_counts(o: Objective) -> dict[str, int]:
     steps = procedures(command_groups(o))
     in_steps = {p.group for p in steps}
     flags = sum(len({n for _, _, n in spans}) for _, spans in flag_cards(o, commands))
-    flags += sum(f.blanks for f in objective_facts(o)) + sum(sum(asked(p)) for p in steps)
+    flags += sum(f.blanks for f in objective_facts(o) + sample_line_facts(o.samples))
+    flags += sum(sum(asked(p)) for p in steps)
     return {"overview": 1, "command": 2 * sum(c.group not in in_steps for c in commands),
             "cited": len(o.cited_objects),
             "row": sum(a + b for a, b in rows),

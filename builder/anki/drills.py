@@ -9,6 +9,7 @@ from builder.anki.context import AnkiNote, NoteContext
 from builder.anki.facts import objective_facts
 from builder.anki.notetypes import CLOZE
 from builder.anki.procedures import Procedure, cloze_text
+from builder.anki.samples import sample_line_facts
 
 
 def flag_notes(ctx: NoteContext, cards: list[CommandCard]) -> list[AnkiNote]:
@@ -26,7 +27,7 @@ def flag_notes(ctx: NoteContext, cards: list[CommandCard]) -> list[AnkiNote]:
 
 def fact_notes(ctx: NoteContext) -> list[AnkiNote]:
     notes = []
-    for fact in objective_facts(ctx.objective):
+    for fact in objective_facts(ctx.objective) + sample_line_facts(ctx.objective.samples):
         values = {**ctx.common(fact.section), "Text": fact.text}
         notes.append(ctx.note(CLOZE, fact.key, fact.key.replace("\x1f", " / "), values, fact.pos))
     return notes

@@ -11,6 +11,7 @@ from builder.anki.cells import row_notes
 from builder.anki.context import (AnkiNote, DuplicateCardError, NoteContext, base_tags, deck_description,
                                   deck_name, guid_for)
 from builder.anki.commands import CommandCard, command_cards, command_groups
+from builder.anki.facts import definition_text
 from builder.anki.drills import fact_notes, flag_notes, procedure_notes
 from builder.anki.procedures import procedures
 from builder.anki.media import MediaFile, media_for
@@ -94,7 +95,7 @@ def _definition(ctx: NoteContext, d: Definition, images: list[tuple[Image, Media
     term = f.text(d.term) if d.form == "question" else \
         f'{f.text(d.term)} <span class="what">— what is it?</span>'
     values = {**ctx.common(section if section != d.term else None), "Term": term,
-              "Definition": rich_to_html(d.text),
+              "Definition": rich_to_html(definition_text(d)),
               "Images": f.images_html(images)}
     # The same term may be defined in two sections (Compose "Service", Swarm "Service").
     label = f"{section} / {d.term}" if section and section != d.term else d.term
