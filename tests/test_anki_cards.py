@@ -53,6 +53,14 @@ lxc list
 """
 
 
+def guide_with(tmp_path: Path, text: str, before: str = "### 352.1 Important Commands") -> Path:
+    """A copy of the fixture guide with `text` written before a heading of its 352 file."""
+    src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
+    md = src / "352-containers.md"
+    md.write_text(md.read_text().replace(before, text + before))
+    return src
+
+
 def fields(note) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return dict(zip(note.note_type.field_names, note.fields))
 
@@ -108,10 +116,7 @@ def test_lines_of_one_verb_are_told_apart_by_step(split_notes) -> None:  # type:
 
 
 def test_the_steps_of_a_procedure_are_one_cloze_note(tmp_path: Path) -> None:
-    src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
-    md = src / "352-containers.md"
-    md.write_text(md.read_text().replace("## 352.2 LXC", EXTRA + "\n## 352.2 LXC"))
-    notes = notes_of(src)
+    notes = notes_of(guide_with(tmp_path, EXTRA + "\n", before="## 352.2 LXC"))
     assert not [n for n in notes if n.kind == "command" and "OpenVZ" in fields(n)["Purpose"]]
     texts = {n.identity: fields(n)["Text"] for n in notes if n.kind == "cloze"}
     # lines that work on one container, in the order the purpose names them
@@ -271,13 +276,10 @@ def test_marked_terms_in_prose_and_config_keys_become_clozes(tmp_path: Path) -> 
 
 
 def test_each_later_sentence_of_a_definition_is_a_card_and_leaves_the_definition_card(tmp_path: Path) -> None:
-    src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
-    md = src / "352-containers.md"
     prose = ("**Virtual Machine Monitor (VMM)**: the component that emulates the hardware of one VM. "
              "With KVM each QEMU process is the VMM of one guest. It is slow to start. "
              "It is configured with `vmm.conf`.\n\n")
-    md.write_text(md.read_text().replace("### 352.1 Important Commands", prose + "### 352.1 Important Commands"))
-    notes = notes_of(src)
+    notes = notes_of(guide_with(tmp_path, prose))
     (vmm,) = [fields(n) for n in notes if n.kind == "definition" and "VMM" in fields(n)["Term"]]
     # the first sentence, and the one that makes no card of its own
     assert vmm["Definition"] == "the component that emulates the hardware of one VM. It is slow to start."
@@ -335,13 +337,10 @@ def test_two_columns_with_one_header_make_two_cards(tmp_path: Path) -> None:
 
 
 def test_a_table_of_parallel_lists_asks_nothing(tmp_path: Path) -> None:
-    src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
-    md = src / "352-containers.md"
     table = ("#### Pros and cons\n| Advantages | Drawbacks |\n| --- | --- |\n"
              "| Many guests share one host and its power | One host failure stops every guest |\n"
              "| Snapshots make risky changes cheap to undo | Timing-sensitive software may misbehave |\n\n")
-    md.write_text(md.read_text().replace("### 352.1 Important Commands", table + "### 352.1 Important Commands"))
-    assert not [n for n in notes_of(src) if n.kind == "row" and fields(n)["Table"] == "Pros and cons"]
+    assert not [n for n in notes_of(guide_with(tmp_path, table)) if n.kind == "row" and fields(n)["Table"] == "Pros and cons"]
 
 
 def test_a_commented_line_of_a_sample_asks_what_it_does() -> None:
@@ -358,3 +357,17 @@ def test_a_commented_line_of_a_sample_asks_what_it_does() -> None:
     assert LINE_PROMPT in facts[0].text and "# {{c1::open the web port}}\n<b>EXPOSE 80</b>" in facts[0].text
     assert '<b>CMD ["nginx"]  # {{c1::run nginx in the foreground}}</b>' in facts[1].text
     assert all(f.blanks == 1 and "Base Stage" in f.text for f in facts)
+
+
+def test_a_column_whose_one_value_fills_most_rows_is_not_asked(tmp_path: Path) -> None:
+    table = ("#### Formats\n| Format | Encryption | Snapshots |\n| --- | --- | --- |\n"
+             "| qcow2 | no | internal |\n| raw | no | none |\n| vdi | no | external |\n| luks | yes | none |\n\n")
+    rows = [n for n in notes_of(guide_with(tmp_path, table)) if n.kind == "row"
+            and fields(n)["Table"] == "Formats"]
+    # "no" in three rows of four: only the Snapshots column is asked
+    assert sorted((fields(n)["Row"], fields(n)["KeyHeader"]) for n in rows) == [
+        ("luks", "Snapshots"), ("qcow2", "Snapshots"), ("raw", "Snapshots"), ("vdi", "Snapshots")]
+    # the row's identity stays with the cell that held it (Encryption, now not asked): the
+    # Snapshots cells keep the keys they had
+    assert {n.guid for n in rows} == {guid_for("cheatdeck", "352.1", "row", f"Formats\x1f{r}\x1fSnapshots")
+                                      for r in ("qcow2", "raw", "vdi", "luks")}

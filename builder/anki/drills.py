@@ -18,8 +18,7 @@ def flag_notes(ctx: NoteContext, cards: list[CommandCard]) -> list[AnkiNote]:
         group, line = card.group, next(ln for ln in card.lines if not ln.disabled)
         text = (f'<div class="purpose">{f.purposes_html(group.purposes)}</div>'
                 f'<pre class="code"><span class="ln">{f.breakable(blank(line.text, spans))}</span></pre>')
-        values = {**ctx.common(group.section), "Text": text, "TypeIn": "1",
-                  "Extra": f.text(f"Section: {group.section}") if group.section else ""}
+        values = {**ctx.common(group.section), "Text": text, "TypeIn": "1", "Extra": _extra(group.section)}
         key = f"flag\x1f{line.normalized}"
         notes.append(ctx.note(CLOZE, key, f"flag {line.normalized}", values, line.pos))
     return notes
@@ -37,8 +36,12 @@ def procedure_notes(ctx: NoteContext, procedures: list[Procedure]) -> list[AnkiN
     notes = []
     for p in procedures:
         text, _ = cloze_text(p)
-        values = {**ctx.common(p.group.section), "Text": text,
-                  "Extra": f.text(f"Section: {p.group.section}") if p.group.section else ""}
+        values = {**ctx.common(p.group.section), "Text": text, "Extra": _extra(p.group.section)}
         notes.append(ctx.note(CLOZE, p.key, p.key.replace("\x1f", " ").replace("\n", " ; "),
                               values, p.group.pos))
     return notes
+
+
+def _extra(section: str | None) -> str:
+    """The back's note of where a command sits in the guide."""
+    return f.text(f"Section: {section}") if section else ""

@@ -33,7 +33,7 @@ def _trailing(line: str) -> re.Match[str] | None:
 
 def _header(sample: CodeSample, i: int, comment: str) -> bool:
     """A comment on the first line that names a file or format describes the whole sample."""
-    return i == 0 and bool(re.search(r"\w\.\w+\b|\bformat\b", comment))
+    return i == 0 and bool(re.search(r"\w\.\w+\b|\bformat\b|file\b", comment))
 
 
 def explained_lines(sample: CodeSample) -> list[tuple[int, list[int], str]]:
