@@ -76,6 +76,8 @@ def is_procedure(group: CommandGroup) -> bool:
     steps = units(group)
     if group.kind is GroupKind.FILES or not 2 <= len(steps) <= MAX_STEPS:
         return False
+    if any(step[0].normalized.startswith("-") for step in steps):
+        return False  # `--pid: processes see ...`: notes in a code block, not commands
     purpose = " ".join(group.purposes)
     if _ORDERED.search(purpose):
         return True
