@@ -1,4 +1,5 @@
-"""One fact per card: table cells asked one at a time, command groups split line by line."""
+"""One fact per card: table cells asked one at a time, command groups split line by line or asked
+as one cloze over the steps of a procedure."""
 
 from __future__ import annotations
 
@@ -52,6 +53,14 @@ lxc list
 """
 
 
+def guide_with(tmp_path: Path, text: str, before: str = "### 352.1 Important Commands") -> Path:
+    """A copy of the fixture guide with `text` written before a heading of its 352 file."""
+    src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
+    md = src / "352-containers.md"
+    md.write_text(md.read_text().replace(before, text + before))
+    return src
+
+
 def fields(note) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return dict(zip(note.note_type.field_names, note.fields))
 
@@ -91,40 +100,48 @@ def _purposes(notes, word: str) -> list[dict[str, str]]:  # type: ignore[no-unty
 
 
 def test_independent_lines_become_one_note_each_with_a_cue(split_notes) -> None:  # type: ignore[no-untyped-def]
-    vz = _purposes(split_notes, "OpenVZ")
-    assert [v["Purpose"].split("step ", 1)[1] for v in vz] == [
-        "1 of 3: <code>create</code></div>", "2 of 3: <code>start</code></div>",
-        "3 of 3: <code>enter</code></div>"]
-    assert all(v["Commands"].count("vzctl") == 1 for v in vz)
     kvm = [v["Purpose"] for v in _purposes(split_notes, "KVM modules")]
     assert [p.rsplit("<code>", 1)[1] for p in kvm] == ["lsmod</code></div>", "ls</code></div>"]
+    status = _purposes(split_notes, "status of cloud-init in detail")  # no shared subject
+    assert len(status) == 2 and "lxc" in status[1]["Commands"] and "lxc" not in status[0]["Commands"]
 
 
-def test_lines_of_one_verb_are_told_apart_by_step_and_a_heredoc_stays_with_its_command(split_notes) -> None:  # type: ignore[no-untyped-def]
-    pin = _purposes(split_notes, "pin both")
+def test_lines_of_one_verb_are_told_apart_by_step(split_notes) -> None:  # type: ignore[no-untyped-def]
+    pin = _purposes(split_notes, "pin both")  # one command twice: variants, not steps
     assert [p["Purpose"].split('"cue">', 1)[1] for p in pin] == ["step 1 of 2</div>", "step 2 of 2</div>"]
     assert all(p["Commands"].count("vcpupin") == 1 for p in pin)
     files = _purposes(split_notes, "configuration of LXC")  # a path would be its own cue
     assert [p["Purpose"].split('"cue">', 1)[1] for p in files] == ["step 1 of 2</div>", "step 2 of 2</div>"]
     assert "lxc.conf" in files[0]["Commands"] and "default.conf" not in files[0]["Commands"]
-    # a heredoc stays with the line that opens it; the command after it is a card of its own
-    heredoc = _purposes(split_notes, "seccomp")
-    assert len(heredoc) == 2 and "SCMP_ACT_ALLOW" in heredoc[0]["Commands"]
-    assert "EOF" in heredoc[0]["Commands"] and "docker" not in heredoc[0]["Commands"]
-    assert "docker" in heredoc[1]["Commands"] and "SCMP" not in heredoc[1]["Commands"]
+
+
+def test_the_steps_of_a_procedure_are_one_cloze_note(tmp_path: Path) -> None:
+    notes = notes_of(guide_with(tmp_path, EXTRA + "\n", before="## 352.2 LXC"))
+    assert not [n for n in notes if n.kind == "command" and "OpenVZ" in fields(n)["Purpose"]]
+    texts = {n.identity: fields(n)["Text"] for n in notes if n.kind == "cloze"}
+    # lines that work on one container, in the order the purpose names them
+    vz = texts["352.1 cloze procedure vzctl create 101 --ostemplate debian-12 ; vzctl start 101 ; "
+               "vzctl enter 101"]
+    assert "create, start and enter a legacy OpenVZ container" in vz
+    assert [vz.count(f"{{{{c{n}::vzctl") for n in (1, 2, 3)] == [1, 1, 1] and "c4::" not in vz
+    # a heredoc stays whole inside its step; the file it writes is the next step's subject
+    (seccomp,) = [t for i, t in texts.items() if "procedure cat" in i]
+    assert '{{c1::cat &gt; /tmp/deny.json &lt;&lt;\'EOF\'\n{"defaultAction": "SCMP_ACT_ALLOW"}\nEOF}}' \
+        in seccomp.replace("<wbr>", "")
+    assert "{{c2::docker run" in seccomp
 
 
 def test_a_split_group_keeps_its_guid_on_its_first_note(split_notes) -> None:  # type: ignore[no-untyped-def]
-    old_key = "vzctl create 101 --ostemplate debian-12"  # a group was known by its first line
-    vz = [n for n in split_notes if "OpenVZ" in fields(n)["Purpose"]]
-    assert vz[0].guid == guid_for("cheatdeck", "352.1", "command", old_key)
-    assert vz[1].guid == guid_for("cheatdeck", "352.1", "command", "vzctl start 101")
+    old_key = "virsh vcpupin web01 0 2"  # a group was known by its first line
+    pin = [n for n in split_notes if "pin both" in fields(n)["Purpose"]]
+    assert pin[0].guid == guid_for("cheatdeck", "352.1", "command", old_key)
+    assert pin[1].guid == guid_for("cheatdeck", "352.1", "command", "virsh vcpupin web01 1 3")
 
 
 @pytest.mark.slow
 def test_upgrading_keeps_the_history_of_a_split_group(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """v1 asks a group whole (as releases before the split did), v2 line by line: the learner's
-    note becomes the first line's card with its reviews; the other lines arrive as new cards."""
+    note becomes the first line's card with its reviews; the other line arrives as a new card."""
     from anki_helpers import T0, import_deck, open_collection
     from builder.anki import commands, notes
     from test_anki_import import APKG, build_decks
@@ -142,14 +159,14 @@ def test_upgrading_keeps_the_history_of_a_split_group(tmp_path: Path, monkeypatc
     col = open_collection(tmp_path / "col")
     try:
         import_deck(col, tmp_path / "v1" / "anki" / APKG)
-        (nid,) = col.find_notes('"Purpose:*OpenVZ*"')
+        (nid,) = col.find_notes('"Purpose:*pin both*"')
         review_every_card(col)
         reviewed = history(col)
         log = import_deck(col, build_decks(src, tmp_path / "v2", epoch=T0 + 60) / APKG)
-        vz = col.find_notes('"Purpose:*OpenVZ*"')
-        assert len(vz) == 3 and nid in vz
+        pin = col.find_notes('"Purpose:*pin both*"')
+        assert len(pin) == 2 and nid in pin
         first = col.get_note(nid)
-        assert "step 1 of 3" in first["Purpose"] and "vzctl start" not in first["Commands"]
+        assert "step 1 of 2" in first["Purpose"] and "web01 1 3" not in first["Commands"]
         assert {cid: h for cid, h in history(col).items() if cid in reviewed} == reviewed
         assert nid in {n.id.nid for n in log.updated}
     finally:
@@ -250,11 +267,27 @@ def test_marked_terms_in_prose_and_config_keys_become_clozes(tmp_path: Path) -> 
             "{{c2::<code>max-size</code>}} is set.") in facts
     assert "Rotation is {{c1::<b>off</b>}} by default." in facts
     assert not any("rotates logs" in t for t in facts)  # a lead-in is not a fact
-    # a definition's first sentence is its own card; the details after it are drilled
-    assert "It is set with {{c1::<code>--log-driver</code>}}." in facts
+    # a definition's first sentence is its own card; the details after it are drilled, each
+    # under the term it is about
+    assert '<div class="purpose">Log driver</div>It is set with {{c1::<code>--log-driver</code>}}.' in facts
     (sample,) = [t for i, t in texts.items() if " sample / " in i]
     # the keys that open a line are blanked (`max-size` sits inside another key's value)
     assert '"{{c1::log-driver}}"' in sample and "{{c2::log-opts}}" in sample and "c3::" not in sample
+
+
+def test_each_later_sentence_of_a_definition_is_a_card_and_leaves_the_definition_card(tmp_path: Path) -> None:
+    prose = ("**Virtual Machine Monitor (VMM)**: the component that emulates the hardware of one VM. "
+             "With KVM each QEMU process is the VMM of one guest. It is slow to start. "
+             "It is configured with `vmm.conf`.\n\n")
+    notes = notes_of(guide_with(tmp_path, prose))
+    (vmm,) = [fields(n) for n in notes if n.kind == "definition" and "VMM" in fields(n)["Term"]]
+    # the first sentence, and the one that makes no card of its own
+    assert vmm["Definition"] == "the component that emulates the hardware of one VM. It is slow to start."
+    facts = [fields(n)["Text"] for n in notes if n.kind == "cloze" and "VMM" in n.identity]
+    assert facts == ["With KVM each QEMU process is the {{c1::VMM}} of one guest."]
+    (conf,) = [fields(n)["Text"] for n in notes if n.kind == "cloze" and "vmm.conf" in n.identity]
+    assert conf == ('<div class="purpose">Virtual Machine Monitor (VMM)</div>'
+                    "It is configured with {{c1::<code>vmm.conf</code>}}.")
 
 
 def test_code_breaks_after_separators_never_inside_a_tag() -> None:
@@ -304,10 +337,37 @@ def test_two_columns_with_one_header_make_two_cards(tmp_path: Path) -> None:
 
 
 def test_a_table_of_parallel_lists_asks_nothing(tmp_path: Path) -> None:
-    src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
-    md = src / "352-containers.md"
     table = ("#### Pros and cons\n| Advantages | Drawbacks |\n| --- | --- |\n"
              "| Many guests share one host and its power | One host failure stops every guest |\n"
              "| Snapshots make risky changes cheap to undo | Timing-sensitive software may misbehave |\n\n")
-    md.write_text(md.read_text().replace("### 352.1 Important Commands", table + "### 352.1 Important Commands"))
-    assert not [n for n in notes_of(src) if n.kind == "row" and fields(n)["Table"] == "Pros and cons"]
+    assert not [n for n in notes_of(guide_with(tmp_path, table)) if n.kind == "row" and fields(n)["Table"] == "Pros and cons"]
+
+
+def test_a_commented_line_of_a_sample_asks_what_it_does() -> None:
+    from builder.anki.samples import LINE_PROMPT, line_facts
+    from builder.model import CodeSample, SourcePos
+
+    text = ("# syntax=docker/dockerfile:1\n# ---- Base Stage ----\nFROM alpine AS base\n"
+            "# open the web port\nEXPOSE 80\nCMD [\"nginx\"]  # run nginx in the foreground\n")
+    sample = CodeSample("dockerfile", text, "A small web image", "Images", SourcePos("x.md", 1))
+    facts = line_facts(sample)
+    # a parser directive and a banner say nothing about a line; an explained line is marked and
+    # its comment blanked, above it or at its end
+    assert [f.key.split("\x1f")[-1] for f in facts] == ["EXPOSE 80", 'CMD ["nginx"] # run nginx in the foreground']
+    assert LINE_PROMPT in facts[0].text and "# {{c1::open the web port}}\n<b>EXPOSE 80</b>" in facts[0].text
+    assert '<b>CMD ["nginx"]  # {{c1::run nginx in the foreground}}</b>' in facts[1].text
+    assert all(f.blanks == 1 and "Base Stage" in f.text for f in facts)
+
+
+def test_a_column_whose_one_value_fills_most_rows_is_not_asked(tmp_path: Path) -> None:
+    table = ("#### Formats\n| Format | Encryption | Snapshots |\n| --- | --- | --- |\n"
+             "| qcow2 | no | internal |\n| raw | no | none |\n| vdi | no | external |\n| luks | yes | none |\n\n")
+    rows = [n for n in notes_of(guide_with(tmp_path, table)) if n.kind == "row"
+            and fields(n)["Table"] == "Formats"]
+    # "no" in three rows of four: only the Snapshots column is asked
+    assert sorted((fields(n)["Row"], fields(n)["KeyHeader"]) for n in rows) == [
+        ("luks", "Snapshots"), ("qcow2", "Snapshots"), ("raw", "Snapshots"), ("vdi", "Snapshots")]
+    # the row's identity stays with the cell that held it (Encryption, now not asked): the
+    # Snapshots cells keep the keys they had
+    assert {n.guid for n in rows} == {guid_for("cheatdeck", "352.1", "row", f"Formats\x1f{r}\x1fSnapshots")
+                                      for r in ("qcow2", "raw", "vdi", "luks")}

@@ -22,8 +22,11 @@ def row_notes(ctx: NoteContext, table: Table) -> list[AnkiNote]:
     for row in table.rows:
         if not row.key:
             continue
-        for i, col in enumerate(asked_cells(table, row)):
-            notes.append(_cell(ctx, table, row, col, i == 0))
+        # The row's identity stays with the cell that had it before common columns were left
+        # out, so no other cell's note changes identity.
+        first = next(iter(asked_cells(table, row, common=False)), None)
+        for col in asked_cells(table, row):
+            notes.append(_cell(ctx, table, row, col, col == first))
     return notes
 
 

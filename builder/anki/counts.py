@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from builder.anki.cloze import flag_cards
-from builder.anki.commands import command_cards
+from builder.anki.commands import command_cards, command_groups
 from builder.anki.facts import objective_facts
+from builder.anki.procedures import asked, procedures
+from builder.anki.samples import sample_line_facts
 from builder.model import Objective, Table, TableRow
 
 
 MARKS = frozenset("✓✗⚠")  # mark-only cells: yes / no / partly
+COMMON = 2 / 3  # a column whose one value fills this share of the rows tells little
 
 
 def _norm(text: str) -> str:
@@ -29,23 +34,30 @@ def parallel_lists(table: Table) -> bool:
     return bool(firsts) and prose and sum(len(c.plain) for c in firsts) / len(firsts) > 30
 
 
-def asked_columns(table: Table) -> tuple[int, ...]:
-    """Columns after the key that have a header and tell rows apart (not one value repeated)."""
+def asked_columns(table: Table, common: bool = False) -> tuple[int, ...]:
+    """Columns after the key that have a header and tell rows apart (not one value repeated);
+    with `common`, also those whose one value fills most rows (`no` in five rows of six: the
+    answer is a guess, and the odd row shows on the row's other cards)."""
     cols: list[int] = []
     if parallel_lists(table):
         return ()
     for col in range(1, len(table.header)):
-        values = {_value(r, col) for r in table.rows if _value(r, col)}
-        if table.header[col].plain.strip() and (len(values) > 1 or len(table.rows) == 1):
-            cols.append(col)
+        values = [_value(r, col) for r in table.rows]
+        counts = Counter(v for v in values if v)
+        if not table.header[col].plain.strip() or not counts or (len(counts) < 2 and len(table.rows) > 1):
+            continue  # one value in every row
+        if common and len(table.rows) >= 3 and max(counts.values()) >= COMMON * len(table.rows):
+            continue
+        cols.append(col)
     return tuple(cols)
 
 
-def asked_cells(table: Table, row: TableRow) -> tuple[int, ...]:
-    """The row's cells worth a card: filled, and not given away by the row key or the header."""
+def asked_cells(table: Table, row: TableRow, common: bool = True) -> tuple[int, ...]:
+    """The row's cells worth a card: filled, and not given away by the row key or the header
+    (nor, with `common`, the answer of most rows of their column)."""
     key = _norm(row.cells[0].plain) if row.cells else ""
     out = []
-    for col in asked_columns(table):
+    for col in asked_columns(table, common):
         value = _value(row, col)
         if value and value not in key and value != _norm(table.header[col].plain):
             out.append(col)
@@ -71,8 +83,12 @@ def card_counts(o: Objective) -> dict[str, int]:
     """How many cards each kind gives for an objective (what `inspect` shows)."""
     rows = [cell_count(t) for t in o.tables]
     commands = command_cards(o)
+    steps = procedures(command_groups(o))
+    in_steps = {p.group for p in steps}
     flags = sum(len({n for _, _, n in spans}) for _, spans in flag_cards(o, commands))
-    flags += sum(f.blanks for f in objective_facts(o))
-    return {"overview": 1, "command": 2 * len(commands), "cited": len(o.cited_objects),
+    flags += sum(f.blanks for f in objective_facts(o) + sample_line_facts(o.samples))
+    flags += sum(sum(asked(p)) for p in steps)
+    return {"overview": 1, "command": 2 * sum(c.group not in in_steps for c in commands),
+            "cited": len(o.cited_objects),
             "row": sum(a + b for a, b in rows),
             "definition": len(o.definitions), "timeline": len(o.timeline), "cloze": flags}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from builder.anki.cloze import safe
 from builder.anki.fields import breakable
-from builder.model import CodeSample, Objective, SourcePos, Span, SpanStyle
+from builder.model import CodeSample, Definition, Objective, RichText, SourcePos, Span, SpanStyle
 
 MAX_BLANKS = 3  # cards per sentence
 MAX_TERM = 40  # a longer code or bold span is a phrase to read, not a term to recall
@@ -43,45 +43,106 @@ def _sentences(spans: tuple[Span, ...]) -> list[list[Span]]:
     return [s for s in out if s]
 
 
-def _sentence_fact(sentence: list[Span], section: str | None) -> tuple[str, int, list[str]] | None:
+def _sentence_fact(sentence: list[Span], context: str | None,
+                   lead: str = "") -> tuple[str, int, list[str]] | None:
+    """The sentence with its marked terms blanked (not those the context names); `lead` is shown
+    before it (the term a definition's later sentence is about)."""
     plain = "".join(s.text for s in sentence)
     blocked = plain.casefold().count
-    context = (section or "").casefold()
+    context = f"{context or ''} {lead}".casefold()
     numbers: dict[str, int] = {}
     for s in sentence:
         term = s.text.strip()
         if (s.style in _MARKED and 1 < len(term) <= MAX_TERM and blocked(term.casefold()) == 1
-                and term.casefold() not in context and len(numbers) < MAX_BLANKS):
+                and term.casefold().strip(":=,.() ") not in context and len(numbers) < MAX_BLANKS):
             numbers.setdefault(term, len(numbers) + 1)
     if not numbers or sum(len(t) for t in numbers) > 0.6 * len(plain.strip()):
         return None
     html = []
     for s in sentence:
-        body = safe(s.text)
-        if s.style is SpanStyle.CODE:
-            body = f"<code>{body}</code>"
-        elif s.style is SpanStyle.STRONG:
-            body = f"<b>{body}</b>"
+        body = _styled(s)
         n = numbers.get(s.text.strip())
         html.append(f"{{{{c{n}::{body}}}}}" if n and s.style in _MARKED else body)
-    return "".join(html).strip(), len(numbers), list(numbers)
+    return _with_lead("".join(html).strip(), lead), len(numbers), list(numbers)
+
+
+def _styled(s: Span) -> str:
+    body = safe(s.text)
+    if s.style is SpanStyle.CODE:
+        return f"<code>{body}</code>"
+    return f"<b>{body}</b>" if s.style is SpanStyle.STRONG else body
+
+
+def _with_lead(html: str, lead: str) -> str:
+    return f'<div class="purpose">{safe(lead)}</div>{html}' if lead else html
+
+
+_QUESTION = re.compile(r"^(?:what|who)\s+(?:is|are)\s+(?:an?\s+|the\s+)?(.+?)\??$", re.I)
+
+
+def names_of(d: Definition) -> list[str]:
+    """What a definition's term is called: `Virtual Machine Monitor (VMM)` -> itself, the name
+    and the short form; a question heading ("What is a namespace?") -> what it asks about."""
+    term = d.term.strip()
+    if d.form == "question":
+        m = _QUESTION.match(term)
+        return [m.group(1)] if m else []
+    m = re.fullmatch(r"(.+?)\s*\((.+)\)", term)
+    return [term, m.group(1), m.group(2)] if m else [term]
+
+
+def _term_fact(sentence: list[Span], d: Definition) -> tuple[str, int, list[str]] | None:
+    """A later sentence of a definition that names its term: the term blanked, the section as
+    context ("With KVM ... each QEMU process is the [...] of one guest")."""
+    plain = "".join(s.text for s in sentence)
+    for name in names_of(d):
+        rx = re.compile(rf"(?<![\w-]){re.escape(name)}s?(?![\w-])", re.I)
+        if 1 < len(name) <= MAX_TERM and rx.search(plain) and len(name) < 0.6 * len(plain):
+            html = "".join(rx.sub(lambda m: f"{{{{c1::{m.group()}}}}}", safe(s.text))
+                           if s.style is SpanStyle.TEXT else _styled(s) for s in sentence)
+            return (html.strip(), 1, [name]) if "{{c1::" in html else None
+    return None
+
+
+def definition_sentences(d: Definition) -> list[tuple[list[Span], tuple[str, int, list[str]] | None]]:
+    """A definition's sentences, each with the cloze it makes: the first sentence is the
+    definition card's answer (None); a later one blanks its marked terms (with the term shown
+    before it), else the term when it names it, else nothing (it stays on the definition card)."""
+    sentences = _sentences(d.text.spans)
+    out: list[tuple[list[Span], tuple[str, int, list[str]] | None]] = [(sentences[0], None)] if sentences else []
+    for sentence in sentences[1:]:
+        out.append((sentence, _sentence_fact(sentence, d.section, d.term) or _term_fact(sentence, d)))
+    return out
+
+
+def definition_text(d: Definition) -> RichText:
+    """What the definition card answers: its first sentence, and the later ones that make no
+    card of their own."""
+    kept = [sentence for sentence, fact in definition_sentences(d) if fact is None]
+    spans: list[Span] = []
+    for i, sentence in enumerate(kept):
+        spans += ([Span(" ")] if i else []) + sentence
+    return RichText(tuple(spans))
 
 
 def prose_facts(o: Objective) -> list[Fact]:
     """Each sentence of a paragraph or list item with marked terms: those terms blanked; and the
-    sentences after the first of a long definition (its card asks the term, these the details)."""
-    texts = [(p.text.spans, p.section, p.pos, 0) for p in o.prose
-             if not p.text.plain.rstrip().endswith(":")]  # a lead-in says what follows, not a fact
-    texts += [(d.text.spans, d.section, d.pos, 1) for d in o.definitions]
+    sentences after the first of a definition (its card asks the term, these the details)."""
     facts = []
-    for spans, section, pos, skip in texts:
-        for sentence in _sentences(spans)[skip:]:
-            made = _sentence_fact(sentence, section)
-            if made:
-                text, blanks, terms = made
-                facts.append(Fact(f"fact\x1f{section or ''}\x1f{' '.join(terms)}", text, blanks,
-                                  section, pos))
+    for p in o.prose:
+        if p.text.plain.rstrip().endswith(":"):
+            continue  # a lead-in says what follows, not a fact
+        for sentence in _sentences(p.text.spans):
+            if made := _sentence_fact(sentence, p.section):
+                facts.append(_fact(made, p.section, p.pos))
+    for d in o.definitions:
+        facts += [_fact(made, d.section, d.pos) for _, made in definition_sentences(d) if made]
     return facts
+
+
+def _fact(made: tuple[str, int, list[str]], section: str | None, pos: SourcePos) -> Fact:
+    text, blanks, terms = made
+    return Fact(f"fact\x1f{section or ''}\x1f{' '.join(terms)}", text, blanks, section, pos)
 
 
 _DIRECTIVE = {

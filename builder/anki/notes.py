@@ -10,8 +10,10 @@ from builder.anki import fields as f
 from builder.anki.cells import row_notes
 from builder.anki.context import (AnkiNote, DuplicateCardError, NoteContext, base_tags, deck_description,
                                   deck_name, guid_for)
-from builder.anki.commands import CommandCard, command_cards
-from builder.anki.drills import fact_notes, flag_notes
+from builder.anki.commands import CommandCard, command_cards, command_groups
+from builder.anki.facts import definition_text
+from builder.anki.drills import fact_notes, flag_notes, procedure_notes
+from builder.anki.procedures import procedures
 from builder.anki.media import MediaFile, MediaStore, media_for
 from builder.anki.notetypes import CITED, COMMAND, DEFINITION, OVERVIEW, TIMELINE
 from builder.model import Definition, Guide, Image, Objective, SourcePos, Topic
@@ -27,6 +29,9 @@ def objective_notes(guide: Guide, topic: Topic, o: Objective, source_root: Path,
     ctx = NoteContext(guide, o, deck_name(guide, topic, o), source_root)
     images = _images_by_definition(o, source_root, media or MediaStore())
     commands = command_cards(o)
+    # A procedure's steps are one cloze note; their options are still drilled.
+    steps = procedures(command_groups(o))
+    in_steps = {p.group for p in steps}
     # Study order (the cards' `due`): concepts, then cited objects, commands and their flags.
     notes = [_overview(ctx, images.get(None, []))]
     notes += [_definition(ctx, d, images.get(i, [])) for i, d in enumerate(o.definitions, 1)]
@@ -34,7 +39,8 @@ def objective_notes(guide: Guide, topic: Topic, o: Objective, source_root: Path,
     notes += [_timeline(ctx, i) for i in range(len(o.timeline))]
     notes += fact_notes(ctx)
     notes += [_cited(ctx, i) for i in range(len(o.cited_objects))]
-    notes += [_command(ctx, c) for c in commands]
+    notes += [_command(ctx, c) for c in commands if c.group not in in_steps]
+    notes += procedure_notes(ctx, steps)
     notes += flag_notes(ctx, commands)
     return notes
 
@@ -91,7 +97,7 @@ def _definition(ctx: NoteContext, d: Definition, images: list[tuple[Image, Media
     term = f.text(d.term) if d.form == "question" else \
         f'{f.text(d.term)} <span class="what">— what is it?</span>'
     values = {**ctx.common(section if section != d.term else None), "Term": term,
-              "Definition": rich_to_html(d.text),
+              "Definition": rich_to_html(definition_text(d)),
               "Images": f.images_html(images)}
     # The same term may be defined in two sections (Compose "Service", Swarm "Service").
     label = f"{section} / {d.term}" if section and section != d.term else d.term
