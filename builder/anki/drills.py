@@ -8,6 +8,7 @@ from builder.anki.commands import CommandCard
 from builder.anki.context import AnkiNote, NoteContext
 from builder.anki.facts import objective_facts
 from builder.anki.notetypes import CLOZE
+from builder.i18n import _
 
 
 def flag_notes(ctx: NoteContext, cards: list[CommandCard]) -> list[AnkiNote]:
@@ -17,7 +18,7 @@ def flag_notes(ctx: NoteContext, cards: list[CommandCard]) -> list[AnkiNote]:
         text = (f'<div class="purpose">{f.purposes_html(group.purposes)}</div>'
                 f'<pre class="code"><span class="ln">{f.breakable(blank(line.text, spans))}</span></pre>')
         values = {**ctx.common(group.section), "Text": text, "TypeIn": "1",
-                  "Extra": f.text(f"Section: {group.section}") if group.section else ""}
+                  "Extra": f.text(_("Section: {section}").format(section=group.section)) if group.section else ""}
         key = f"flag\x1f{line.normalized}"
         notes.append(ctx.note(CLOZE, key, f"flag {line.normalized}", values, line.pos))
     return notes

@@ -12,6 +12,7 @@ from typing import Any
 from builder import __version__
 from builder.config import BuildConfig
 from builder.diagnostics import BuildError, Diagnostic
+from builder.i18n import catalogue_digest
 from builder.model import Guide, Objective, Topic
 from builder.sheets.cache import Entry, SheetCache, content_key, file_digest
 from builder.sheets.context import practice_lines
@@ -89,7 +90,8 @@ def plan(guide: Guide, config: BuildConfig, options: SheetOptions, templates_dig
     """Every sheet of the guide with its content key (objectives first, then topics)."""
     root = config.source_root
     base = (__version__, _weasyprint_version(), templates_digest, options.paper, options.orientation,
-            options.emoji, options.variant, guide.exam, guide.version, created_date())
+            options.emoji, options.variant, guide.exam, guide.version, created_date(),
+            guide.lang, catalogue_digest(guide.lang))
     sheets: list[Planned] = []
     topics: list[Planned] = []
     for topic in guide.topics:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from builder.anki import ledger
 from builder.anki.notes import AnkiNote, deck_description, deck_name, guide_notes
-from builder.anki.notetypes import NOTE_TYPES, NoteTypeText, load_text
+from builder.anki.notetypes import NoteTypeText, load_text, note_types_for
 from builder.anki.package import PackagePlan, write_package
 from builder.config import BuildConfig
 from builder.model import Guide, Topic
@@ -38,7 +38,8 @@ def ledger_path(config: BuildConfig) -> Path:
 
 def write(guide: Guide, config: BuildConfig) -> list[Path]:
     override = config.options.get("templates_dir")
-    texts = [load_text(nt, Path(str(override)) if override else None) for nt in NOTE_TYPES]
+    texts = [load_text(nt, Path(str(override)) if override else None, guide.lang)
+             for nt in note_types_for(guide.lang)]
     notes = guide_notes(guide, config.source_root)
     stamps = _stamp(guide, config, notes, texts, build_time())
     out = config.output / "anki"

@@ -12,10 +12,11 @@ from pathlib import Path
 
 from builder.anki import ledger
 from builder.anki.notes import AnkiNote, deck_description
-from builder.anki.notetypes import NoteType, NoteTypeText, card_css
+from builder.anki.notetypes import NoteType, NoteTypeText, card_css, note_types_for
 from builder.anki.package import PackagePlan, write_package
 from builder.config import BuildConfig
 from builder.diagnostics import info
+from builder.i18n import SOURCE_LANG, translate_card_template
 from builder.model import Exam, Guide
 from builder.output import atomic_write
 from builder.resources import templates_dir
@@ -40,11 +41,12 @@ def template_file(name: str, override: Path | None) -> Path:
     return templates_dir() / TEMPLATE_DIR / "anki" / name
 
 
-def load_text(nt: NoteType, override: Path | None) -> NoteTypeText:
-    """A note type's templates, and the guide cards' CSS followed by the exam cards' own."""
-    texts = tuple((template_file(t.front, override).read_text(encoding="utf-8"),
-                   template_file(t.back, override).read_text(encoding="utf-8"))
-                  for t in nt.templates)
+def load_text(nt: NoteType, override: Path | None, lang: str = SOURCE_LANG) -> NoteTypeText:
+    """A note type's templates (in `lang`), and the guide cards' CSS followed by the exam cards' own."""
+    def read(name: str) -> str:
+        return translate_card_template(template_file(name, override).read_text(encoding="utf-8"), lang)
+
+    texts = tuple((read(t.front), read(t.back)) for t in nt.templates)
     css = card_css(override) + "\n" + template_file(CSS_FILE, override).read_text(encoding="utf-8")
     return NoteTypeText(nt, texts, css)
 
@@ -58,7 +60,8 @@ def write(guide: Guide, config: BuildConfig) -> list[Path]:
     if not guide.exams:
         return []
     override = config.options.get("templates_dir")
-    texts = [load_text(nt, Path(str(override)) if override else None) for nt in EXAM_NOTE_TYPES]
+    texts = [load_text(nt, Path(str(override)) if override else None, guide.lang)
+             for nt in note_types_for(guide.lang, EXAM_NOTE_TYPES)]
     per_exam, shared = exam_notes(guide)
     FINDINGS.replace([info(pos, "exam-card-shared", message) for pos, message in shared])
     notes = [n for _, mine in per_exam for n in mine]
