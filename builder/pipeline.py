@@ -11,7 +11,7 @@ from pathlib import Path
 from builder.config import BuildConfig
 from builder.catalogue import CODES
 from builder.diagnostics import (BuildError, Diagnostic, DiagnosticFilter, Ignore, SelectionError,
-                                 Severity, matches, sort_diagnostics, warning)
+                                 Severity, matches, name_languages, sort_diagnostics, warning)
 from builder.media import vet_images
 from builder.model import Guide
 from builder.output import ensure_dir, remove_stale_temps, write_error
@@ -118,7 +118,7 @@ def build(sources: list[str], config: BuildConfig, *, exam: str | None = None,
             raise
         raise write_error(Path(exc.filename or config.output), exc) from exc
     verify(checked.guide, checked.stamps, "writing outputs from")
-    found = checked.keep(found)
+    found = checked.keep(name_languages(found, guide.languages))
     diagnostics = tuple(sort_diagnostics([*checked.diagnostics, *found])) if found else checked.diagnostics
     return BuildResult(guide, diagnostics, checked.keep, checked.stamps, tuple(outputs))
 

@@ -168,3 +168,33 @@ def test_portuguese_sheets_speak_portuguese(tmp_path: Path) -> None:
     assert pypdf.PdfReader(topic).trailer["/Root"]["/Lang"] == "pt-BR"
     for page in sheets.glob("*.html"):
         assert '<html lang="pt-BR">' in page.read_text(encoding="utf-8")
+
+
+# -- diagnostics stay English and name the language of the file --------------------------------------
+
+def _without_weight(tmp_path: Path, name: str, label: str) -> Path:
+    text = (LANG / name).read_text(encoding="utf-8")
+    path = tmp_path / name
+    path.write_text(text.replace(f"**{label}:** 7\n", "", 1), encoding="utf-8")
+    assert path.read_text(encoding="utf-8") != text
+    return path
+
+
+def test_diagnostics_name_a_portuguese_file_and_stay_english(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from builder.cli import cli
+
+    pt = _without_weight(tmp_path, "guide_pt.md", "Peso")
+    en = _without_weight(tmp_path, "guide.md", "Weight")
+    (pt_diag,) = [d for d in check([str(pt)]).diagnostics if d.rule == "objective-incomplete"]
+    (en_diag,) = [d for d in check([str(en)]).diagnostics if d.rule == "objective-incomplete"]
+    assert pt_diag.lang == "pt-BR" and en_diag.lang == ""
+    assert pt_diag.message == en_diag.message == "objective 352.1 has no weight"  # English for both
+    assert str(pt_diag) == f"{pt}:3:1: warning: objective 352.1 has no weight [pt-BR file] [objective-incomplete]"
+    assert str(en_diag) == f"{en}:3:1: warning: objective 352.1 has no weight [objective-incomplete]"
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["check", "--format", "json", str(pt)]).output
+    assert '"lang": "pt-BR"' in shown
+    assert '"lang"' not in runner.invoke(cli, ["check", "--format", "json", str(en)]).output
+    assert "has no weight [pt-BR file]" in runner.invoke(cli, ["check", "--format", "github", str(pt)]).output
