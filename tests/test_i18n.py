@@ -198,3 +198,24 @@ def test_diagnostics_name_a_portuguese_file_and_stay_english(tmp_path: Path) -> 
     assert '"lang": "pt-BR"' in shown
     assert '"lang"' not in runner.invoke(cli, ["check", "--format", "json", str(en)]).output
     assert "has no weight [pt-BR file]" in runner.invoke(cli, ["check", "--format", "github", str(pt)]).output
+
+
+def test_a_portuguese_guides_exam_speaks_portuguese() -> None:
+    from dataclasses import replace
+
+    from builder.anki.exam import exam_notes
+    from builder.writers.exam_anki import load_text as exam_text
+    from builder.writers.exam_sheet import environment, exam_sheet, render_html
+
+    english = check([str(HERE / "fixtures" / "exam" / "shapes.md")]).guide
+    portuguese = replace(english, lang="pt-BR", namespace="cheatdeck-pt-BR")
+    html = {g.lang: render_html(exam_sheet(g, g.exams[0], "a4"), environment(None)) for g in (english, portuguese)}
+    assert '<html lang="pt-BR">' in html["pt-BR"] and "Gabarito" in html["pt-BR"] and "Answer key" not in html["pt-BR"]
+    assert '"página " counter(page) " de " counter(pages)' in html["pt-BR"]
+    assert '<html lang="en">' in html["en"] and "Answer key" in html["en"]
+    assert '"page " counter(page) " of " counter(pages)' in html["en"]
+    (exam, notes), = exam_notes(portuguese)[0]
+    assert notes and all(n.note_type.name.endswith("(pt-BR)") for n in notes)
+    assert all("::Exame::" in n.deck for n in notes)
+    front = exam_text(notes[0].note_type, None, "pt-BR").templates[0][0]
+    assert ">Exame" in front and ">Exam<" not in front
