@@ -16,7 +16,6 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
-from jinja2 import Environment
 
 DOMAIN = "cheatdeck"
 SOURCE_LANG = "en"  # the msgids are English: English needs no catalogue
@@ -120,7 +119,10 @@ CARD_TEMPLATE_SYNTAX = {"variable_start_string": "<%=", "variable_end_string": "
 
 
 @lru_cache(maxsize=None)
-def _card_environment(lang: str) -> Environment:
+def _card_environment(lang: str):  # type: ignore[no-untyped-def]
+    # Imported here: a sheets build with nothing to render never loads Jinja (tests/test_sheets_cache.py).
+    from jinja2 import Environment
+
     env = Environment(extensions=["jinja2.ext.i18n"], keep_trailing_newline=True, autoescape=False,
                       **CARD_TEMPLATE_SYNTAX)
     env.policies["ext.i18n.trimmed"] = True
