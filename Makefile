@@ -11,7 +11,7 @@ OUTPUT ?= dist
 JOBS   ?=
 PYTEST_ARGS ?=
 
-.PHONY: all build test fuzz check bench clean distclean system-deps schema rules-table
+.PHONY: all build test fuzz check bench clean distclean system-deps schema rules-table i18n
 
 all: build
 
@@ -54,6 +54,16 @@ distclean: clean
 
 schema: $(VENV)/.installed
 	$(BIN)/python -m builder.serialize
+
+# cheatdeck's own words: extract every message (babel.cfg) into builder/locale/cheatdeck.pot and
+# merge it into each language's .po (then translate the new or fuzzy entries; tests/test_i18n.py
+# fails while a catalogue is stale or has an untranslated message). The .po files are read as
+# they are at run time, so nothing is compiled.
+i18n: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg --project cheatdeck --copyright-holder "cheatdeck authors" \
+		--add-location file --sort-by-file --no-wrap -o builder/locale/cheatdeck.pot builder templates
+	$(BIN)/pybabel update -D cheatdeck -i builder/locale/cheatdeck.pot -d builder/locale --no-wrap \
+		--ignore-pot-creation-date
 
 # The README's rules table, from builder/catalogue.py (a test fails when they differ).
 rules-table: $(VENV)/.installed

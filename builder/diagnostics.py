@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from enum import Enum
 from fnmatch import fnmatchcase
 
@@ -24,15 +24,25 @@ class Severity(str, Enum):
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """A finding at a place in a guide: `path:line:col: severity: message [rule]`."""
+    """A finding at a place in a guide: `path:line:col: severity: message [rule]`.
+
+    Messages are English whatever the guide's language (they are for its maintainers); a file
+    in another language is named: `... [pt-BR file] [rule]`.
+    """
 
     pos: SourcePos
     severity: Severity
     rule: str
     message: str
+    lang: str = ""  # the language of the file at `pos` when it is not English (BCP 47), else ""
 
     def __str__(self) -> str:
-        return f"{self.pos}: {self.severity.value}: {self.message} [{self.rule}]"
+        return f"{self.pos}: {self.severity.value}: {self.text} [{self.rule}]"
+
+    @property
+    def text(self) -> str:
+        """The message with the file's language when it is not English."""
+        return f"{self.message} [{self.lang} file]" if self.lang else self.message
 
     @property
     def sort_key(self) -> tuple[str, int, int, int, str]:
@@ -49,6 +59,13 @@ def warning(pos: SourcePos, rule: str, message: str) -> Diagnostic:
 
 def info(pos: SourcePos, rule: str, message: str) -> Diagnostic:
     return Diagnostic(pos, Severity.INFO, rule, message)
+
+
+def name_languages(diagnostics: Iterable[Diagnostic], langs: Mapping[str, str],
+                   english: str = "en") -> list[Diagnostic]:
+    """Each diagnostic with the language of its file (`langs`: path -> BCP 47) unless English."""
+    return [replace(d, lang=langs[d.pos.path]) if langs.get(d.pos.path, english) != english and not d.lang
+            else d for d in diagnostics]
 
 
 def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -362,6 +362,11 @@ class Guide:
         return self.deck or self.exam
 
     @property
+    def languages(self) -> dict[str, str]:
+        """Each file's language (every file of a guide is in the guide's), for diagnostics."""
+        return {s.path: self.lang for s in self.sources}
+
+    @property
     def objectives(self) -> tuple[Objective, ...]:
         return tuple(o for t in self.topics for o in t.objectives)
 

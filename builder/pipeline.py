@@ -13,7 +13,7 @@ from builder.catalogue import CODES
 from builder.config import BuildConfig
 from builder.context import BuildContext
 from builder.diagnostics import (BuildError, Diagnostic, DiagnosticFilter, Ignore, SelectionError,
-                                 Severity, matches, sort_diagnostics, warning)
+                                 Severity, matches, name_languages, sort_diagnostics, warning)
 from builder.media import vet_images
 from builder.model import Guide
 from builder.output import ensure_dir, remove_stale_temps, write_error
@@ -142,12 +142,15 @@ def build(sources: list[str], config: BuildConfig, *, exam: str | None = None,
     if {"anki", "exam-anki"} & set(writers):  # a killed ledger write leaves its temp there
         remove_stale_temps(ctx.ledger.parent, recursive=False)
     results: list[WriterResult] = []
+    found: list[Diagnostic] = []  # what the writers found, each in its guide's language
     try:
         for _, one, one_ctx in jobs:
             # The build time is the context's (SOURCE_DATE_EPOCH, else the source's last commit),
             # so two builds of one commit agree byte for byte.
             with one_ctx.activated():
-                results += run_writers(one, one_ctx, writers)
+                done = run_writers(one, one_ctx, writers)
+            results += done
+            found += name_languages([d for r in done for d in r.findings], one.languages)
         artifacts = [a for r in results for a in r.artifacts]
         if ctx.release:
             artifacts += write_release(guide, ctx, artifacts)
@@ -157,7 +160,7 @@ def build(sources: list[str], config: BuildConfig, *, exam: str | None = None,
         raise write_error(Path(exc.filename or config.output), exc) from exc
     for one_checked, _, _ in jobs:
         verify(one_checked.guide, one_checked.stamps, "writing outputs from")
-    found = checked.keep([d for r in results for d in r.findings])
+    found = checked.keep(found)
     diagnostics = tuple(sort_diagnostics([*checked.diagnostics, *found])) if found else checked.diagnostics
     return BuildResult(guide, diagnostics, checked.keep, checked.stamps, checked.translations,
                        tuple(artifacts))

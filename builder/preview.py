@@ -7,9 +7,11 @@ from pathlib import Path
 
 from builder.anki.media import CACHE_FOLDER, MediaFile, MediaStore
 from builder.anki.notes import guide_notes
-from builder.anki.notetypes import NOTE_TYPES, card_css, load_text
+from builder.anki.notetypes import card_css, load_text, note_types_for
 from builder.anki.package import media_files
 from builder.anki.quality import rendered_cards
+from builder import i18n
+from builder.i18n import _, translate_card_template
 from builder.model import Guide
 from builder.output import atomic_write
 from builder.resources import templates_dir
@@ -19,30 +21,38 @@ PAGE = "index.html"
 
 def _card_html(i: int, card) -> str:  # type: ignore[no-untyped-def]
     note = card.note
+    front, back = _("Front"), _("Back")
     return (f'<section class="pv-card" id="c{i}" data-objective="{escape(note.objective)}" '
             f'data-type="{escape(card.type_name)}">'
             f'<header><b>{escape(card.type_name)}</b> · {escape(note.objective)} · '
             f'<code class="pv-pos">{escape(str(note.pos))}</code></header>'
-            f'<div class="pv-sides"><div class="pv-side"><div class="pv-label">Front</div>'
+            f'<div class="pv-sides"><div class="pv-side"><div class="pv-label">{front}</div>'
             f'<div class="card">{card.front}</div></div>'
-            f'<div class="pv-side"><div class="pv-label">Back</div>'
+            f'<div class="pv-side"><div class="pv-label">{back}</div>'
             f'<div class="card">{card.back}</div></div></div></section>')
 
 
 def preview_html(guide: Guide, override: Path | None = None,
                  media: MediaStore | None = None) -> tuple[str, list[MediaFile]]:
     """The page and the media files its cards show."""
+    with i18n.override(guide.lang):
+        return _preview_html(guide, override, media)
+
+
+def _preview_html(guide: Guide, override: Path | None,
+                  media: MediaStore | None) -> tuple[str, list[MediaFile]]:
     notes = guide_notes(guide, Path(guide.root).resolve(), media)
-    cards = rendered_cards(notes, [load_text(nt, override) for nt in NOTE_TYPES])
+    cards = rendered_cards(notes, [load_text(nt, override, guide.lang)
+                                    for nt in note_types_for(guide.lang)])
     objectives = sorted({c.note.objective for c in cards}, key=lambda o: [int(x) for x in o.split(".")
                                                                          if x.isdigit()])
     types = list(dict.fromkeys(c.type_name for c in cards))
     options = lambda values: "".join(f'<option value="{escape(v)}">{escape(v)}</option>'  # noqa: E731
                                      for v in values)
-    page = (templates_dir() / "preview" / PAGE).read_text(encoding="utf-8")
+    page = translate_card_template((templates_dir() / "preview" / PAGE).read_text(encoding="utf-8"), guide.lang)
     body = "\n".join(_card_html(i, c) for i, c in enumerate(cards))
     html = (page.replace("/*CARD_CSS*/", card_css(override))
-            .replace("<!--TITLE-->", escape(guide.deck_title))
+            .replace("<!--TITLE-->", escape(guide.deck_title)).replace("<!--LANG-->", escape(guide.lang))
             .replace("<!--OBJECTIVES-->", options(objectives))
             .replace("<!--TYPES-->", options(types))
             .replace("<!--COUNT-->", str(len(cards)))

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from builder.catalogue import CODES
-from builder.diagnostics import Diagnostic
+from builder.diagnostics import Diagnostic, name_languages
 from builder.model import Guide, Objective, SourcePos
 
 Check = Callable[[Objective], Iterator[Diagnostic]]
@@ -37,7 +37,8 @@ def found(pos: SourcePos, code: str, message: str) -> Diagnostic:
 
 def check_guide(guide: Guide) -> list[Diagnostic]:
     """Run every rule over every objective."""
-    return [d for objective in guide.objectives for r in RULES for d in r.check(objective)]
+    found = [d for objective in guide.objectives for r in RULES for d in r.check(objective)]
+    return name_languages(found, guide.languages)
 
 
 STUB_CODES = {"placeholder": "stub-placeholder", "empty section": "stub-empty",

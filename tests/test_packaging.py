@@ -30,18 +30,23 @@ def test_wheel_holds_every_template_and_the_schema(wheel):
     for template in shipped:
         assert "builder/templates/" + template.relative_to(ROOT / "templates").as_posix() in names
     assert any(n.endswith("entry_points.txt") for n in names)
+    for catalogue in (ROOT / "builder" / "locale").rglob("*.po*"):  # read as they are: no .mo
+        assert "builder/" + catalogue.relative_to(ROOT / "builder").as_posix() in names
+    assert "builder/locale/pt_BR/LC_MESSAGES/cheatdeck.po" in names
 
 
 def test_installed_wheel_runs_from_anywhere(wheel, tmp_path, fixtures):
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
-    code = ("from builder.resources import templates_dir, schema_path; "
-            "print(templates_dir()); print(schema_path().is_file())")
+    code = ("from builder.resources import templates_dir, schema_path; from builder import i18n; "
+            "print(templates_dir()); print(schema_path().is_file()); "
+            "print(i18n.translations('pt-BR').gettext('Which command line does this?'))")
     env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, check=True,
                          capture_output=True, text=True).stdout.split("\n")
     assert Path(out[0]).resolve().is_relative_to(site.resolve())
     assert out[1] == "True"
+    assert out[2] == "Qual linha de comando faz isso?"
     built = subprocess.run([sys.executable, "-m", "builder", "build", "-o", str(tmp_path / "dist"),
                             "--ledger", str(tmp_path / "cheatdeck.lock"),
                             str(fixtures / "reader" / "clean.md")],

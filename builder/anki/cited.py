@@ -6,6 +6,7 @@ import re
 from html import escape
 
 from builder.anki import fields as f
+from builder.i18n import _
 from builder.model import CitedObject, Objective
 from builder.html import rich_to_html
 
@@ -42,9 +43,13 @@ def meaning(o: Objective, obj: CitedObject) -> str:
     group = next((g for g in o.command_groups if g.purpose and any(rx.search(ln.normalized)
                                                                    for ln in g.commands)), None)
     if group is not None:
-        return f"Used to {f.text(group.purpose)}."
-    return (f"Listed among the cited objects of {f.text(o.id)} {f.text(o.title)}; the guide "
-            "gives no more about it here.")
+        return used_to(group.purpose)
+    return _("Listed among the cited objects of {objective}; the guide gives no more about it "
+             "here.").format(objective=f"{f.text(o.id)} {f.text(o.title)}")
+
+
+def used_to(purpose: str) -> str:
+    return _("Used to {purpose}.").format(purpose=f.text(purpose))
 
 
 def uses(o: Objective, obj: CitedObject) -> list[tuple[str, str, str]]:
@@ -66,9 +71,10 @@ def back(o: Objective, obj: CitedObject) -> str:
     examples = uses(o, obj)
     if examples:
         # The use the meaning already quotes shows its line without repeating its purpose.
-        items = "".join("<li>" + ("" if f"Used to {f.text(p)}." == said else
+        items = "".join("<li>" + ("" if used_to(p) == said else
                          f'<span class="caption">{f.text(p)}</span>')
                         + f'<pre class="code"><span class="ln">{f.breakable(escape(line, quote=False))}'
                         + "</span></pre></li>" for p, line, _ in examples)
-        parts.append(f'<div class="label">Examples</div><ul class="uses">{items}</ul>')
+        label = _("Examples")
+        parts.append(f'<div class="label">{label}</div><ul class="uses">{items}</ul>')
     return "".join(parts)

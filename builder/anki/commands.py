@@ -7,6 +7,7 @@ import shlex
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from builder.i18n import _
 from builder.model import CommandGroup, CommandLine, GroupKind, Objective
 
 _HEREDOC = re.compile(r"<<-?\s*['\"]?(\w+)['\"]?")
@@ -146,7 +147,7 @@ def _told_apart(cards: list[CommandCard]) -> list[CommandCard]:
             if all(labels) and len(set(labels)) == len(labels):
                 break
         else:
-            labels = [f"variant {k} of {len(group)}" for k in range(1, len(group) + 1)]
+            labels = [_("variant {k} of {n}").format(k=k, n=len(group)) for k in range(1, len(group) + 1)]
         for i, label in zip(indexes, labels):
             out[i] = replace(cards[i], context=label)
     return out

@@ -9,9 +9,10 @@ from pathlib import Path
 from builder import __version__
 from builder.anki import fields as f
 from builder.anki.media import MediaFile
-from builder.anki.notetypes import NOTE_TYPES, TOOL_NAME, NoteType
+from builder.anki.notetypes import NOTE_TYPES, TOOL_NAME, NoteType, localized
 from builder.anki.sanitize import clean_html
 from builder.diagnostics import BuildError
+from builder.i18n import _, override
 from builder.model import Guide, Objective, SourcePos, Topic
 
 
@@ -59,8 +60,12 @@ def deck_name(guide: Guide, topic: Topic, o: Objective | None = None) -> str:
 
 
 def deck_description(guide: Guide) -> str:
-    version = f" · guide {f.text(guide.version)}" if guide.version else ""
-    return clean_html(f"{f.text(guide.exam)} — built by {TOOL_NAME} {__version__}{version}")
+    with override(guide.lang):
+        text = _("{exam} — built by {tool} {version}").format(exam=f.text(guide.exam), tool=TOOL_NAME,
+                                                                 version=__version__)
+        if guide.version:
+            text += " · " + _("guide {version}").format(version=f.text(guide.version))
+    return clean_html(text)
 
 
 def base_tags(guide: Guide, o: Objective, kind: str) -> tuple[str, ...]:
@@ -84,6 +89,7 @@ class NoteContext:
              media: tuple[MediaFile, ...] = ()) -> AnkiNote:
         guid = guid_for(self.guide.namespace, self.objective.id, nt.kind, key)
         values = {**values, "Sort": f.text(self.sort(nt, key)), "Id": f.text(guid)}
+        nt = localized(nt, self.guide.lang)  # the same fields, templates in the guide's language
         cleaned = tuple(clean_html(values.get(name, "")) for name in nt.field_names)
         return AnkiNote(nt, guid, f"{self.objective.id} {nt.kind} {identity}", self.objective.id,
                         self.deck, cleaned,

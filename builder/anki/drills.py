@@ -10,6 +10,7 @@ from builder.anki.facts import objective_facts
 from builder.anki.notetypes import CLOZE
 from builder.anki.procedures import Procedure, cloze_text
 from builder.anki.samples import sample_line_facts
+from builder.i18n import _
 
 
 def flag_notes(ctx: NoteContext, cards: list[CommandCard]) -> list[AnkiNote]:
@@ -18,7 +19,12 @@ def flag_notes(ctx: NoteContext, cards: list[CommandCard]) -> list[AnkiNote]:
         group, line = card.group, next(ln for ln in card.lines if not ln.disabled)
         text = (f'<div class="purpose">{f.purposes_html(group.purposes)}</div>'
                 f'<pre class="code"><span class="ln">{f.breakable(blank(line.text, spans))}</span></pre>')
+<<<<<<< HEAD
         values = {**ctx.common(group.section), "Text": text, "TypeIn": "1", "Extra": _extra(group.section)}
+=======
+        values = {**ctx.common(group.section), "Text": text, "TypeIn": "1",
+                  "Extra": f.text(_("Section: {section}").format(section=group.section)) if group.section else ""}
+>>>>>>> i18n
         key = f"flag\x1f{line.normalized}"
         notes.append(ctx.note(CLOZE, key, f"flag {line.normalized}", values, line.pos))
     return notes
@@ -44,4 +50,4 @@ def procedure_notes(ctx: NoteContext, procedures: list[Procedure]) -> list[AnkiN
 
 def _extra(section: str | None) -> str:
     """The back's note of where a command sits in the guide."""
-    return f.text(f"Section: {section}") if section else ""
+    return f.text(_("Section: {section}").format(section=section)) if section else ""

@@ -13,8 +13,9 @@ from html import escape
 
 from builder.anki import fields as f
 from builder.anki.notes import AnkiNote, guid_for
-from builder.anki.notetypes import TOOL_NAME, CardTemplate, NoteType
+from builder.anki.notetypes import TOOL_NAME, CardTemplate, NoteType, localized
 from builder.anki.sanitize import clean_html
+from builder.i18n import _, override
 from builder.model import (
     Exam, Guide, Objective, Question, QuestionKind, RichText, SourcePos, SpanStyle,
 )
@@ -44,7 +45,8 @@ EXAM_NOTE_TYPES = (CHOICE, FILL_IN)
 
 def deck_name(guide: Guide, exam: Exam) -> str:
     """`LPIC-3 305-300::Exam::<exam title>`: an Exam subdeck beside the topic decks."""
-    parts = [guide.deck_title, "Exam", exam.title]
+    with override(guide.lang):
+        parts = [guide.deck_title, _("Exam"), exam.title]
     return "::".join(" ".join(p.replace("::", ":").split()) for p in parts)
 
 
@@ -131,7 +133,7 @@ def _shown_objective(guide: Guide, q: Question, ref: GuideRef | None) -> Objecti
 
 def question_note(guide: Guide, exam: Exam, q: Question) -> AnkiNote:
     """One note for an answered question: multiple-choice or cloze."""
-    nt = CHOICE if q.kind is QuestionKind.CHOICE else FILL_IN
+    nt = localized(CHOICE if q.kind is QuestionKind.CHOICE else FILL_IN, guide.lang)
     guid = guid_for(guide.namespace, "exam", nt.kind, q.key)
     ref = find_reference(guide, q)
     objective = _shown_objective(guide, q, ref)
@@ -139,13 +141,13 @@ def question_note(guide: Guide, exam: Exam, q: Question) -> AnkiNote:
         "Sort": f"{exam.slug} \u00b7 {q.number:04d}",
         "Guide": reference_html(ref),
         "Explanation": rich_to_html(q.explanation),
-        "Exam": f.text(f"{exam.title} \u00b7 question {q.number}"),
+        "Exam": f.text(f"{exam.title} \u00b7 " + _("question {number}").format(number=q.number)),
         "Objective": f.text(f"{objective.id} {objective.title}" if objective
                             else ", ".join(q.objectives)),  # a heading naming several: all ids
         "Section": f.text(section_label(q)),
         "Id": f.text(guid),
     }
-    if nt is CHOICE:
+    if nt.kind == CHOICE.kind:
         values |= {"Question": question_html(q), "Options": options_html(q, marked=False),
                    "Marked": options_html(q, marked=True), "Answer": f.text(answer_text(q))}
     else:
@@ -168,7 +170,8 @@ def exam_notes(guide: Guide) -> tuple[list[tuple[Exam, list[AnkiNote]]], list[tu
         for q in exam.questions:
             if not q.has_answer:
                 continue
-            note = question_note(guide, exam, q)
+            with override(guide.lang):
+                note = question_note(guide, exam, q)
             if note.guid in seen:
                 shared.append((q.pos, f"question {q.number} is the same card as the question at "
                                       f"{seen[note.guid].pos}; it is packaged once, with that exam"))

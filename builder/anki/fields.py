@@ -7,6 +7,7 @@ from html import escape
 from typing import Callable
 
 from builder.anki.media import MediaFile
+from builder.i18n import _
 from builder.model import CodeSample, CommandLine, Image, RichText, Table, TableRow, TimelineEvent
 from builder.html import highlight_code, rich_to_html
 
@@ -18,7 +19,8 @@ def text(value: str | None) -> str:
 
 def purposes_html(purposes: tuple[str, ...]) -> str:
     """One purpose as text; the same lines written under several purposes list each of them."""
-    return '<br><span class="or">or</span> '.join(text(p) for p in purposes)
+    word = _("or")
+    return f'<br><span class="or">{word}</span> '.join(text(p) for p in purposes)
 
 
 _TAG = re.compile(r"(<[^>]*>)")

@@ -16,8 +16,13 @@ from builder.anki.drills import fact_notes, flag_notes, procedure_notes
 from builder.anki.procedures import procedures
 from builder.anki.media import MediaFile, MediaStore, media_for
 from builder.anki.notetypes import CITED, COMMAND, DEFINITION, OVERVIEW, TIMELINE
+from builder.i18n import N_, _, override
 from builder.model import Definition, Guide, Image, Objective, SourcePos, Topic
 from builder.html import rich_to_html
+
+# What a cited object is, as the card names it ("Cited command"): marked for extraction only.
+KIND_WORDS = {"command": N_("command"), "file": N_("file"), "directory": N_("directory"),
+              "pattern": N_("pattern")}
 
 __all__ = ["AnkiNote", "DuplicateCardError", "base_tags", "deck_description", "deck_name",
            "guid_for", "guide_notes", "objective_notes"]
@@ -25,9 +30,16 @@ __all__ = ["AnkiNote", "DuplicateCardError", "base_tags", "deck_description", "d
 
 def objective_notes(guide: Guide, topic: Topic, o: Objective, source_root: Path,
                     media: MediaStore | None = None) -> list[AnkiNote]:
-    """Every note one objective gives, in study order (images from `media`, which prepares each once)."""
-    ctx = NoteContext(guide, o, deck_name(guide, topic, o), source_root)
-    images = _images_by_definition(o, source_root, media or MediaStore())
+    """Every note one objective gives, in study order (images from `media`, which prepares each
+    once), its fixed words in the guide's language."""
+    with override(guide.lang):
+        return _objective_notes(NoteContext(guide, o, deck_name(guide, topic, o), source_root),
+                                media or MediaStore())
+
+
+def _objective_notes(ctx: NoteContext, media: MediaStore) -> list[AnkiNote]:
+    o, source_root = ctx.objective, ctx.source_root
+    images = _images_by_definition(o, source_root, media)
     commands = command_cards(o)
     # A procedure's steps are one cloze note; their options are still drilled.
     steps = procedures(command_groups(o))
@@ -77,7 +89,8 @@ def _command(ctx: NoteContext, card: CommandCard) -> AnkiNote:
         purpose += f'<div class="cue">{f.text(card.context)}</div>'
     if card.step:
         cue = f": <code>{f.text(card.cue)}</code>" if card.cue else ""
-        purpose += f'<div class="cue">step {card.step} of {card.steps}{cue}</div>'
+        step = _("step {step} of {steps}").format(step=card.step, steps=card.steps)
+        purpose += f'<div class="cue">{step}{cue}</div>'
     values = {**ctx.common(group.section), "Purpose": purpose,
               "Commands": f.code_lines(card.lines, group.language)}
     return ctx.note(COMMAND, card.key, card.key, values, card.lines[0].pos if card.step > 1 else group.pos)
@@ -86,7 +99,7 @@ def _command(ctx: NoteContext, card: CommandCard) -> AnkiNote:
 def _cited(ctx: NoteContext, index: int) -> AnkiNote:
     o = ctx.objective
     obj = o.cited_objects[index]
-    values = {**ctx.common(), "Object": f.text(obj.name), "ObjectKind": f.text(obj.kind.value),
+    values = {**ctx.common(), "Object": f.text(obj.name), "ObjectKind": f.text(_(KIND_WORDS[obj.kind.value])),
               "Annotation": f.text(obj.note), "Shows": cited.back(o, obj)}
     return ctx.note(CITED, obj.key, obj.key, values, obj.pos)
 
@@ -94,8 +107,8 @@ def _cited(ctx: NoteContext, index: int) -> AnkiNote:
 def _definition(ctx: NoteContext, d: Definition, images: list[tuple[Image, MediaFile]]) -> AnkiNote:
     section = d.section
     # A question heading asks itself; a bold term gets the question it stands for.
-    term = f.text(d.term) if d.form == "question" else \
-        f'{f.text(d.term)} <span class="what">— what is it?</span>'
+    what = _("— what is it?")
+    term = f.text(d.term) if d.form == "question" else f'{f.text(d.term)} <span class="what">{what}</span>'
     values = {**ctx.common(section if section != d.term else None), "Term": term,
               "Definition": rich_to_html(definition_text(d)),
               "Images": f.images_html(images)}
@@ -111,7 +124,7 @@ def _timeline(ctx: NoteContext, index: int) -> AnkiNote:
     at = same.index(ev)
     # The events around this one place it; the whole timeline would not fit a phone.
     near = tuple(same[max(0, at - 2):at + 3])
-    values = {**ctx.common(), "Timeline": f.text(ev.timeline or "Timeline"),
+    values = {**ctx.common(), "Timeline": f.text(ev.timeline or _("Timeline")),
               "Events": f.text(_masked(", ".join(ev.events), ev.period)), "Period": f.text(ev.period),
               "FullTimeline": f.timeline_html(near, ev)}
     return ctx.note(TIMELINE, ev.key, f"{ev.timeline or 'timeline'} / {ev.period}", values, ev.pos)

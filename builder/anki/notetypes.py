@@ -7,12 +7,13 @@ schemas are frozen: if one must change, add a new note type (new name and ID) in
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from builder.resources import templates_dir
 from builder.html import pygments_css
+from builder.i18n import SOURCE_LANG, translate_card_template
+from builder.resources import templates_dir
 
 CSS_FILE = "cards.css"
 TOOL_NAME = "cheatdeck"
@@ -140,9 +141,26 @@ def _scoped(css: str, selector: str) -> str:
     return "\n".join(line for line in css.splitlines() if line.startswith(selector))
 
 
-def load_text(note_type: NoteType, override: Path | None = None) -> NoteTypeText:
-    """Read a note type's templates and CSS (override folder first, then the built-in ones)."""
-    texts = tuple((template_file(t.front, override).read_text(encoding="utf-8"),
-                   template_file(t.back, override).read_text(encoding="utf-8"))
-                  for t in note_type.templates)
+def localized(note_type: NoteType, lang: str) -> NoteType:
+    """The note type of a deck in `lang`: English keeps the released one; another language gets
+    its own name and ID, so decks in two languages (different template words) share a collection."""
+    if lang == SOURCE_LANG:
+        return note_type
+    digest = hashlib.sha256(f"{note_type.id}\x1f{lang}".encode("utf-8")).digest()
+    # 13 digits like the released IDs, and never one of them (those sit below 10**13 too, so a
+    # clash would need the same 13 digits: the English IDs are checked in a test).
+    new_id = 1_000_000_000_000 + int.from_bytes(digest[:8], "big") % 9_000_000_000_000
+    return replace(note_type, id=new_id, name=f"{note_type.name} ({lang})")
+
+
+def note_types_for(lang: str, types: tuple[NoteType, ...] = NOTE_TYPES) -> tuple[NoteType, ...]:
+    return tuple(localized(nt, lang) for nt in types)
+
+
+def load_text(note_type: NoteType, override: Path | None = None, lang: str = SOURCE_LANG) -> NoteTypeText:
+    """Read a note type's templates (in `lang`) and CSS (override folder first, then the built-in ones)."""
+    def read(name: str) -> str:
+        return translate_card_template(template_file(name, override).read_text(encoding="utf-8"), lang)
+
+    texts = tuple((read(t.front), read(t.back)) for t in note_type.templates)
     return NoteTypeText(note_type, texts, card_css(override))

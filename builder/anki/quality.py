@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from builder.anki.notes import AnkiNote, guide_notes
-from builder.anki.notetypes import NOTE_TYPES, NoteTypeText, load_text
+from builder.anki.notetypes import NoteTypeText, load_text, note_types_for
 from builder.anki.render import RenderedCard, plain, render_note
 from builder.model import Guide
 
@@ -155,5 +155,5 @@ def _pct(part: int, whole: int) -> str:
 def guide_report(guide: Guide, override: Path | None = None) -> tuple[list[TypeStats], int]:
     """The report for a guide's deck: per-type stats and the number of cloze notes."""
     notes = guide_notes(guide, Path(guide.root).resolve())
-    texts = [load_text(nt, override) for nt in NOTE_TYPES]
+    texts = [load_text(nt, override, guide.lang) for nt in note_types_for(guide.lang)]
     return report(rendered_cards(notes, texts)), sum(n.note_type.cloze for n in notes)

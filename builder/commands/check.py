@@ -39,11 +39,12 @@ def check_command(obj: Context, sources: tuple[str, ...], strict: bool, fmt: str
 
 
 def _diag_data(d: Diagnostic) -> dict[str, object]:
-    return {"path": d.pos.path, "line": d.pos.line, "col": d.pos.col, "severity": d.severity.value,
+    data = {"path": d.pos.path, "line": d.pos.line, "col": d.pos.col, "severity": d.severity.value,
             "rule": d.rule, "message": d.message}
+    return data | {"lang": d.lang} if d.lang else data
 
 
 def _github(d: Diagnostic) -> str:
     level = {"error": "error", "warning": "warning", "info": "notice"}[d.severity.value]
-    message = d.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    message = d.text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return f"::{level} file={d.pos.path},line={d.pos.line},col={d.pos.col},title={d.rule}::{message}"

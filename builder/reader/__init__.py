@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from builder.diagnostics import Diagnostic, Ignore, SourceError, error, warning
+from builder.diagnostics import Diagnostic, Ignore, SourceError, error, name_languages, warning
 from builder.model import Exam, Guide, Objective, SourceFile, SourcePos, Topic
 from builder.reader.assemble import FileAssembler, ObjectiveDraft, TopicDraft
 from builder.reader.blocks import MAX_NESTING, make_parser, nesting_limit_line, read_blocks
@@ -182,7 +182,8 @@ def _read_guide(sources: list[str], *, settings: GuideSettings, version: str | N
     guide = Guide(tuple(topics), tuple(source_files), given_root, exam=named.name,
                   version=version, exams=tuple(exams), deck=settings.deck, lang=lang,
                   namespace=namespace_for(lang))
-    return ReadResult(guide, tuple(diags), tuple(ignores), languages)
+    langs = {name: file_lang for name, _, _, file_lang in texts}
+    return ReadResult(guide, tuple(name_languages(diags, langs)), tuple(ignores), languages)
 
 
 def file_language(name: str, lines: list[str], settings: GuideSettings) -> str:

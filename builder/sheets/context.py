@@ -8,6 +8,7 @@ from html import escape
 from urllib.parse import quote
 
 from builder import __version__
+from builder.i18n import _, ngettext
 from builder.model import (CitedObject, CodeSample, CommandGroup, Guide, Image, Objective, RichText,
                            Span, SpanStyle, Table, Topic)
 from builder.sheets.codelines import fold_html, lean_spans
@@ -165,7 +166,7 @@ def meta_for(guide: Guide, topic: Topic, title: str, subject: str, keywords: tup
     clean = _text_filter(emoji)
     return SheetMeta(exam=guide.exam, topic=clean(f"{topic.number} {topic.title}"), title=clean(title),
                      subject=clean(subject), keywords=", ".join(keywords), tool_version=__version__,
-                     guide_version=guide.version, created=created)
+                     guide_version=guide.version, created=created, lang=guide.lang)
 
 
 def objective_sheet(guide: Guide, topic: Topic, o: Objective, layout: Layout,
@@ -175,7 +176,7 @@ def objective_sheet(guide: Guide, topic: Topic, o: Objective, layout: Layout,
     rich = _rich_filter(layout.emoji)
     important, other = command_blocks(o, layout)
     samples = tuple(_sample(o, i, s, layout) for i, s in enumerate(o.samples))
-    meta = meta_for(guide, topic, f"{o.id} {o.title}", f"{guide.exam} objective {o.id}: {o.title}",
+    meta = meta_for(guide, topic, f"{o.id} {o.title}", _("{exam} objective {id}: {title}").format(exam=guide.exam, id=o.id, title=o.title),
                     tuple(c.name for c in o.cited_objects), created, layout.emoji)
     return ObjectiveSheet(
         meta=meta, layout=layout, id=o.id, anchor=anchor_for(o.id), title=clean(o.title),
@@ -196,7 +197,8 @@ def practice_lines(guide: Guide, objective_id: str) -> list[str]:
     for exam in guide.exams:
         numbers = sorted(q.number for q in exam.questions_for(objective_id))
         if numbers:
-            lines.append(f"{exam.title}: question{'s' if len(numbers) > 1 else ''} {_ranges(numbers)}")
+            asked = ngettext("question {numbers}", "questions {numbers}", len(numbers))
+            lines.append(f"{exam.title}: " + asked.format(numbers=_ranges(numbers)))
     return lines
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from builder import __version__
 from builder.context import BuildContext
+from builder.i18n import catalogue_digest
 from builder.model import Guide, Objective, Topic
 from builder.sheets.cache import Entry, SheetCache, content_key, file_digest
 from builder.sheets.context import practice_lines
@@ -51,7 +52,8 @@ def plan(guide: Guide, ctx: BuildContext, options: SheetOptions, templates_diges
     """Every sheet of the guide with its content key (objectives first, then topics)."""
     root = ctx.source_root
     base = (__version__, _weasyprint_version(), templates_digest, options.paper, options.orientation,
-            options.emoji, options.pdf_variant, guide.exam, guide.version, ctx.time.iso)
+            options.emoji, options.pdf_variant, guide.exam, guide.version, ctx.time.iso,
+            guide.lang, catalogue_digest(guide.lang))
     sheets: list[Planned] = []
     topics: list[Planned] = []
     for topic in guide.topics:

@@ -94,12 +94,14 @@ def run_job(job: PageJob | TopicJob) -> Any:
 
 def _page(job: PageJob) -> PageResult:
     """Context and HTML are made here too, so the main process never keeps the workers waiting."""
+    from builder.i18n import override
     from builder.sheets.context import objective_sheet
 
-    topic = job.guide.topics[0]
-    sheet = objective_sheet(job.guide, topic, topic.objectives[0], job.layout, job.created)
-    rendered = _renderer.render(_pages.objective(sheet, standalone=False), job.base)
-    return PageResult(rendered, _pages.objective(sheet, standalone=True), _pages.article(sheet))
+    with override(job.guide.lang):
+        topic = job.guide.topics[0]
+        sheet = objective_sheet(job.guide, topic, topic.objectives[0], job.layout, job.created)
+        rendered = _renderer.render(_pages.objective(sheet, standalone=False), job.base)
+        return PageResult(rendered, _pages.objective(sheet, standalone=True), _pages.article(sheet))
 
 
 class RenderPool:

@@ -8,6 +8,8 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from builder import i18n
+from builder.i18n import _
 from builder.sheets.folders import sheet_template_dirs
 from builder.sheets.context import ObjectiveSheet, SheetMeta, TopicCover
 
@@ -18,6 +20,13 @@ def css_string(value: object) -> Markup:
     """A CSS string literal, safe inside <style> (no quote, backslash or `</style>` escapes)."""
     text = re.sub(r'[\\"<>\n\r\f]', lambda m: f"\\{ord(m.group()):x} ", str(value))
     return Markup(f'"{text}"')
+
+
+def page_counter() -> Markup:
+    """The footer's `page 1 of 3` as CSS content, its words in the current language."""
+    words = re.split(r"(\{page\}|\{pages\})", _("page {page} of {pages}"))
+    return Markup(" ".join(f"counter({w[1:-1]})" if w in ("{page}", "{pages}") else css_string(w)
+                           for w in words if w))
 
 
 def css_ident(value: object) -> Markup:
@@ -34,7 +43,13 @@ class SheetRenderer:
     def __init__(self, replacement: Path | None = None) -> None:
         self.dirs = sheet_template_dirs(replacement)
         self.env = Environment(loader=ChoiceLoader([FileSystemLoader(str(d)) for d in self.dirs]),
-                               autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+                               autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
+                               extensions=["jinja2.ext.i18n"])
+        # Called when a page renders, so each page speaks the language i18n.override() set.
+        self.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+        self.env.policies["ext.i18n.trimmed"] = True
+        self.env.globals["page_counter"] = page_counter
+        self.env.filters["number"] = i18n.number
         self.env.filters["css_string"] = css_string
         self.env.filters["css_ident"] = css_ident
 
@@ -45,7 +60,7 @@ class SheetRenderer:
 
     def objective(self, sheet: ObjectiveSheet, *, standalone: bool) -> str:
         """One objective's page; standalone pages link the stylesheet and the copied media."""
-        header = f"{sheet.id} {sheet.title}" + (f"  \u00b7  weight {sheet.weight}"
+        header = f"{sheet.id} {sheet.title}" + ("  \u00b7  " + weight_words(sheet.weight)
                                                 if sheet.weight is not None else "")
         return self.env.get_template("objective.html").render(
             sheet=sheet, meta=sheet.meta, layout=sheet.layout, body_class="sheet",
@@ -61,11 +76,22 @@ class SheetRenderer:
         """A topic's standalone HTML: the cover, then every objective's article (from article())."""
         return self.env.get_template("topic.html").render(
             cover=cover, articles=articles, meta=cover.meta, layout=cover.layout, body_class="topic",
-            header_right=f"Topic {cover.number}", footer_left=footer(cover.meta),
+            header_right=topic_words(cover.number), footer_left=footer(cover.meta),
             stylesheet_href=STYLESHEET, media_prefix="media/")
 
 
 def footer(meta: SheetMeta) -> str:
     """`cheatdeck 0.1.0 · guide 2025.1`: what built this page, never when."""
     made = f"cheatdeck {meta.tool_version}"
-    return f"{made}  \u00b7  guide {meta.guide_version}" if meta.guide_version else made
+    return f"{made}  \u00b7  " + _("guide {version}").format(version=meta.guide_version) if meta.guide_version else made
+
+
+def weight_words(weight: int) -> str:
+    return _("weight {weight}").format(weight=i18n.number(weight))
+
+
+def topic_words(number: str, title: str | None = None) -> str:
+    """`Topic 352`, or `Topic 352: Container Virtualization`."""
+    if title is None:
+        return _("Topic {number}").format(number=number)
+    return _("Topic {number}: {title}").format(number=number, title=title)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from builder.i18n import override
 from builder.media import MediaRejected, read_media
 from builder.output import atomic_write
 from builder.sheets.context import ContentsEntry, Layout, TopicCover, anchor_for, meta_for, objective_sheet
 from builder.sheets.index import topic_index
 from builder.sheets.pool import PageJob, PageResult, RenderPool, RenderSetup, TopicJob
-from builder.sheets.render import footer
+from builder.sheets.render import footer, topic_words
 
 from builder.sheets.plan import Planned, SheetPlan
 
@@ -21,6 +22,11 @@ def write_stale(build: SheetPlan, stale: list[Planned]) -> None:
     HTML and PDF, largest first so no long sheet starts last; meanwhile this process publishes
     what the cache already holds.
     """
+    with override(build.guide.lang):  # the words of covers, headers and pages
+        _write_stale(build, stale)
+
+
+def _write_stale(build: SheetBuild, stale: list[Planned]) -> None:
     layout = Layout(build.options.paper, build.options.orientation, build.options.emoji)
     objectives = [p for p in stale if p.objective is not None]
     topics = [p for p in stale if p.objective is None]
@@ -111,7 +117,7 @@ def _topic_job(build: SheetPlan, p: Planned, layout: Layout) -> TopicJob:
     cover = _cover(build, p, layout)
     html = env.get_template("topic-pdf.html").render(
         cover=cover, articles=articles, index=index, meta=cover.meta, layout=layout,
-        body_class="topic", header_right=f"Topic {cover.number}", footer_left=footer(cover.meta),
+        body_class="topic", header_right=topic_words(cover.number), footer_left=footer(cover.meta),
         stylesheet_href=None, media_prefix="")
     return TopicJob(p.key, html, build.source_root, _info(cover), cover.meta.lang)
 
@@ -136,7 +142,7 @@ def _cover(build: SheetPlan, p: Planned, layout: Layout) -> TopicCover:
     entries = tuple(ContentsEntry(o.id, anchor_for(o.id), o.title, o.weight,
                                   tuple(c.name for c in o.cited_objects))
                     for o in (q.objective for q in members) if o is not None)
-    title = f"Topic {p.topic.number}: {p.topic.title}"
+    title = topic_words(p.topic.number, p.topic.title)
     meta = meta_for(build.guide, p.topic, title, f"{build.guide.exam} {title}",
                     tuple(c.name for q in members if q.objective for c in q.objective.cited_objects),
                     build.created, layout.emoji)

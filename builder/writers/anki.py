@@ -10,7 +10,7 @@ from pathlib import Path
 
 from builder.anki import ledger
 from builder.anki.notes import AnkiNote, deck_description, deck_name, guide_notes
-from builder.anki.notetypes import NOTE_TYPES, NoteTypeText, load_text
+from builder.anki.notetypes import NoteTypeText, load_text, note_types_for
 from builder.anki.media import build_media
 from builder.anki.package import NoteRows, PackagePlan, apkg_bytes, note_rows, package_counts
 from builder.artifacts import Artifact, WriterResult
@@ -35,7 +35,7 @@ def slug(text: str) -> str:
 
 def write(guide: Guide, ctx: BuildContext) -> WriterResult:
     options: Options = ctx.options_for(NAME, Options)
-    texts = [load_text(nt, ctx.templates) for nt in NOTE_TYPES]
+    texts = [load_text(nt, ctx.templates, guide.lang) for nt in note_types_for(guide.lang)]
     media = build_media(guide, ctx.source_root, ctx.output, options.image_max_side,
                         _workers(ctx, len(guide.objectives)))
     notes = guide_notes(guide, ctx.source_root, media)

@@ -13,12 +13,13 @@ from pathlib import Path
 
 from builder.anki import ledger
 from builder.anki.notes import AnkiNote, deck_description
-from builder.anki.notetypes import NoteType, NoteTypeText, card_css
+from builder.anki.notetypes import NoteType, NoteTypeText, card_css, note_types_for
 from builder.anki.exam import EXAM_NOTE_TYPES, TEMPLATE_DIR, deck_name, exam_notes
 from builder.anki.package import PackagePlan, apkg_bytes, card_counts, package_counts
 from builder.artifacts import Artifact, WriterResult
 from builder.context import BuildContext
 from builder.diagnostics import info
+from builder.i18n import SOURCE_LANG, translate_card_template
 from builder.model import Exam, Guide
 from builder.output import atomic_write
 from builder.resources import templates_dir
@@ -38,11 +39,12 @@ def template_file(name: str, override: Path | None) -> Path:
     return templates_dir() / TEMPLATE_DIR / "anki" / name
 
 
-def load_text(nt: NoteType, override: Path | None) -> NoteTypeText:
-    """A note type's templates, and the guide cards' CSS followed by the exam cards' own."""
-    texts = tuple((template_file(t.front, override).read_text(encoding="utf-8"),
-                   template_file(t.back, override).read_text(encoding="utf-8"))
-                  for t in nt.templates)
+def load_text(nt: NoteType, override: Path | None, lang: str = SOURCE_LANG) -> NoteTypeText:
+    """A note type's templates (in `lang`), and the guide cards' CSS followed by the exam cards' own."""
+    def read(name: str) -> str:
+        return translate_card_template(template_file(name, override).read_text(encoding="utf-8"), lang)
+
+    texts = tuple((read(t.front), read(t.back)) for t in nt.templates)
     css = card_css(override) + "\n" + template_file(CSS_FILE, override).read_text(encoding="utf-8")
     return NoteTypeText(nt, texts, css)
 
@@ -60,7 +62,7 @@ def exam_ledger_path(ctx: BuildContext) -> Path:
 def write(guide: Guide, ctx: BuildContext) -> WriterResult:
     if not guide.exams:
         return WriterResult()
-    texts = [load_text(nt, ctx.templates) for nt in EXAM_NOTE_TYPES]
+    texts = [load_text(nt, ctx.templates, guide.lang) for nt in note_types_for(guide.lang, EXAM_NOTE_TYPES)]
     per_exam, shared = exam_notes(guide)
     notes = [n for _, mine in per_exam for n in mine]
     stamps = _stamp(ctx, notes, texts, ctx.time.stamp)

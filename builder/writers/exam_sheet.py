@@ -20,9 +20,12 @@ from builder import __version__
 from builder.artifacts import Artifact, WriterResult
 from builder.context import BuildContext
 from builder.diagnostics import Diagnostic, warning
+from builder import i18n
+from builder.i18n import _, override
 from builder.model import Exam, Guide, Question, QuestionKind
 from builder.output import atomic_write
 from builder.resources import templates_dir
+from builder.sheets.render import page_counter
 from builder.workers import die_with, installed_code_first
 from builder.html import highlight_code, pygments_css, rich_to_html
 
@@ -74,6 +77,7 @@ class ExamSheet:
     page_size: str  # CSS @page size: "A4" or "letter"
     footer: str  # what built it (never when)
     code_css: Markup
+    lang: str = "en"  # the guide's language: the page's words and `lang`
 
 
 def _blank_html(html: str) -> str:
@@ -119,22 +123,28 @@ def _items(exam: Exam) -> tuple[SheetQuestion | SheetHeading, ...]:
 
 
 def exam_sheet(guide: Guide, exam: Exam, paper: str) -> ExamSheet:
-    version = f"  \u00b7  guide {guide.version}" if guide.version else ""
+    with override(guide.lang):
+        version = "  \u00b7  " + _("guide {version}").format(version=guide.version) if guide.version else ""
     return ExamSheet(exam.title, guide.exam, _items(exam), key_rows([key_item(q) for q in exam.questions]),
                      len(exam.questions), "A4" if paper == "a4" else "letter",
-                     f"cheatdeck {__version__}{version}", Markup(pygments_css("default", ".code")))
+                     f"cheatdeck {__version__}{version}", Markup(pygments_css("default", ".code")), guide.lang)
 
 
 def environment(override: Path | None) -> Environment:
     """One Environment: the --templates folder's exam/ first, then the built-in one."""
     dirs = ([str(override / "exam")] if override else []) + [str(templates_dir() / "exam")]
-    return Environment(loader=FileSystemLoader(dirs), autoescape=True, undefined=StrictUndefined,
-                       keep_trailing_newline=True)
+    env = Environment(loader=FileSystemLoader(dirs), autoescape=True, undefined=StrictUndefined,
+                      keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.policies["ext.i18n.trimmed"] = True
+    env.globals["page_counter"] = page_counter
+    return env
 
 
 def render_html(sheet: ExamSheet, env: Environment) -> str:
     css = env.loader.get_source(env, STYLESHEET)[0]  # type: ignore[union-attr]
-    return env.get_template(TEMPLATE).render(sheet=sheet, css=Markup(css))
+    with override(sheet.lang):
+        return env.get_template(TEMPLATE).render(sheet=sheet, css=Markup(css))
 
 
 def render_pdfs(jobs: list[tuple[str, str, str | None]]) -> list[tuple[bytes, int, tuple[str, ...]]]:
