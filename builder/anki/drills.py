@@ -19,12 +19,7 @@ def flag_notes(ctx: NoteContext, cards: list[CommandCard]) -> list[AnkiNote]:
         group, line = card.group, next(ln for ln in card.lines if not ln.disabled)
         text = (f'<div class="purpose">{f.purposes_html(group.purposes)}</div>'
                 f'<pre class="code"><span class="ln">{f.breakable(blank(line.text, spans))}</span></pre>')
-<<<<<<< HEAD
         values = {**ctx.common(group.section), "Text": text, "TypeIn": "1", "Extra": _extra(group.section)}
-=======
-        values = {**ctx.common(group.section), "Text": text, "TypeIn": "1",
-                  "Extra": f.text(_("Section: {section}").format(section=group.section)) if group.section else ""}
->>>>>>> i18n
         key = f"flag\x1f{line.normalized}"
         notes.append(ctx.note(CLOZE, key, f"flag {line.normalized}", values, line.pos))
     return notes

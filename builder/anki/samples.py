@@ -7,9 +7,10 @@ import re
 from builder.anki.cloze import safe
 from builder.anki.facts import MAX_SAMPLE_LINES, Fact
 from builder.anki.fields import breakable
+from builder.i18n import N_, _
 from builder.model import CodeSample
 
-LINE_PROMPT = "What does the marked line do?"
+LINE_PROMPT = N_("What does the marked line do?")
 AROUND = 3  # lines shown before and after the marked one when the sample is too long for a phone
 _COMMENT = re.compile(r"^(\s*(?:#|//)\s*)(.*?)\s*$")
 _TRAILING = re.compile(r"(\s+(?:#|//)\s*)(\S.*?)\s*$")
@@ -87,7 +88,7 @@ def line_facts(sample: CodeSample) -> list[Fact]:
         rest = "\n".join(lines[i] for i in range(lo, hi) if i not in comments) + context
         if meaning.casefold() in rest.casefold():
             continue  # the answer would be on the front
-        text = (f'<div class="purpose">{safe(context)}</div><div class="ask">{safe(LINE_PROMPT)}</div>'
+        text = (f'<div class="purpose">{safe(context)}</div><div class="ask">{safe(_(LINE_PROMPT))}</div>'
                 f'<pre class="code">{breakable(chr(10).join(shown))}</pre>')
         key = f"line\x1f{sample.section or ''}\x1f{sample.caption or ''}\x1f{' '.join(code.split())}"
         facts.append(Fact(key, text, 1, sample.section, sample.pos))
