@@ -5,6 +5,8 @@ every text node of the model on the page."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -243,6 +245,68 @@ def test_code_folds_at_token_boundaries(built):
                     mid_word.append(f"{pdf.name}: {a} {WRAP} {b}")
     assert folds > 0
     assert mid_word == []
+
+
+def actual_texts(pdf: Path) -> list[str]:
+    """The /ActualText of every marked-content span in a PDF, read with pypdf (whose own
+    extract_text ignores ActualText); the spans must nest on every page."""
+    reader = pypdf.PdfReader(pdf)
+    found = []
+    for page in reader.pages:
+        depth = 0
+        for operands, operator in pypdf.generic.ContentStream(page.get_contents(), reader).operations:
+            if operator == b"BDC" and "/ActualText" in getattr(operands[1], "keys", dict)():
+                found.append(pdf_text(operands[1]["/ActualText"]))
+            depth += operator in (b"BDC", b"BMC")
+            depth -= operator == b"EMC"
+            assert depth >= 0, pdf.name
+        assert depth == 0, pdf.name
+    return found
+
+
+def pdf_text(value) -> str:
+    """A PDF text string: UTF-16 with a byte order mark, else one byte a character."""
+    if isinstance(value, str):
+        return value
+    data = bytes(value)
+    return data[2:].decode("utf-16-be") if data[:2] == b"\xfe\xff" else data.decode("latin-1")
+
+
+def pdftotext(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def folded_lines(guide: Guide) -> set[str]:
+    """Commands (one row, continuation lines and all) and sample lines with a line longer
+    than a code row: each prints folded and copies whole."""
+    width = CODE_WIDTH[("a4", "landscape")]
+    rows = [line.text for o in guide.objectives for g in o.command_groups for line in g.lines]
+    rows += [line for o in guide.objectives for s in o.samples for line in s.text.split("\n")]
+    return {row for row in rows if any(len(line) > width for line in row.split("\n"))}
+
+
+def test_a_folded_line_copies_as_the_line_typed(built):
+    """Each folded line is one span whose ActualText is the line (pypdf reads the spans);
+    pdftotext, which honours ActualText, gives the line whole and no fold marker."""
+    folded = folded_lines(built.guide)
+    assert folded
+    spans: set[str] = set()
+    for pdf, _ in pdfs(built.sheets):
+        found = actual_texts(pdf)
+        assert not [t for t in found if WRAP in t], pdf.name
+        spans.update(found)
+    assert folded <= spans, sorted(folded - spans)[:3]
+    assert spans - {""} <= folded | {line.rstrip() for line in folded}, sorted(spans - folded)[:3]
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    words = " ".join
+    for pdf, _ in pdfs(built.sheets):
+        text = pdftotext(pdf)
+        assert WRAP not in text, pdf.name
+        lines = {words(line.split()) for line in text.splitlines()}
+        shown = [line for row in folded for line in row.split("\n") if squeeze(row) in squeeze(text)]
+        assert all(any(words(line.split()) in printed for printed in lines) for line in shown), pdf.name
 
 
 def test_topic_pages_are_numbered_through_and_the_contents_match(built):

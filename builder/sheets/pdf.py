@@ -14,6 +14,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from builder.epoch import epoch_set
+from builder.sheets.copytext import actual_text, fold_spans
 from builder.media import MediaRejected, read_bounded
 
 NOTDEF = re.compile(r"\.notdef glyph rendered for .*\(U\+([0-9A-F]{4,6})\)")
@@ -114,14 +115,13 @@ class PdfRenderer:
         """Lay out one HTML document against `base` (the source root) and write it as PDF."""
         fetcher = SafeFetcher(self.roots)
         with _captured() as capture, epoch_set(self.epoch):
-            document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
-                stylesheets=[self.css], font_config=self.fonts)
-            pdf = document.write_pdf(pdf_variant=self.variant)
+            page = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
+            document = page.render(stylesheets=[self.css], font_config=self.fonts)
+            with actual_text(fold_spans(page, document)):  # a folded line copies as one
+                pdf = document.write_pdf(pdf_variant=self.variant)
         glyphs = tuple(dict.fromkeys(chr(int(m.group(1), 16)) for _, text in capture.records
                                      if (m := NOTDEF.search(text))))
         return Rendered(pdf, len(document.pages), tuple(fetcher.refused), tuple(capture.records), glyphs)
-
-
 
 
 class _captured:
