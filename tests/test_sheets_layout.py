@@ -4,6 +4,8 @@ every text node of the model on the page."""
 
 from __future__ import annotations
 
+import json
+import math
 import re
 import shutil
 import subprocess
@@ -344,6 +346,64 @@ def test_the_index_names_pages_where_each_entry_is_shown(built):
                 assert squeeze(name) in pages[n - 1] + pages[min(n, len(pages) - 1)], (name, n)
                 checked += 1
     assert checked >= 10
+
+
+def page_fill(page, columns: int) -> float:
+    """How full a page's body is: the mean over its columns of the height down to the lowest
+    text line (an empty column counts as 0)."""
+    height = float(page.mediabox.height)
+    body = height - MARGIN_TOP - MARGIN_BOTTOM
+    lowest: dict[int, float] = {}
+    for line in page_lines(page, columns):
+        lowest[line.column] = min(lowest.get(line.column, line.y), line.y)
+    return sum((height - MARGIN_TOP - y) / body for y in lowest.values()) / columns
+
+
+def test_no_topic_page_is_under_35_percent_full_but_the_last(built):
+    """Small objectives share pages; only a topic's last page (its index) may be nearly empty.
+    The title and contents page is as long as its contents and is not counted."""
+    thin = []
+    for pdf, topic in pdfs(built.sheets):
+        if topic:
+            pages = pypdf.PdfReader(pdf).pages
+            fills = [page_fill(page, COLUMNS["landscape"]) for page in pages[1:-1]]
+            assert all(0 < f <= 1.05 for f in fills), (pdf.name, fills)
+            thin += [f"{pdf.name} page {n}: {f:.0%}" for n, f in enumerate(fills, start=2) if f < 0.35]
+    assert thin == []
+
+
+def test_page_counts_stay_within_a_quarter_of_the_record(source_build):
+    record = json.loads((ROOT / "tests" / "fixtures" / "sheets" / "page-counts.json").read_text("utf-8"))["source"]
+    counts = {pdf.name.split("-")[0]: len(pypdf.PdfReader(pdf).pages) for pdf, _ in pdfs(source_build.sheets)}
+    assert counts.keys() == record.keys()
+    over = {name: (record[name], n) for name, n in counts.items() if n > math.floor(1.25 * record[name])}
+    assert over == {}
+    objectives = [name for name in record if "." in name]
+    assert sum(counts[n] for n in objectives) <= 1.25 * sum(record[n] for n in objectives)
+
+
+def test_every_mark_only_cell_prints_its_glyph(built):
+    """A cell that holds only ✅/❌/⚠️ prints ✓/✗/⚠: the objective's PDF (read with pypdf) and
+    its topic's (read with pdftotext: pypdf reads some of its subset fonts as UTF-16) show each
+    glyph at least as often as the objective's tables have such cells."""
+    checked = 0
+    for topic in built.guide.topics:
+        topic_pdf = built.sheets / f"{topic.number}-{slug(topic.title)}.pdf"
+        topic_text = pdftotext(topic_pdf) if shutil.which("pdftotext") else None
+        for o in topic.objectives:
+            wanted: dict[str, int] = {}
+            for cell in (c for t in o.tables for row in t.rows for c in row.cells):
+                if mark := mark_of(cell):
+                    wanted[MARK_GLYPHS[mark]] = wanted.get(MARK_GLYPHS[mark], 0) + 1
+            text = body_text(built.sheets / f"{o.id}-{slug(o.title)}.pdf")
+            short = {g: (n, text.count(g)) for g, n in wanted.items() if text.count(g) < n}
+            assert short == {}, o.id
+            if topic_text is not None:
+                short = {g: (n, topic_text.count(g)) for g, n in wanted.items() if topic_text.count(g) < n}
+                assert short == {}, (topic_pdf.name, o.id)
+            checked += sum(wanted.values())
+    if not checked:
+        pytest.skip("no mark-only table cells in this guide")
 
 
 # -- text coverage --------------------------------------------------------------------------
