@@ -4,7 +4,11 @@ every text node of the model on the page."""
 
 from __future__ import annotations
 
+import json
+import math
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -245,6 +249,68 @@ def test_code_folds_at_token_boundaries(built):
     assert mid_word == []
 
 
+def actual_texts(pdf: Path) -> list[str]:
+    """The /ActualText of every marked-content span in a PDF, read with pypdf (whose own
+    extract_text ignores ActualText); the spans must nest on every page."""
+    reader = pypdf.PdfReader(pdf)
+    found = []
+    for page in reader.pages:
+        depth = 0
+        for operands, operator in pypdf.generic.ContentStream(page.get_contents(), reader).operations:
+            if operator == b"BDC" and "/ActualText" in getattr(operands[1], "keys", dict)():
+                found.append(pdf_text(operands[1]["/ActualText"]))
+            depth += operator in (b"BDC", b"BMC")
+            depth -= operator == b"EMC"
+            assert depth >= 0, pdf.name
+        assert depth == 0, pdf.name
+    return found
+
+
+def pdf_text(value) -> str:
+    """A PDF text string: UTF-16 with a byte order mark, else one byte a character."""
+    if isinstance(value, str):
+        return value
+    data = bytes(value)
+    return data[2:].decode("utf-16-be") if data[:2] == b"\xfe\xff" else data.decode("latin-1")
+
+
+def pdftotext(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def folded_lines(guide: Guide) -> set[str]:
+    """Commands (one row, continuation lines and all) and sample lines with a line longer
+    than a code row: each prints folded and copies whole."""
+    width = CODE_WIDTH[("a4", "landscape")]
+    rows = [line.text for o in guide.objectives for g in o.command_groups for line in g.lines]
+    rows += [line for o in guide.objectives for s in o.samples for line in s.text.split("\n")]
+    return {row for row in rows if any(len(line) > width for line in row.split("\n"))}
+
+
+def test_a_folded_line_copies_as_the_line_typed(built):
+    """Each folded line is one span whose ActualText is the line (pypdf reads the spans);
+    pdftotext, which honours ActualText, gives the line whole and no fold marker."""
+    folded = folded_lines(built.guide)
+    assert folded
+    spans: set[str] = set()
+    for pdf, _ in pdfs(built.sheets):
+        found = actual_texts(pdf)
+        assert not [t for t in found if WRAP in t], pdf.name
+        spans.update(found)
+    assert folded <= spans, sorted(folded - spans)[:3]
+    assert spans - {""} <= folded | {line.rstrip() for line in folded}, sorted(spans - folded)[:3]
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    words = " ".join
+    for pdf, _ in pdfs(built.sheets):
+        text = pdftotext(pdf)
+        assert WRAP not in text, pdf.name
+        lines = {words(line.split()) for line in text.splitlines()}
+        shown = [line for row in folded for line in row.split("\n") if squeeze(row) in squeeze(text)]
+        assert all(any(words(line.split()) in printed for printed in lines) for line in shown), pdf.name
+
+
 def test_topic_pages_are_numbered_through_and_the_contents_match(built):
     guide, sheets = built.guide, built.sheets
     for topic in guide.topics:
@@ -280,6 +346,64 @@ def test_the_index_names_pages_where_each_entry_is_shown(built):
                 assert squeeze(name) in pages[n - 1] + pages[min(n, len(pages) - 1)], (name, n)
                 checked += 1
     assert checked >= 10
+
+
+def page_fill(page, columns: int) -> float:
+    """How full a page's body is: the mean over its columns of the height down to the lowest
+    text line (an empty column counts as 0)."""
+    height = float(page.mediabox.height)
+    body = height - MARGIN_TOP - MARGIN_BOTTOM
+    lowest: dict[int, float] = {}
+    for line in page_lines(page, columns):
+        lowest[line.column] = min(lowest.get(line.column, line.y), line.y)
+    return sum((height - MARGIN_TOP - y) / body for y in lowest.values()) / columns
+
+
+def test_no_topic_page_is_under_35_percent_full_but_the_last(built):
+    """Small objectives share pages; only a topic's last page (its index) may be nearly empty.
+    The title and contents page is as long as its contents and is not counted."""
+    thin = []
+    for pdf, topic in pdfs(built.sheets):
+        if topic:
+            pages = pypdf.PdfReader(pdf).pages
+            fills = [page_fill(page, COLUMNS["landscape"]) for page in pages[1:-1]]
+            assert all(0 < f <= 1.05 for f in fills), (pdf.name, fills)
+            thin += [f"{pdf.name} page {n}: {f:.0%}" for n, f in enumerate(fills, start=2) if f < 0.35]
+    assert thin == []
+
+
+def test_page_counts_stay_within_a_quarter_of_the_record(source_build):
+    record = json.loads((ROOT / "tests" / "fixtures" / "sheets" / "page-counts.json").read_text("utf-8"))["source"]
+    counts = {pdf.name.split("-")[0]: len(pypdf.PdfReader(pdf).pages) for pdf, _ in pdfs(source_build.sheets)}
+    assert counts.keys() == record.keys()
+    over = {name: (record[name], n) for name, n in counts.items() if n > math.floor(1.25 * record[name])}
+    assert over == {}
+    objectives = [name for name in record if "." in name]
+    assert sum(counts[n] for n in objectives) <= 1.25 * sum(record[n] for n in objectives)
+
+
+def test_every_mark_only_cell_prints_its_glyph(built):
+    """A cell that holds only ✅/❌/⚠️ prints ✓/✗/⚠: the objective's PDF (read with pypdf) and
+    its topic's (read with pdftotext: pypdf reads some of its subset fonts as UTF-16) show each
+    glyph at least as often as the objective's tables have such cells."""
+    checked = 0
+    for topic in built.guide.topics:
+        topic_pdf = built.sheets / f"{topic.number}-{slug(topic.title)}.pdf"
+        topic_text = pdftotext(topic_pdf) if shutil.which("pdftotext") else None
+        for o in topic.objectives:
+            wanted: dict[str, int] = {}
+            for cell in (c for t in o.tables for row in t.rows for c in row.cells):
+                if mark := mark_of(cell):
+                    wanted[MARK_GLYPHS[mark]] = wanted.get(MARK_GLYPHS[mark], 0) + 1
+            text = body_text(built.sheets / f"{o.id}-{slug(o.title)}.pdf")
+            short = {g: (n, text.count(g)) for g, n in wanted.items() if text.count(g) < n}
+            assert short == {}, o.id
+            if topic_text is not None:
+                short = {g: (n, topic_text.count(g)) for g, n in wanted.items() if topic_text.count(g) < n}
+                assert short == {}, (topic_pdf.name, o.id)
+            checked += sum(wanted.values())
+    if not checked:
+        pytest.skip("no mark-only table cells in this guide")
 
 
 # -- text coverage --------------------------------------------------------------------------

@@ -188,6 +188,18 @@ def test_a_folded_line_keeps_its_indent_and_a_long_token_breaks_last():
     assert all(len(line) <= 40 for line in lines)
 
 
+def test_a_folded_line_is_one_span_whose_text_is_the_line_typed():
+    """The span PDF copy text is taken from (builder/sheets/copytext.py); short lines get none."""
+    from xml.etree import ElementTree
+
+    from builder.sheets.copytext import fold_text
+    code = "  docker run --mount type=volume,source=data,target=/var/lib/data web  # x"
+    html = fold_html(highlight_code(code, "sh"), 30)
+    assert html.startswith('<span class="fold">') and html.count("\u21aa") >= 2
+    assert fold_text(ElementTree.fromstring(f"<div>{html}</div>")) == code
+    assert "fold" not in fold_html(highlight_code("ls -l", "sh"), 30)
+
+
 def test_comments_after_commands_are_comments_and_arguments_are_not_keywords():
     html = highlight_code("docker volume create --driver local type  # make one", "sh")
     assert '<span class="c1"># make one</span>' in html

@@ -8,6 +8,7 @@ from html import unescape
 # A tag, an entity or one plain character: the units of highlighted HTML we walk over.
 _UNIT = re.compile(r"<[^>]*>|&[#\w]+;|[^<&]", re.S)
 WRAP_MARK = '<span class="wrap" aria-hidden="true">\u21aa</span>'
+FOLD_OPEN = '<span class="fold">'
 # Pygments classes the sheet stylesheet colours; spans of any other class only cost layout time.
 STYLED = frozenset("c c1 ch cm cs k kn kd kr nb bp s s1 s2 sh sb se si sd nv vg vi m mi mf nt na".split())
 _SPAN = re.compile(r'<span class="([\w ]+)">([^<]*)</span>')
@@ -52,7 +53,8 @@ def fold_html(html: str, width: int) -> str:
     `/ = , | ;`; only a token longer than the line breaks after `. - _ :` or, failing those,
     between two characters. Each
     continuation starts with the line's own indent and a marker. Tags are kept intact, so a
-    break inside a coloured span stays coloured.
+    break inside a coloured span stays coloured. A folded line comes wrapped in
+    `<span class="fold">`. `html` is one line (a sample is folded line by line).
     """
     if width < 8:
         return html
@@ -63,6 +65,7 @@ def fold_html(html: str, width: int) -> str:
     soft: list[tuple[int, int]] = []
     indent = ""
     first = True
+    folded = False
     for unit in _UNIT.findall(html):
         if unit.startswith("<"):
             out.append(unit)
@@ -73,6 +76,7 @@ def fold_html(html: str, width: int) -> str:
             continue
         if len(line) >= width:
             line, spaces, marks, soft = _break(out, line, (spaces, marks, soft), indent, width)
+            folded = True
         out.append(unit)
         char = _char(unit)
         if first:
@@ -87,7 +91,8 @@ def fold_html(html: str, width: int) -> str:
             marks.append((len(out), len(line)))
         elif char in SOFT_AFTER:
             soft.append((len(out), len(line)))
-    return "".join(out)
+    # A folded line is one span, so the PDF can give it one ActualText (builder/sheets/copytext.py).
+    return FOLD_OPEN + "".join(out) + "</span>" if folded else "".join(out)
 
 
 def _char(unit: str) -> str:

@@ -13,6 +13,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from builder.sheets.copytext import actual_text, fold_spans
 from builder.media import MediaRejected, read_bounded
 
 NOTDEF = re.compile(r"\.notdef glyph rendered for .*\(U\+([0-9A-F]{4,6})\)")
@@ -112,14 +113,13 @@ class PdfRenderer:
         # fontTools dates the fonts it subsets from SOURCE_DATE_EPOCH: the build context sets it
         # for the build (in a worker, when the worker starts), never here.
         with _captured() as capture:
-            document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
-                stylesheets=[self.css], font_config=self.fonts)
-            pdf = document.write_pdf(pdf_variant=self.variant)
+            page = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
+            document = page.render(stylesheets=[self.css], font_config=self.fonts)
+            with actual_text(fold_spans(page, document)):  # a folded line copies as one
+                pdf = document.write_pdf(pdf_variant=self.variant)
         glyphs = tuple(dict.fromkeys(chr(int(m.group(1), 16)) for _, text in capture.records
                                      if (m := NOTDEF.search(text))))
         return Rendered(pdf, len(document.pages), tuple(fetcher.refused), tuple(capture.records), glyphs)
-
-
 
 
 class _captured:
