@@ -201,20 +201,13 @@ def note_kind(tags: tuple[str, ...] | list[str]) -> str:
     return "untagged"
 
 
-def card_counts(notes: tuple[AnkiNote, ...] | list[AnkiNote],
-                note_types: tuple[NoteTypeText, ...] | list[NoteTypeText]) -> dict[str, int]:
-    """How many cards each note (by GUID) makes, as the package writes them."""
-    models = {t.note_type.id: _model(t) for t in note_types}
-    ords: dict[tuple[int, tuple[bool, ...]], list[int]] = {}
-    return {n.guid: len(_card_ords(models[n.note_type.id], n.fields, ords)) for n in notes}
-
-
-def package_counts(notes: list[AnkiNote], cards: dict[str, int]) -> dict[str, dict[str, int]]:
-    """Notes and cards per kind in one package, for its artifact (and the release manifest)."""
+def package_counts(notes: list[AnkiNote], rows: NoteRows) -> dict[str, dict[str, int]]:
+    """Notes and cards per kind in one package (its rows say how many cards each note makes),
+    for its artifact and the release manifest."""
     by_notes: dict[str, int] = {}
     by_cards: dict[str, int] = {}
     for n in notes:
         kind = note_kind(n.tags)
         by_notes[kind] = by_notes.get(kind, 0) + 1
-        by_cards[kind] = by_cards.get(kind, 0) + cards[n.guid]
+        by_cards[kind] = by_cards.get(kind, 0) + len(rows[n.guid][1])
     return {"notes": by_notes, "cards": by_cards}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 
 from builder.artifacts import Artifact
 from builder.context import BuildContext
@@ -33,7 +34,15 @@ def build_sheets(guide: Guide, ctx: BuildContext,
     plan.cache.prune({entry[0] for entry in plan.cache.manifest.values()})
     artifacts = []
     for p in plan.plan:
-        pdf, html = plan.outputs(p)
         pages = plan.cache.entry(p.key).pages if plan.cache.has(p.key) else None
-        artifacts += [Artifact.of(pdf, pages=pages), Artifact.of(html)]
+        artifacts += [_artifact(plan, path, pages) for path in plan.outputs(p)]
     return artifacts + [Artifact.of(path) for path in plan.support_paths()], diagnostics
+
+
+def _artifact(plan: SheetPlan, path: Path, pages: int | None) -> Artifact:
+    """A sheet as the cache recorded it when writing it (size, sha256): not read again."""
+    recorded = plan.cache.manifest.get(path.name)
+    if recorded is None:
+        return Artifact.of(path, pages=pages if path.suffix == ".pdf" else None)
+    _, size, sha256 = recorded
+    return Artifact(path, size, sha256, pages=pages if path.suffix == ".pdf" else None)

@@ -82,8 +82,7 @@ class SheetPlan:
         # A translation's sheets get a folder (and cache) of their own: same names, own stylesheet.
         language = ctx.suffix.lstrip(".")
         self.folder = ctx.output / "sheets" / language if language else ctx.output / "sheets"
-        self.cache = SheetCache(ctx.output / ctx.named(str(CACHE)) if language else ctx.output / CACHE,
-                                ctx.progress)
+        self.cache = SheetCache(ctx.output / f"{CACHE}{ctx.suffix}", ctx.progress)
         self.template_dirs = sheet_template_dirs(ctx.templates)
         self.plan = plan(guide, ctx, options, templates_digest(self.template_dirs))
         self.progress = Progress(ctx.progress, ctx.progress_bar)

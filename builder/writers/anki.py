@@ -56,8 +56,7 @@ def write(guide: Guide, ctx: BuildContext) -> WriterResult:
     with ThreadPoolExecutor(max_workers=_workers(ctx, len(jobs))) as pool:
         packages = list(pool.map(
             lambda job: _write(job[0], _plan(guide, job[1], job[2], texts, stamps, rows)), jobs))
-    cards = {guid: len(made) for guid, (_, made) in rows.items()}
-    artifacts = [Artifact.of(path, data, **package_counts(mine, cards))
+    artifacts = [Artifact.of(path, data, **package_counts(mine, rows))
                  for (path, data), (_, _, mine) in zip(packages, jobs)]
     removed = removed_text(stamps.removed).encode("utf-8")
     artifacts.append(Artifact.of(atomic_write(out / ctx.named(REMOVED_NAME), removed), removed))

@@ -8,14 +8,14 @@ one ledger shared by two writers would tombstone the other writer's notes on eve
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from builder.anki import ledger
 from builder.anki.notes import AnkiNote, deck_description
 from builder.anki.notetypes import NoteType, NoteTypeText, card_css, note_types_for
 from builder.anki.exam import EXAM_NOTE_TYPES, TEMPLATE_DIR, deck_name, exam_notes
-from builder.anki.package import PackagePlan, apkg_bytes, card_counts, package_counts
+from builder.anki.package import PackagePlan, apkg_bytes, note_rows, package_counts
 from builder.artifacts import Artifact, WriterResult
 from builder.context import BuildContext
 from builder.diagnostics import info
@@ -66,12 +66,13 @@ def write(guide: Guide, ctx: BuildContext) -> WriterResult:
     per_exam, shared = exam_notes(guide)
     notes = [n for _, mine in per_exam for n in mine]
     stamps = _stamp(ctx, notes, texts, ctx.time.stamp)
-    cards = card_counts(notes, texts)
     artifacts = []
     for exam, mine in per_exam:
-        data = apkg_bytes(_plan(guide, exam, mine, texts, stamps))
+        plan = _plan(guide, exam, mine, texts, stamps)
+        rows = note_rows(plan)  # made once: the package and its counts both use them
+        data = apkg_bytes(replace(plan, rows=rows))
         path = atomic_write(ctx.output / "anki" / ctx.named(f"{exam.slug}-exam.apkg"), data)
-        artifacts.append(Artifact.of(path, data, **package_counts(mine, cards)))
+        artifacts.append(Artifact.of(path, data, **package_counts(mine, rows)))
         ctx.progress(f"exam-anki: wrote {path} ({len(mine)} notes)")
     return WriterResult(tuple(artifacts),
                         tuple(info(pos, "exam-card-shared", message) for pos, message in shared))
