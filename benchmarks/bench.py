@@ -39,8 +39,8 @@ def synthesize(source: Path, target: Path, scale: int) -> list[Path]:
     for copy in range(scale):
         for f in files:
             text = f.read_text("utf-8")
-            for number in numbers:
-                new = str(500 + copy) if scale > 1 else number
+            for index, number in enumerate(numbers):  # each topic of each copy its own number
+                new = str(500 + copy * len(numbers) + index) if scale > 1 else number
                 text = re.sub(rf"\b{number}(?=[.:\s])", new, text)
             path = target / f"{copy:02d}-{f.name}"
             path.write_text(text, "utf-8")

@@ -56,7 +56,10 @@ class RichText:
 
     @property
     def plain(self) -> str:
-        return "".join(s.text for s in self.spans)
+        spans = self.spans
+        if len(spans) == 1:  # most text: one span
+            return spans[0].text
+        return "".join([s.text for s in spans])
 
     def __bool__(self) -> bool:
         return bool(self.plain.strip())

@@ -133,7 +133,7 @@ class FileAssembler:
     def on_heading(self, h: Heading) -> None:
         raw = h.inline.text.plain
         icon, titled = split_icon(raw)
-        titled = re.sub(r"\s+", " ", titled).strip()
+        titled = " ".join(titled.split())
         title = clean_title(titled)
         pos = self.pos(h.line)
         if self.last_level and h.level > self.last_level + 1:

@@ -76,6 +76,9 @@ Block = Heading | Paragraph | Fence | TableBlock
 
 def convert_inline(token: Token | None) -> Inline:
     """Flatten an inline token's children into styled spans."""
+    children = token.children if token else None
+    if children and len(children) == 1 and children[0].type == "text":  # plain text: most cells
+        return Inline(RichText((Span(children[0].content),)))
     spans = _SpanRun()
     refs: list[InlineRef] = []
     strong = em = 0

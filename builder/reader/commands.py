@@ -64,7 +64,7 @@ def parse_command_block(content: str, language: str, path: str, first_line: int,
             continue
         if stripped.startswith("#!"):
             continue
-        disabled = _DISABLED.match(stripped)
+        disabled = _DISABLED.match(stripped) if stripped[0] == "#" else None
         if stripped.startswith("#") and not disabled:
             comments += 1
             text = stripped.lstrip("#").strip()

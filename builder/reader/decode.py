@@ -64,6 +64,8 @@ def decode_source(data: bytes, path: str) -> DecodedText:
     lines = _NEWLINES.split(text)
     nul_lines: list[int] = []
     for i, line in enumerate(lines):
+        if line.isascii() and len(line) <= MAX_LINE_CHARS and "\x00" not in line:
+            continue  # nothing to repair (most lines)
         pos = SourcePos(path, i + 1)
         if "\x00" in line:  # markdown-it would turn each into U+FFFD on a card
             nul_lines.append(i + 1)

@@ -14,6 +14,7 @@ _HTML_TAGS = ("a|abbr|b|br|center|code|details|div|em|font|h[1-6]|hr|i|iframe|im
               "embed|form|input|button|svg|video|audio|link|meta|base")
 RAW_HTML = re.compile(rf"</?(?:{_HTML_TAGS})\b[^<>]*>", re.IGNORECASE)
 _BACK_TO_TOP = re.compile(r"^\(?\s*back to\b.*\)?$", re.IGNORECASE)
+_SPACE_RUN = re.compile(r"\s{2,}")
 _DIRECTIVES = re.compile(r"(?:\s*<!--\s*cheatdeck:.*?-->)+\s*")  # ignore comments, never content
 
 
@@ -48,7 +49,7 @@ def _more_icons(text: str, i: int) -> bool:
 def strip_icons(text: str) -> str:
     """Remove every emoji from a text (titles keep them apart in an icon field)."""
     out = text if text.isascii() else "".join(ch for ch in text if not is_icon_char(ch))
-    return re.sub(r"\s{2,}", " ", out).strip()
+    return _SPACE_RUN.sub(" ", out).strip()
 
 
 def is_placeholder(text: str) -> bool:
@@ -58,6 +59,8 @@ def is_placeholder(text: str) -> bool:
 
 def is_ignorable_html(text: str) -> bool:
     """Anchors and "back to top" lines that only make sense on a web page; cheatdeck's comments."""
+    if "<" not in text:  # no tag, no comment: most paragraphs
+        return False
     if "cheatdeck:" in text and _DIRECTIVES.fullmatch(text):
         return True
     stripped = RAW_HTML.sub("", text).strip()
@@ -66,4 +69,4 @@ def is_ignorable_html(text: str) -> bool:
 
 def clean_title(text: str) -> str:
     """A heading or caption as clean text: no icons, no trailing colon, single spaces."""
-    return re.sub(r"\s+", " ", strip_icons(text)).strip().rstrip(":").strip()
+    return " ".join(strip_icons(text).split()).rstrip(":").strip()

@@ -58,6 +58,8 @@ PART_MODES = {"cited_objects": "cited", "important_commands": "commands",
 
 def fold(text: str) -> str:
     """Lower case, no accents, single spaces: how labels are compared."""
+    if text.isascii():  # most text: nothing to decompose
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
 
