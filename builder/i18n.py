@@ -5,17 +5,19 @@ from __future__ import annotations
 import gettext as _gettext
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel import Locale, UnknownLocaleError
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+if TYPE_CHECKING:
+    from babel import Locale
+
+# Babel is imported where it is used: an English deck-only build never needs it.
 
 DOMAIN = "cheatdeck"
 SOURCE_LANG = "en"  # the msgids are English: English needs no catalogue
@@ -52,6 +54,9 @@ def translations(lang: str) -> _gettext.NullTranslations:
     for name in (lang, lang.split("-")[0]):
         path = po_path(name)
         if name != SOURCE_LANG and path.is_file():
+            from babel.messages.mofile import write_mo
+            from babel.messages.pofile import read_po
+
             with path.open("rb") as fp:
                 catalog = read_po(fp, locale=locale_name(name), domain=DOMAIN)
             buffer = io.BytesIO()
@@ -100,6 +105,8 @@ def N_(message: str) -> str:
 
 
 def babel_locale(lang: str) -> Locale:
+    from babel import Locale, UnknownLocaleError
+
     try:
         return Locale.parse(lang, sep="-")
     except (UnknownLocaleError, ValueError):
@@ -110,6 +117,8 @@ def number(value: object, lang: str | None = None) -> str:
     """A number as the language writes it (`7.5` is `7,5` in Portuguese); text passes unchanged."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
+    from babel.numbers import format_decimal
+
     return format_decimal(value, locale=babel_locale(lang or _current.get()))
 
 
@@ -134,4 +143,26 @@ def translate_card_template(text: str, lang: str) -> str:
     """An Anki card template with its `{% trans %}` blocks in `lang`, ready for genanki."""
     if "{%" not in text:
         return text
+    if _ONLY_TRANS.fullmatch(text):
+        return simple_card_template(text, lang)
     return _card_environment(lang).from_string(text).render()
+
+
+# A template whose only Jinja is plain `{% trans %}…{% endtrans %}` blocks (every built-in one)
+# is translated without Jinja, as Jinja's i18n extension would (tests/test_i18n.py compares the
+# two on every template and language): importing Jinja is a sixth of a deck-only build's start-up.
+_TRANS_BLOCK = re.compile(r"\{% trans %\}((?:(?!\{%|<%).)*?)\{% endtrans %\}", re.DOTALL)
+_TRIM = re.compile(r"\s*\n\s*")
+_ONLY_TRANS = re.compile(r"(?:(?!\{%|<%).|\{% trans %\}(?:(?!\{%|<%).)*?\{% endtrans %\})*",
+                         re.DOTALL)
+
+
+def simple_card_template(text: str, lang: str) -> str:
+    """`{% trans %}` blocks replaced by their messages in `lang`: the block's text, trimmed as
+    Jinja's "trimmed" policy does, is the message id (a block without variables keeps `%`)."""
+    catalogue = translations(lang)
+
+    def message(m: re.Match[str]) -> str:
+        return catalogue.gettext(_TRIM.sub(" ", m.group(1).strip()))
+
+    return _TRANS_BLOCK.sub(message, text)

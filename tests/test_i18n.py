@@ -98,6 +98,29 @@ def test_english_card_templates_are_the_files_without_their_trans_tags() -> None
                 assert "{%" not in got
 
 
+TRANS_CASES = [
+    "{{#Weight}}{% trans %}weight {{Weight}}{% endtrans %}{{/Weight}}\n",  # Anki's braces are text
+    "{% trans %}\n   Which command line\n\tdoes this?\n{% endtrans %} and 100%% / 5% stay\n",
+    "{% trans %}{% endtrans %}",  # the empty message id: gettext's catalogue header, as Jinja gives it
+    "<b>{% trans %}Command{% endtrans %}</b>{% trans %}Card{% endtrans %}",
+]
+
+
+@pytest.mark.parametrize("lang", i18n.available())
+def test_card_templates_translate_without_jinja_as_jinja_does(lang: str) -> None:
+    """Plain `{% trans %}` templates skip Jinja's import; the result is Jinja's, byte for byte."""
+    templates = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "templates" / "anki").glob("*.html"))]
+    for text in templates + TRANS_CASES:
+        assert i18n._ONLY_TRANS.fullmatch(text), text
+        jinja = i18n._card_environment(lang).from_string(text).render()
+        assert i18n.simple_card_template(text, lang) == jinja
+        assert i18n.translate_card_template(text, lang) == jinja
+    # Anything else Jinja would read (a tag with white space control, an if, a variable) goes to Jinja.
+    for text in ("a {%- trans %}x{% endtrans %}", "{% if 1 %}y{% endif %}", "<%= 1 + 1 %>{% trans %}Card{% endtrans %}"):
+        assert not i18n._ONLY_TRANS.fullmatch(text)
+        assert i18n.translate_card_template(text, lang) == i18n._card_environment(lang).from_string(text).render()
+
+
 def _deck(tmp_path: Path, name: str) -> Path:
     out = tmp_path / name
     build([str(LANG / name)], BuildConfig(output=out, formats=("anki",),
