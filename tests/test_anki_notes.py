@@ -194,6 +194,30 @@ def test_sanitizer_strips_what_escaping_missed() -> None:
     assert "alert(1)" not in cleaned and 'href="https://example.com"' in cleaned
 
 
+def test_text_that_skips_the_sanitizer_is_what_the_sanitizer_returns() -> None:
+    """clean_html returns text with no markup characters as it is, without calling nh3: for any
+    such text (fuzzed, every character but surrogates), nh3 returns the same string."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from builder.anki import sanitize
+
+    skipped = 0
+
+    @settings(max_examples=3000, deadline=None)
+    @given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40))
+    def same(text: str) -> None:
+        nonlocal skipped
+        if not sanitize._MAYBE_MARKUP.search(text):
+            skipped += 1
+            assert sanitize._CLEANER.clean(text) == text == clean_html(text)
+        else:
+            assert clean_html(text) == sanitize._CLEANER.clean(text)
+
+    same()
+    assert skipped > 100  # the property was tested on text that skips nh3, not only on markup
+
+
 def test_templates_name_only_existing_fields(tmp_path: Path) -> None:
     """A `{{Field}}` that the note type lacks would show Anki's template error on every card."""
     import re

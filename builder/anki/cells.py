@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from builder.anki import fields as f
 from builder.anki.context import AnkiNote, NoteContext
-from builder.anki.counts import asked_cells, reversible
+from builder.anki.counts import asked_cells, asked_columns, reversible
 from builder.anki.notetypes import ROW
 from builder.model import Table, TableRow
 from builder.html import rich_to_html
@@ -19,13 +19,14 @@ def cell_key(table: Table, row: TableRow, col: int, first: bool) -> str:
 
 def row_notes(ctx: NoteContext, table: Table) -> list[AnkiNote]:
     notes = []
+    every, asked = asked_columns(table, common=False), asked_columns(table, common=True)
     for row in table.rows:
         if not row.key:
             continue
         # The row's identity stays with the cell that had it before common columns were left
         # out, so no other cell's note changes identity.
-        first = next(iter(asked_cells(table, row, common=False)), None)
-        for col in asked_cells(table, row):
+        first = next(iter(asked_cells(table, row, columns=every)), None)
+        for col in asked_cells(table, row, columns=asked):
             notes.append(_cell(ctx, table, row, col, col == first))
     return notes
 

@@ -52,12 +52,14 @@ def asked_columns(table: Table, common: bool = False) -> tuple[int, ...]:
     return tuple(cols)
 
 
-def asked_cells(table: Table, row: TableRow, common: bool = True) -> tuple[int, ...]:
+def asked_cells(table: Table, row: TableRow, common: bool = True,
+                columns: tuple[int, ...] | None = None) -> tuple[int, ...]:
     """The row's cells worth a card: filled, and not given away by the row key or the header
-    (nor, with `common`, the answer of most rows of their column)."""
+    (nor, with `common`, the answer of most rows of their column). `columns`: the table's
+    `asked_columns(table, common)`, when the caller asks for every row."""
     key = _norm(row.cells[0].plain) if row.cells else ""
     out = []
-    for col in asked_columns(table, common):
+    for col in asked_columns(table, common) if columns is None else columns:
         value = _value(row, col)
         if value and value not in key and value != _norm(table.header[col].plain):
             out.append(col)
@@ -75,7 +77,8 @@ def reversible(table: Table, row: TableRow, col: int) -> bool:
 
 def cell_count(table: Table) -> tuple[int, int]:
     """(cell cards, reverse cards) a table gives."""
-    cells = [(r, c) for r in table.rows if r.key for c in asked_cells(table, r)]
+    columns = asked_columns(table, True)
+    cells = [(r, c) for r in table.rows if r.key for c in asked_cells(table, r, columns=columns)]
     return len(cells), sum(reversible(table, r, c) for r, c in cells)
 
 
