@@ -22,6 +22,7 @@ from builder.diagnostics import BuildError
 
 EPOCH = "SOURCE_DATE_EPOCH"
 LEDGER_NAME = "cheatdeck.lock"
+CACHE_DIR = "CHEATDECK_CACHE_DIR"  # the machine's cache folder; set empty, no machine cache
 _environ_lock = threading.Lock()
 _STARTUP = dict(os.environ)  # the environment as the process started
 
@@ -87,6 +88,9 @@ class BuildContext:
     # named after the guide's title, so both languages' outputs sit side by side in dist/.
     suffix: str = ""
     title: str | None = None
+    # Work kept across builds and outputs on this machine (prepared deck images), by content;
+    # None: each output keeps its own in <output>/.cache.
+    machine_cache: Path | None = None
 
     def named(self, name: str) -> str:
         """`name` with this build's language suffix before its extension: notes.pt-BR.json."""
@@ -133,7 +137,21 @@ class BuildContext:
                    ledger=ledger_path, suffix=suffix, title=title,
                    locked=bool(raw.get("locked") or raw.get("release")), release=bool(raw.get("release")),
                    jobs=int(raw.get("jobs") or 0), progress_bar=raw.get("progress"),  # type: ignore[arg-type]
-                   options=typed, progress=config.progress)
+                   options=typed, progress=config.progress,
+                   machine_cache=machine_cache(os.environ if environ is None else environ))
+
+
+def machine_cache(environ: Mapping[str, str]) -> Path | None:
+    """The machine's cache folder for cheatdeck: $CHEATDECK_CACHE_DIR (empty: none), else
+    $XDG_CACHE_HOME/cheatdeck, else ~/.cache/cheatdeck (as pip and pre-commit keep theirs)."""
+    given = environ.get(CACHE_DIR)
+    if given is not None:
+        return Path(given).expanduser().absolute() if given.strip() else None
+    xdg = environ.get("XDG_CACHE_HOME", "")
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg) / "cheatdeck"
+    home = environ.get("HOME") or os.path.expanduser("~")
+    return Path(home) / ".cache" / "cheatdeck" if home and home != "~" else None
 
 
 class OptionError(BuildError):

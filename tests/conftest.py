@@ -11,6 +11,16 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED = ROOT.parent / "shared" / "seed" / "topic-352.md"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def machine_cache(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Builds keep prepared deck images in the machine's cache (~/.cache/cheatdeck): the tests'
+    builds, and the command lines they start, use a folder of their own instead."""
+    with pytest.MonkeyPatch.context() as patch:
+        folder = tmp_path_factory.mktemp("machine-cache")
+        patch.setenv("CHEATDECK_CACHE_DIR", str(folder))
+        yield folder
+
+
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES

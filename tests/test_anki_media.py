@@ -52,9 +52,36 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "![namespaces](img/namespaces.png)",
         "![namespaces](img/namespaces.png)\n![wide](img/wide.png)\n![photo](img/photo.png)\n"
         "![diagram](img/diagram.svg)"), "utf-8")
-    with source_date_epoch(T0):
+    with source_date_epoch(T0), pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CHEATDECK_CACHE_DIR", "")  # no machine cache: the output keeps its own
         build([str(src)], BuildConfig(output=root / "dist", formats=("anki",)))
     return root
+
+
+def test_a_fresh_output_finds_the_images_the_machine_prepared_before(
+        built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a machine cache, a second output (a fresh clone's dist/, CI's) prepares nothing again."""
+    machine = tmp_path / "machine"
+    monkeypatch.setenv("CHEATDECK_CACHE_DIR", str(machine))
+    with source_date_epoch(T0):
+        build([str(built / "guide")], BuildConfig(output=tmp_path / "one", formats=("anki",)))
+        assert len(list((machine / "media").iterdir())) == 3  # wide, photo, namespaces
+        monkeypatch.setattr(media_module, "prepare", lambda *_: pytest.fail("prepared again"))
+        build([str(built / "guide")], BuildConfig(output=tmp_path / "two", formats=("anki",)))
+    assert not (tmp_path / "two" / CACHE_FOLDER).exists()
+    for name in ("lpic-3-305.apkg", "lpic-3-305-352.apkg"):  # the same bytes as the output's own cache made
+        for out in (tmp_path / "one", tmp_path / "two"):
+            assert (out / "anki" / name).read_bytes() == (built / "dist" / "anki" / name).read_bytes()
+
+
+def test_where_the_machine_cache_is() -> None:
+    from builder.context import machine_cache
+
+    assert machine_cache({"CHEATDECK_CACHE_DIR": "/srv/c", "HOME": "/h"}) == Path("/srv/c")
+    assert machine_cache({"CHEATDECK_CACHE_DIR": "", "HOME": "/h"}) is None  # turned off
+    assert machine_cache({"XDG_CACHE_HOME": "/x", "HOME": "/h"}) == Path("/x/cheatdeck")
+    assert machine_cache({"XDG_CACHE_HOME": "relative", "HOME": "/h"}) == Path("/h/.cache/cheatdeck")
+    assert machine_cache({"HOME": "/h"}) == Path("/h/.cache/cheatdeck")
 
 
 def _media(apkg: Path) -> dict[str, zipfile.ZipInfo]:

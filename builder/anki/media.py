@@ -135,11 +135,16 @@ def media_for(image: Image, source_root: Path, store: MediaStore | None = None) 
     return (store or MediaStore()).get(source_root / image.resolved)
 
 
-def build_media(guide: Guide, source_root: Path, output: Path, max_side: object, workers: int) -> MediaStore:
+def build_media(guide: Guide, source_root: Path, output: Path, max_side: object, workers: int,
+                machine_cache: Path | None = None) -> MediaStore:
     """The media store of one deck build: images resized to `max_side` (default 1600 px; 0: as
-    they are), prepared side by side, kept in the output's cache."""
-    cache = output / CACHE_FOLDER
-    unlink_links((cache.parent, cache))  # a link there could lead the cache's writes elsewhere
+    they are), prepared side by side, kept in the machine's cache (`<machine_cache>/media`), so
+    that a fresh output or another checkout finds them prepared, else in the output's."""
+    if machine_cache is not None:
+        cache = machine_cache / "media"  # the user's own folder: its links are theirs
+    else:
+        cache = output / CACHE_FOLDER
+        unlink_links((cache.parent, cache))  # a link there could lead the cache's writes elsewhere
     store = MediaStore(DEFAULT_MAX_SIDE if max_side is None else int(str(max_side)), cache)
     store.warm([source_root / i.resolved for o in guide.objectives for i in o.images
                 if i.exists and i.resolved], workers)
