@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -50,8 +52,8 @@ class ObjectiveDraft:
     prose: list[Prose] = field(default_factory=list)
 
     def freeze(self) -> Objective:
-        definitions = tuple(replace(d, section=_enclosing_section(self.sections, d.pos))
-                            for d in self.definitions)
+        enclosing = _enclosing_sections(self.sections)
+        definitions = tuple(replace(d, section=enclosing(d.pos)) for d in self.definitions)
         return Objective(self.id, self.title, self.icon, self.weight, self.description,
                          tuple(self.kka), tuple(self.cited), tuple(self.groups), tuple(self.samples),
                          tuple(self.tables), definitions, tuple(self.timeline),
@@ -310,6 +312,9 @@ class FileAssembler:
     def bold_term(self, inline: Inline) -> tuple[str, RichText] | None:
         """`**Term**: text` (after an optional icon) as a definition."""
         spans = list(inline.text.spans)
+        if not spans or spans[0].style is SpanStyle.CODE or spans[0].style is SpanStyle.TEXT and (
+                spans[0].text.strip()[:1].isascii() and spans[0].text.strip()):
+            return None  # most paragraphs: plain words first, no term
         while spans and spans[0].style is SpanStyle.TEXT and not strip_icons(spans[0].text):
             spans.pop(0)
         if len(spans) < 2 or spans[0].style is not SpanStyle.STRONG:
@@ -404,9 +409,11 @@ class FileAssembler:
         rows = []
         for cells, line in t.rows:
             texts, card_key = row_pin(tuple(cell(c.text) for c in cells))
-            rows.append(TableRow(texts, self.pos(line), card_key))
+            at = self.pos(line)
+            rows.append(TableRow(texts, at, card_key))
             for c in cells:
-                self.collect_refs(c, self.pos(line))
+                if c.refs:
+                    self.collect_refs(c, at)
         header = tuple(trim(c.text) for c in t.header)
         self.obj.tables.append(Table(title, icon, header, tuple(rows), self.section, pos))
 
@@ -424,8 +431,20 @@ class FileAssembler:
 
 
 
+def _enclosing_sections(sections: list[Section]) -> Callable[[SourcePos], str | None]:
+    """For a position: the last section heading at or above it in its file (a question heading
+    is its own). Sections come in source order, so it is found by bisection."""
+    starts = [s.pos for s in sections]
+    if any(a.path != b.path or not a < b for a, b in zip(starts, starts[1:])):
+        return lambda pos: _enclosing_section(sections, pos)
+
+    def enclosing(pos: SourcePos) -> str | None:
+        i = bisect_right(starts, pos)
+        return sections[i - 1].title if i and starts[i - 1].path == pos.path else None
+    return enclosing
+
+
 def _enclosing_section(sections: list[Section], pos: SourcePos) -> str | None:
-    """The last section heading at or above `pos` in its file (a question heading is its own)."""
     before = [s for s in sections if s.pos.path == pos.path and s.pos <= pos]
     return max(before, key=lambda s: s.pos).title if before else None
 
