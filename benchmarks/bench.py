@@ -163,7 +163,10 @@ def measure(name: str, folder: Path, out: Path, jobs: int) -> dict[str, object]:
     started = time.perf_counter()
     done = subprocess.run([sys.executable, __file__, "--step", name, "--folder", str(folder),
                            "--out", str(out), "--jobs", str(jobs)], capture_output=True, text=True,
-                          env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"})
+                          env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000",
+                               # the guide's own machine cache (prepared deck images): the user's
+                               # is never read, the first deck step of a guide fills this one
+                               "CHEATDECK_CACHE_DIR": str(folder.parent / f"{folder.name}-cache")})
     if done.returncode != 0:
         raise SystemExit(f"bench step {name} failed:\n{done.stderr}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
