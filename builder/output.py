@@ -6,7 +6,10 @@ import errno
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from builder.diagnostics import OutputError
 
@@ -40,15 +43,25 @@ def atomic_write(path: Path, data: bytes | str) -> Path:
 
     The temp file is removed on every failure, and a failed write is an `OutputError`.
     """
-    ensure_dir(path.parent)
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    with atomic_file(path) as fh:
+        fh.write(payload)
+    return path
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A file to write `path` through, for output too large to hold in memory: what the block
+    writes goes to a temp file beside `path`, fsynced and renamed over `path` when the block
+    ends; on any failure the temp file is removed (a failed write is an `OutputError`)."""
+    ensure_dir(path.parent)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=path.parent)
     except OSError as exc:
         raise write_error(path, exc) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
@@ -58,7 +71,6 @@ def atomic_write(path: Path, data: bytes | str) -> Path:
         if isinstance(exc, OSError):
             raise write_error(path, exc) from exc
         raise
-    return path
 
 
 def remove_stale_temps(root: Path, recursive: bool = True) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,22 +24,39 @@ EXTRA_FIELDS: dict[type, tuple[str, ...]] = {
 SCHEMA_ID = f"https://cheatdeck.invalid/schema/notes-v{SCHEMA_VERSION}.json"
 
 
-def to_data(value: Any) -> Any:
-    """Dataclasses to dicts, enums to their values, tuples to lists."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        for name in EXTRA_FIELDS.get(type(value), ()):
-            out[name] = to_data(getattr(value, name))
+def to_data(value: Any, paths: Callable[[str], str] | None = None) -> Any:
+    """Dataclasses to dicts, enums to their values, tuples to lists; with `paths`, every `path`
+    field of a node (a file a position names) is written as `paths` gives it."""
+    names = _names(type(value))
+    if names is not None:
+        out = {name: to_data(getattr(value, name), paths) for name in names}
+        if paths is not None and isinstance(out.get("path"), str):
+            out["path"] = paths(out["path"])
         return out
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, (tuple, list)):
-        return [to_data(v) for v in value]
+        return [to_data(v, paths) for v in value]
     return value
 
 
-def guide_to_data(guide: Guide) -> dict[str, Any]:
-    return to_data(guide)
+@lru_cache(maxsize=None)
+def _names(kind: type) -> tuple[str, ...] | None:
+    """A dataclass's field names and derived values (None for anything else), found once per type."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    return tuple(f.name for f in dataclasses.fields(kind)) + EXTRA_FIELDS.get(kind, ())
+
+
+def guide_to_data(guide: Guide, *, relative: bool = False) -> dict[str, Any]:
+    """The guide as plain data; with `relative`, as notes.json writes it: every file path relative
+    to the source root and the root `.` (the same as `to_data(relative_to_root(guide))`)."""
+    if not relative:
+        return to_data(guide)
+    root = guide.root
+    data = to_data(guide, lru_cache(maxsize=None)(lambda path: _relative(path, root)))
+    data["root"] = "."
+    return data
 
 
 def from_data(tp: Any, data: Any) -> Any:

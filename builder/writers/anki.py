@@ -12,7 +12,7 @@ from builder.anki import ledger
 from builder.anki.notes import AnkiNote, deck_description, deck_name, guide_notes
 from builder.anki.notetypes import NoteTypeText, load_text, note_types_for
 from builder.anki.media import build_media
-from builder.anki.package import NoteRows, PackagePlan, apkg_bytes, note_rows, package_counts
+from builder.anki.package import NoteRows, PackagePlan, note_rows, package_counts, write_package
 from builder.artifacts import Artifact, WriterResult
 from builder.context import BuildContext
 from builder.model import Guide, Topic
@@ -65,9 +65,8 @@ def write(guide: Guide, ctx: BuildContext) -> WriterResult:
     return WriterResult(tuple(artifacts))
 
 
-def _write(path: Path, plan: PackagePlan) -> tuple[Path, bytes]:
-    data = apkg_bytes(plan)
-    return atomic_write(path, data), data
+def _write(path: Path, plan: PackagePlan) -> tuple[Path, None]:
+    return write_package(path, plan), None
 
 
 def _workers(ctx: BuildContext, packages: int) -> int:

@@ -9,7 +9,7 @@ from builder.artifacts import Artifact, WriterResult
 from builder.context import BuildContext
 from builder.model import Guide
 from builder.output import atomic_write
-from builder.serialize import guide_to_data, relative_to_root
+from builder.serialize import guide_to_data
 
 NAME = "json"
 
@@ -21,7 +21,7 @@ class Options:
 
 def render(guide: Guide) -> str:
     """The model as stable, sorted, indented JSON text, paths relative to the source root."""
-    return json.dumps(guide_to_data(relative_to_root(guide)), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    return json.dumps(guide_to_data(guide, relative=True), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
 def write(guide: Guide, ctx: BuildContext) -> WriterResult:
