@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from builder.anki import fields as f
 from builder.anki.context import AnkiNote, NoteContext
-from builder.anki.counts import asked_cells, asked_columns, reversible
+from collections import Counter
+
+from builder.anki.counts import asked_cells, asked_columns, column_values, reversible
 from builder.anki.notetypes import ROW
 from builder.model import Table, TableRow
 from builder.html import rich_to_html
@@ -20,6 +22,7 @@ def cell_key(table: Table, row: TableRow, col: int, first: bool) -> str:
 def row_notes(ctx: NoteContext, table: Table) -> list[AnkiNote]:
     notes = []
     every, asked = asked_columns(table, common=False), asked_columns(table, common=True)
+    values = {col: column_values(table, col) for col in asked}
     for row in table.rows:
         if not row.key:
             continue
@@ -27,11 +30,12 @@ def row_notes(ctx: NoteContext, table: Table) -> list[AnkiNote]:
         # out, so no other cell's note changes identity.
         first = next(iter(asked_cells(table, row, columns=every)), None)
         for col in asked_cells(table, row, columns=asked):
-            notes.append(_cell(ctx, table, row, col, col == first))
+            notes.append(_cell(ctx, table, row, col, col == first, values[col]))
     return notes
 
 
-def _cell(ctx: NoteContext, table: Table, row: TableRow, col: int, first: bool) -> AnkiNote:
+def _cell(ctx: NoteContext, table: Table, row: TableRow, col: int, first: bool,
+          values: Counter[str]) -> AnkiNote:
     # The note type's fields are frozen, so each keeps its name and holds what the card asks:
     # KeyHeader the asked column, Cells the answer, FullTable the rest of the row.
     header = table.header[col].plain.strip()
@@ -41,6 +45,6 @@ def _cell(ctx: NoteContext, table: Table, row: TableRow, col: int, first: bool) 
               "Row": rich_to_html(row.cells[0]), "Cells": answer,
               # a two-column row has nothing besides its key and the answer
               "FullTable": f.row_cells(table, row, skip=col, with_key=True) if len(table.header) > 2 else "",
-              "Reverse": answer if reversible(table, row, col) else ""}
+              "Reverse": answer if reversible(table, row, col, values) else ""}
     label = f"{table.title} / {row.key}" + ("" if first else f" / {header}")
     return ctx.note(ROW, cell_key(table, row, col, first), label, values, row.pos)

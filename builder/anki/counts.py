@@ -66,11 +66,17 @@ def asked_cells(table: Table, row: TableRow, common: bool = True,
     return tuple(out)
 
 
-def reversible(table: Table, row: TableRow, col: int) -> bool:
-    """Ask the other way round only in "term | meaning" tables, where the meaning names one row."""
+def column_values(table: Table, col: int) -> Counter[str]:
+    """How many rows hold each value of a column (for `reversible`, once per table)."""
+    return Counter(_value(r, col) for r in table.rows)
+
+
+def reversible(table: Table, row: TableRow, col: int, values: Counter[str] | None = None) -> bool:
+    """Ask the other way round only in "term | meaning" tables, where the meaning names one row.
+    `values`: the table's `column_values(table, col)`, when the caller asks for every row."""
     value = _value(row, col)
     key = _norm(row.cells[0].plain)
-    same = sum(1 for r in table.rows if _value(r, col) == value)
+    same = (values if values is not None else column_values(table, col))[value]
     return (len(table.header) == 2 and same == 1 and value not in MARKS and len(value) > 2
             and key not in value)
 
@@ -79,7 +85,8 @@ def cell_count(table: Table) -> tuple[int, int]:
     """(cell cards, reverse cards) a table gives."""
     columns = asked_columns(table, True)
     cells = [(r, c) for r in table.rows if r.key for c in asked_cells(table, r, columns=columns)]
-    return len(cells), sum(reversible(table, r, c) for r, c in cells)
+    values = {c: column_values(table, c) for c in columns}
+    return len(cells), sum(reversible(table, r, c, values[c]) for r, c in cells)
 
 
 def card_counts(o: Objective) -> dict[str, int]:
