@@ -53,7 +53,8 @@ class ObjectiveDraft:
 
     def freeze(self) -> Objective:
         enclosing = _enclosing_sections(self.sections)
-        definitions = tuple(replace(d, section=enclosing(d.pos)) for d in self.definitions)
+        definitions = tuple(d if d.section == (section := enclosing(d.pos)) else replace(d, section=section)
+                            for d in self.definitions)
         return Objective(self.id, self.title, self.icon, self.weight, self.description,
                          tuple(self.kka), tuple(self.cited), tuple(self.groups), tuple(self.samples),
                          tuple(self.tables), definitions, tuple(self.timeline),

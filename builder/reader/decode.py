@@ -62,6 +62,8 @@ def decode_source(data: bytes, path: str) -> DecodedText:
     text = _decode_utf8(data, path, diags)
     # Line endings as CommonMark (and markdown-it) count them: CRLF, CR or LF.
     lines = _NEWLINES.split(text)
+    if text.isascii() and "\x00" not in text and max(map(len, lines)) <= MAX_LINE_CHARS:
+        return DecodedText("\n".join(lines), tuple(diags))  # nothing to repair, cut or drop
     nul_lines: list[int] = []
     for i, line in enumerate(lines):
         if line.isascii() and len(line) <= MAX_LINE_CHARS and "\x00" not in line:

@@ -94,6 +94,7 @@ def _number_rows(tables: Sequence[Table], diags: list[Diagnostic]) -> tuple[Tabl
     out = []
     for table in tables:
         rows = []
+        numbered = False
         for row in table.rows:
             if not row.key:
                 rows.append(row)
@@ -106,7 +107,8 @@ def _number_rows(tables: Sequence[Table], diags: list[Diagnostic]) -> tuple[Tabl
             count[key] += 1
             diags.append(_clash("table row", key, row, seen[key], count[key]))
             rows.append(replace(row, occurrence=count[key]))
-        out.append(replace(table, rows=tuple(rows)))
+            numbered = True
+        out.append(replace(table, rows=tuple(rows)) if numbered else table)
     return tuple(out)
 
 
