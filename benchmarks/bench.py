@@ -197,6 +197,8 @@ def run_guide(label: str, folder: Path, work: Path, jobs: int) -> dict[str, dict
 def verdicts(small: dict, large: dict, scale: int, jobs: int) -> list[tuple[str, str, bool]]:  # type: ignore[type-arg]
     """The issue's targets, measured on the large guide."""
     parse = large["parse"]["seconds"] + large["model"]["seconds"]
+    # the baselines (markdown-it alone, WeasyPrint alone) are not cheatdeck's memory
+    ours_rss = max(r["rss_mb"] for name, r in large.items() if name not in ("tokenize", "weasyprint"))
     rows = [
         ("read+parse+model / bare tokenize", f"{parse / large['tokenize']['seconds']:.2f} (target <= 2)",
          parse <= 2 * large["tokenize"]["seconds"]),
@@ -209,8 +211,7 @@ def verdicts(small: dict, large: dict, scale: int, jobs: int) -> list[tuple[str,
          "(target <= 0.05)", large["build-noop"]["seconds"] <= 0.05 * large["build-cold"]["seconds"]),
         ("no-op rebuild of source/ (whole process)", f"{small['build-noop']['process_seconds']:.2f} s (target < 1)",
          small["build-noop"]["process_seconds"] < 1),
-        (f"peak RSS, {scale}x guide", f"{max(r['rss_mb'] for r in large.values()):.0f} MB (target <= 400)",
-         max(r["rss_mb"] for r in large.values()) <= 400),
+        (f"peak RSS, {scale}x guide (our steps)", f"{ours_rss:.0f} MB (target <= 400)", ours_rss <= 400),
     ]
     for stage in ("parse", "deck", "sheets"):
         ratio = large[stage]["seconds"] / max(small[stage]["seconds"], 1e-9) / scale

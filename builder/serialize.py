@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import types
 import typing
 from collections.abc import Callable
@@ -46,6 +47,30 @@ def _names(kind: type) -> tuple[str, ...] | None:
     if not dataclasses.is_dataclass(kind):
         return None
     return tuple(f.name for f in dataclasses.fields(kind)) + EXTRA_FIELDS.get(kind, ())
+
+
+def write_notes_json(guide: Guide, out: typing.TextIO) -> None:
+    """notes.json, written as it is made: each node becomes a dict only while it is written, so
+    the whole tree of dicts (several times the model's memory) never exists at once. The text is
+    `json.dumps(guide_to_data(guide, relative=True), ensure_ascii=False, indent=1, sort_keys=True)`."""
+    root = guide.root
+    relative = lru_cache(maxsize=None)(lambda path: _relative(path, root))
+
+    def node(value: Any) -> Any:
+        names = _names(type(value))
+        if names is None:
+            if isinstance(value, Enum):
+                return value.value
+            raise TypeError(f"{type(value).__name__} is not part of the model")
+        out = {name: getattr(value, name) for name in names}
+        if isinstance(out.get("path"), str):
+            out["path"] = relative(out["path"])
+        return out
+
+    top = node(guide)
+    top["root"] = "."
+    json.dump(top, out, ensure_ascii=False, indent=1, sort_keys=True, default=node)
+    out.write("\n")
 
 
 def guide_to_data(guide: Guide, *, relative: bool = False) -> dict[str, Any]:

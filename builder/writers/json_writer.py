@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
+import io
 from dataclasses import dataclass
 
 from builder.artifacts import Artifact, WriterResult
 from builder.context import BuildContext
 from builder.model import Guide
-from builder.output import atomic_write
-from builder.serialize import guide_to_data
+from builder.output import atomic_file
+from builder.serialize import write_notes_json
 
 NAME = "json"
 
@@ -21,11 +21,17 @@ class Options:
 
 def render(guide: Guide) -> str:
     """The model as stable, sorted, indented JSON text, paths relative to the source root."""
-    return json.dumps(guide_to_data(guide, relative=True), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    out = io.StringIO()
+    write_notes_json(guide, out)
+    return out.getvalue()
 
 
 def write(guide: Guide, ctx: BuildContext) -> WriterResult:
-    data = render(guide).encode("utf-8")
-    path = atomic_write(ctx.output / ctx.named("notes.json"), data)
+    path = ctx.output / ctx.named("notes.json")
+    with atomic_file(path) as fh:  # written as it is made: a large guide's JSON is tens of MB
+        text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
+        write_notes_json(guide, text)
+        text.flush()
+        text.detach()
     ctx.progress(f"json: wrote {path}")
-    return WriterResult((Artifact.of(path, data),))
+    return WriterResult((Artifact.of(path),))
