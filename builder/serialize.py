@@ -6,7 +6,6 @@ import dataclasses
 import json
 import types
 import typing
-from collections.abc import Callable
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
@@ -25,19 +24,15 @@ EXTRA_FIELDS: dict[type, tuple[str, ...]] = {
 SCHEMA_ID = f"https://cheatdeck.invalid/schema/notes-v{SCHEMA_VERSION}.json"
 
 
-def to_data(value: Any, paths: Callable[[str], str] | None = None) -> Any:
-    """Dataclasses to dicts, enums to their values, tuples to lists; with `paths`, every `path`
-    field of a node (a file a position names) is written as `paths` gives it."""
+def to_data(value: Any) -> Any:
+    """Dataclasses to dicts, enums to their values, tuples to lists."""
     names = _names(type(value))
     if names is not None:
-        out = {name: to_data(getattr(value, name), paths) for name in names}
-        if paths is not None and isinstance(out.get("path"), str):
-            out["path"] = paths(out["path"])
-        return out
+        return {name: to_data(getattr(value, name)) for name in names}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, (tuple, list)):
-        return [to_data(v, paths) for v in value]
+        return [to_data(v) for v in value]
     return value
 
 
@@ -52,7 +47,7 @@ def _names(kind: type) -> tuple[str, ...] | None:
 def write_notes_json(guide: Guide, out: typing.TextIO) -> None:
     """notes.json, written as it is made: each node becomes a dict only while it is written, so
     the whole tree of dicts (several times the model's memory) never exists at once. The text is
-    `json.dumps(guide_to_data(guide, relative=True), ensure_ascii=False, indent=1, sort_keys=True)`."""
+    `json.dumps(to_data(relative_to_root(guide)), ensure_ascii=False, indent=1, sort_keys=True)`."""
     root = guide.root
     relative = lru_cache(maxsize=None)(lambda path: _relative(path, root))
 
@@ -73,15 +68,8 @@ def write_notes_json(guide: Guide, out: typing.TextIO) -> None:
     out.write("\n")
 
 
-def guide_to_data(guide: Guide, *, relative: bool = False) -> dict[str, Any]:
-    """The guide as plain data; with `relative`, as notes.json writes it: every file path relative
-    to the source root and the root `.` (the same as `to_data(relative_to_root(guide))`)."""
-    if not relative:
-        return to_data(guide)
-    root = guide.root
-    data = to_data(guide, lru_cache(maxsize=None)(lambda path: _relative(path, root)))
-    data["root"] = "."
-    return data
+def guide_to_data(guide: Guide) -> dict[str, Any]:
+    return to_data(guide)
 
 
 def from_data(tp: Any, data: Any) -> Any:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from builder.anki import fields as f
-from builder.anki.context import AnkiNote, NoteContext
 from collections import Counter
 
+from builder.anki import fields as f
+from builder.anki.context import AnkiNote, NoteContext
 from builder.anki.counts import asked_cells, asked_columns, column_values, reversible
 from builder.anki.notetypes import ROW
 from builder.model import Table, TableRow

@@ -21,7 +21,7 @@ _CLEANER = nh3.Cleaner(tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES
 
 # Text with none of these is no markup and nothing nh3 would escape or drop: it is returned as it
 # is (most fields: a purpose, a cell, a term), which is what nh3 returns for it
-# (tests/test_security.py fuzzes that).
+# (tests/test_anki_notes.py fuzzes that).
 _MAYBE_MARKUP = re.compile(r"[<>&\x00-\x08\x0b\x0c\x0e-\x1f\x7f\r\u00a0]")
 
 

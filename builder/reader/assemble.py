@@ -434,20 +434,14 @@ class FileAssembler:
 
 def _enclosing_sections(sections: list[Section]) -> Callable[[SourcePos], str | None]:
     """For a position: the last section heading at or above it in its file (a question heading
-    is its own). Sections come in source order, so it is found by bisection."""
-    starts = [s.pos for s in sections]
-    if any(a.path != b.path or not a < b for a, b in zip(starts, starts[1:])):
-        return lambda pos: _enclosing_section(sections, pos)
+    is its own), found by bisection in the sections ordered by position."""
+    ordered = sorted(sections, key=lambda s: s.pos)
+    starts = [s.pos for s in ordered]
 
     def enclosing(pos: SourcePos) -> str | None:
-        i = bisect_right(starts, pos)
-        return sections[i - 1].title if i and starts[i - 1].path == pos.path else None
+        i = bisect_right(starts, pos)  # the same file's sections at or above `pos` end at i
+        return ordered[i - 1].title if i and starts[i - 1].path == pos.path else None
     return enclosing
-
-
-def _enclosing_section(sections: list[Section], pos: SourcePos) -> str | None:
-    before = [s for s in sections if s.pos.path == pos.path and s.pos <= pos]
-    return max(before, key=lambda s: s.pos).title if before else None
 
 
 def _dedupe_stubs(stubs: list[Stub]) -> list[Stub]:

@@ -41,11 +41,6 @@ def trim(text: RichText) -> RichText:
     spans = text.spans
     if not spans:
         return text
-    if len(spans) == 1:  # the most common case: one span with nothing at its edges
-        only = spans[0].text
-        if only and not only[-1].isspace() and (spans[0].style is SpanStyle.CODE or (
-                only[0].isascii() and not only[0].isspace())):
-            return text
     first, last = spans[0].text, spans[-1].text
     if first and last and all(s.text for s in spans) and not last[-1].isspace() and (
             spans[0].style is SpanStyle.CODE or (first[0].isascii() and not first[0].isspace())):

@@ -55,18 +55,14 @@ def write(guide: Guide, ctx: BuildContext) -> WriterResult:
     # sqlite and zlib release the GIL, so packages built side by side share the cores.
     with ThreadPoolExecutor(max_workers=_workers(ctx, len(jobs))) as pool:
         packages = list(pool.map(
-            lambda job: _write(job[0], _plan(guide, job[1], job[2], texts, stamps, rows)), jobs))
-    artifacts = [Artifact.of(path, data, **package_counts(mine, rows))
-                 for (path, data), (_, _, mine) in zip(packages, jobs)]
+            lambda job: write_package(job[0], _plan(guide, job[1], job[2], texts, stamps, rows)), jobs))
+    artifacts = [Artifact.of(path, **package_counts(mine, rows))  # read back for its sha256
+                 for path, (_, _, mine) in zip(packages, jobs)]
     removed = removed_text(stamps.removed).encode("utf-8")
     artifacts.append(Artifact.of(atomic_write(out / ctx.named(REMOVED_NAME), removed), removed))
     for artifact in artifacts:
         ctx.progress(f"anki: wrote {artifact.path}")
     return WriterResult(tuple(artifacts))
-
-
-def _write(path: Path, plan: PackagePlan) -> tuple[Path, None]:
-    return write_package(path, plan), None
 
 
 def _workers(ctx: BuildContext, packages: int) -> int:
