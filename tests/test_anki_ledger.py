@@ -164,6 +164,33 @@ def test_locked_build_fails_on_an_out_of_date_ledger(tmp_path: Path, monkeypatch
     assert (src / "cheatdeck.lock").read_text() == before
 
 
+def test_a_ledger_in_another_layout_is_rewritten_in_the_stable_one(tmp_path: Path, monkeypatch) -> None:
+    """The build compares the ledger it would write with the file's text: a hand-formatted (or
+    merged) ledger with the same entries is rewritten once, a stable one is left alone."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T0))
+    src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
+    lock = src / "cheatdeck.lock"
+    _build(src, tmp_path / "dist")
+    stable = lock.read_text()
+    data = json.loads(stable)
+    lock.write_text(json.dumps(data, indent=4))  # same entries, another layout
+    _build(src, tmp_path / "dist", locked=True)  # the entries are up to date
+    assert lock.read_text() == json.dumps(data, indent=4)  # --locked never writes
+    _build(src, tmp_path / "dist")
+    assert lock.read_text() == stable == ledger.dump(data)
+    written = lock.stat().st_mtime_ns
+    _build(src, tmp_path / "dist")
+    assert lock.stat().st_mtime_ns == written
+
+
+def test_unchanged_entries_are_the_parsed_ones() -> None:
+    """A large guide's ledger is not held twice: an unchanged note keeps the loaded record."""
+    old = ledger.stamp(None, notes(("a", "h1"), ("b", "h2")), TYPES, T0, None).data
+    s = ledger.stamp(old, notes(("a", "h1"), ("b", "h3")), TYPES, T0 + 1, None)
+    assert s.data["notes"]["a"] is old["notes"]["a"]  # type: ignore[index]
+    assert s.data["notes"]["b"] is not old["notes"]["b"] and s.mods["b"] == T0 + 1  # type: ignore[index]
+
+
 def test_read_only_guide_builds_with_a_warning(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T0))
     src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))

@@ -178,6 +178,36 @@ def test_max_side_zero_ships_images_as_they_are(tmp_path: Path) -> None:
     assert media is not None and media.read() == path.read_bytes()
 
 
+def test_images_prepared_in_the_background_are_those_made_on_demand(tmp_path: Path) -> None:
+    """The deck starts preparing its images while it makes notes; a note waits for its own."""
+    paths = []
+    for i, (w, h, alpha) in enumerate([(300, 120, False), (90, 260, True), (40, 40, False)]):
+        paths.append(tmp_path / f"{i}.png")
+        paths[-1].write_bytes(_png(w, h, alpha=alpha, seed=i))
+    with MediaStore(max_side=64) as store:
+        store.start(paths + [tmp_path / "missing.png", paths[0]], workers=2)
+        background = [store.get(p) for p in reversed(paths)][::-1]
+        assert store.get(tmp_path / "missing.png") is None
+    on_demand = [MediaStore(max_side=64).get(p) for p in paths]
+    assert background == on_demand and all(m is not None for m in background)
+    for media in background:
+        assert media is not None and max(Image.open(io.BytesIO(media.read())).size) <= 64
+        assert media.read() == next(m for m in on_demand if m == media).read()  # type: ignore[union-attr]
+
+
+def test_closing_the_store_drops_images_not_started(tmp_path: Path) -> None:
+    paths = []
+    for i in range(10):
+        paths.append(tmp_path / f"{i}.png")
+        paths[-1].write_bytes(_png(700, 700, seed=i))
+    store = MediaStore(max_side=64)
+    store.start(paths, workers=1)
+    store.close()  # a build that failed while making notes: no thread is left running
+    assert store._pool is None
+    done = [p for p in paths if store._pending[p].done() and not store._pending[p].cancelled()]
+    assert len(done) < len(paths)  # some were never started (one worker, ten images)
+
+
 def test_topic_packages_hold_the_whole_exam_rows_filtered(built: Path, tmp_path: Path) -> None:
     def rows(apkg: Path, name: str) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
         db_path = tmp_path / f"{name}.anki2"

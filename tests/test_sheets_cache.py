@@ -53,15 +53,28 @@ def test_a_rebuild_with_no_change_renders_and_writes_nothing(guide, tmp_path):
     assert {p.name for p in result.outputs} >= {"sheet.css", "diagram.png"}
 
 
-def test_editing_one_objective_re_renders_it_and_its_topic_only(guide, tmp_path):
+def test_editing_one_objective_re_renders_it_and_its_topic_only(guide, tmp_path, monkeypatch):
+    from builder.sheets import write
+
     out = tmp_path / "dist"
     run(guide, out)
     before = stamps(out / "sheets")
     text = guide.read_text("utf-8")
     # More lines in 930.1 move 930.2 down the file: positions alone must not re-render it.
     guide.write_text(text.replace("ip netns list\n", "ip netns list\nip netns exec red ip link\n\n\n"), "utf-8")
+    pools: list[int] = []
+
+    class Recorded(write.RenderPool):
+        def __init__(self, setup, jobs):  # type: ignore[no-untyped-def]
+            pools.append(jobs)
+            super().__init__(setup, jobs)
+
+    monkeypatch.setattr(write, "RenderPool", Recorded)
     _, said = run(guide, out)
     assert sorted(rendered(said)) == ["930-sheet-fixture", "930.1-namespaces-and-cgroups"]
+    # The objective and its topic are laid out side by side, in two workers (never in this
+    # process, which is building the deck meanwhile).
+    assert pools == [2]
     after = stamps(out / "sheets")
     assert after["930.2-without-commands.pdf"] == before["930.2-without-commands.pdf"]
     assert after["930.1-namespaces-and-cgroups.pdf"] != before["930.1-namespaces-and-cgroups.pdf"]

@@ -65,15 +65,20 @@ def note_id(guid: str, used: set[int]) -> int:
     return nid
 
 
-def load(path: Path) -> dict[str, object] | None:
-    """The ledger at `path`, or None when there is none yet."""
+def read(path: Path) -> str | None:
+    """The ledger file's text, or None when there is none yet."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
         raise LedgerError(f"{path}: cannot read the identity ledger: {exc}") from exc
-    return parse(text, str(path))
+
+
+def load(path: Path) -> dict[str, object] | None:
+    """The ledger at `path`, or None when there is none yet."""
+    text = read(path)
+    return None if text is None else parse(text, str(path))
 
 
 def parse(text: str, name: str) -> dict[str, object]:
@@ -172,5 +177,7 @@ def _stamp_one(entry: Entry, old: dict | None, now: int, stamps: Stamps) -> dict
         stamps.changed.append(entry.key)
     else:
         record["mod"] = int(old["mod"])
+        if record == old:  # unchanged: share the parsed entry (a large guide's ledger is not held twice)
+            record = old
     stamps.mods[entry.key] = int(record["mod"])  # type: ignore[arg-type]
     return record

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,28 +52,43 @@ class MediaStore:
         self.max_side = max_side
         self.cache = cache
         self._files: dict[Path, MediaFile | None] = {}
+        self._pending: dict[Path, Future[MediaFile | None]] = {}
+        self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
 
     def get(self, path: Path) -> MediaFile | None:
         """The media file for an image on disk, or None when it cannot be used (already reported
-        as media-rejected by the pipeline)."""
+        as media-rejected by the pipeline); waits for it when it is being prepared."""
+        pending = self._pending.get(path)
+        if pending is not None:
+            return pending.result()
         with self._lock:
             if path not in self._files:
                 self._files[path] = self._make(path)
             return self._files[path]
 
-    def warm(self, paths: list[Path], workers: int) -> None:
-        """Prepare these images side by side (Pillow releases the GIL while it decodes, resizes
-        and encodes), so that the notes find them ready."""
-        todo = sorted(set(paths) - set(self._files))
-        if len(todo) < 2 or workers < 2:
+    def start(self, paths: list[Path], workers: int) -> None:
+        """Begin preparing these images in the background, in this order (Pillow releases the
+        GIL while it decodes, resizes and encodes), while the notes are made; `close` ends it."""
+        todo = [p for p in dict.fromkeys(paths) if p not in self._files and p not in self._pending]
+        if not todo or workers < 1:
             return
-        from concurrent.futures import ThreadPoolExecutor
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cheatdeck-media")
+        for path in todo:
+            self._pending[path] = self._pool.submit(self._make, path)
 
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            made = dict(zip(todo, pool.map(self._make, todo)))
-        with self._lock:
-            self._files.update(made)
+    def close(self) -> None:
+        """Stop preparing: images not started are dropped, running ones finish."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> MediaStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def _make(self, path: Path) -> MediaFile | None:
         try:
@@ -137,8 +153,8 @@ def media_for(image: Image, source_root: Path, store: MediaStore | None = None) 
 
 def build_media(guide: Guide, source_root: Path, output: Path, max_side: object, workers: int,
                 machine_cache: Path | None = None) -> MediaStore:
-    """The media store of one deck build: images resized to `max_side` (default 1600 px; 0: as
-    they are), prepared side by side, kept in the machine's cache (`<machine_cache>/media`), so
+    """The media store of one deck build (close it after use): images resized to `max_side`
+    (default 1600 px; 0: as they are), prepared side by side in the background, kept in the machine's cache (`<machine_cache>/media`), so
     that a fresh output or another checkout finds them prepared, else in the output's."""
     if machine_cache is not None:
         cache = machine_cache / "media"  # the user's own folder: its links are theirs
@@ -146,6 +162,6 @@ def build_media(guide: Guide, source_root: Path, output: Path, max_side: object,
         cache = output / CACHE_FOLDER
         unlink_links((cache.parent, cache))  # a link there could lead the cache's writes elsewhere
     store = MediaStore(DEFAULT_MAX_SIDE if max_side is None else int(str(max_side)), cache)
-    store.warm([source_root / i.resolved for o in guide.objectives for i in o.images
-                if i.exists and i.resolved], workers)
+    store.start([source_root / i.resolved for o in guide.objectives for i in o.images
+                 if i.exists and i.resolved], workers)
     return store

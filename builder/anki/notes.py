@@ -60,8 +60,11 @@ def _objective_notes(ctx: NoteContext, media: MediaStore) -> list[AnkiNote]:
 def guide_notes(guide: Guide, source_root: Path, media: MediaStore | None = None) -> list[AnkiNote]:
     """All notes of a guide; two notes with one identity are an error naming both places."""
     media = media or MediaStore()
-    notes = [n for t in guide.topics for o in t.objectives
-             for n in objective_notes(guide, t, o, source_root, media)]
+    pairs = [(t, o) for t in guide.topics for o in t.objectives]
+    # Objectives without images first: their notes are made while the images are prepared.
+    made = {i: objective_notes(guide, *pairs[i], source_root, media)
+            for i in sorted(range(len(pairs)), key=lambda i: bool(pairs[i][1].images))}
+    notes = [n for i in range(len(pairs)) for n in made[i]]
     seen: dict[str, AnkiNote] = {}
     for note in notes:
         first = seen.setdefault(note.guid, note)

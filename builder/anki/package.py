@@ -7,6 +7,7 @@ import hashlib
 import io
 import itertools
 import json
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -174,27 +175,34 @@ def _insert_notes(db: sqlite3.Connection, plan: PackagePlan, models: dict[int, g
 
 def collection_bytes(plan: PackagePlan) -> bytes:
     """The collection.anki2 sqlite file for a plan."""
-    models = {t.note_type.id: _model(t) for t in plan.note_types}
     with tempfile.TemporaryDirectory(prefix="cheatdeck-anki-") as tmp:
-        path = Path(tmp) / "collection.anki2"
-        db = sqlite3.connect(path)
-        # A scratch file: skip the fsyncs that make small writes slow.
-        db.execute("PRAGMA synchronous = OFF")
-        db.execute("PRAGMA journal_mode = MEMORY")
-        # genanki writes the schema and the collection row; decks, note types, notes and cards
-        # go in as batches that already carry the ledger's ids and mods.
-        genanki.Package([]).write_to_db(db.cursor(), plan.timestamp, itertools.count())
-        _write_col(db, plan, models)
-        _insert_notes(db, plan, models)
-        db.commit()
-        db.execute("VACUUM")  # a compact file whose bytes depend only on its content
-        db.close()
-        return path.read_bytes()
+        return _collection_file(plan, Path(tmp)).read_bytes()
 
 
-def _entry(name: str, compress_type: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInfo:
+def _collection_file(plan: PackagePlan, folder: Path) -> Path:
+    """The collection.anki2 sqlite file for a plan, made in `folder`."""
+    models = {t.note_type.id: _model(t) for t in plan.note_types}
+    path = folder / "collection.anki2"
+    db = sqlite3.connect(path)
+    # A scratch file: no fsyncs, and no rollback journal (kept in memory, VACUUM's would hold
+    # a copy of the whole collection).
+    db.execute("PRAGMA synchronous = OFF")
+    db.execute("PRAGMA journal_mode = OFF")
+    # genanki writes the schema and the collection row; decks, note types, notes and cards
+    # go in as batches that already carry the ledger's ids and mods.
+    genanki.Package([]).write_to_db(db.cursor(), plan.timestamp, itertools.count())
+    _write_col(db, plan, models)
+    _insert_notes(db, plan, models)
+    db.commit()
+    db.execute("VACUUM")  # a compact file whose bytes depend only on its content
+    db.close()
+    return path
+
+
+def _entry(name: str, compress_type: int = zipfile.ZIP_DEFLATED, level: int | None = None) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
     info.compress_type = compress_type
+    info._compresslevel = level  # type: ignore[attr-defined]  # (compress_level from 3.13 on; both work)
     info.create_system = 3
     info.external_attr = 0o644 << 16
     return info
@@ -219,8 +227,11 @@ def _write_apkg(fh: BinaryIO, plan: PackagePlan) -> None:
     """The .apkg zip: fixed entry times, the collection first, media sorted by name (compressed
     formats stored as they are: the bytes read once per build are copied into every package)."""
     media = media_files(plan.notes)
-    with zipfile.ZipFile(fh, "w") as zf:
-        zf.writestr(_entry("collection.anki2"), collection_bytes(plan), compresslevel=COLLECTION_LEVEL)
+    with zipfile.ZipFile(fh, "w") as zf, tempfile.TemporaryDirectory(prefix="cheatdeck-anki-") as tmp:
+        # The collection is streamed from its file: a large guide's is tens of MB.
+        with _collection_file(plan, Path(tmp)).open("rb") as src, \
+                zf.open(_entry("collection.anki2", level=COLLECTION_LEVEL), "w") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
         zf.writestr(_entry("media"), json.dumps({str(i): m.name for i, m in enumerate(media)},
                                                 sort_keys=True))
         for i, item in enumerate(media):

@@ -32,7 +32,7 @@ def _write_stale(build: SheetBuild, stale: list[Planned]) -> None:
     topics = [p for p in stale if p.objective is None]
     renders = [p for p in objectives if not _cached(build, p)]
     topic_renders = [p for p in topics if not build.cache.has(p.key)]
-    pool = _pool(build, max(len(renders), len(topic_renders))) if renders or topic_renders else None
+    pool = _pool(build, len(renders) + len(topic_renders)) if renders or topic_renders else None
     try:
         for p in topic_renders:
             pool.submit(_topic_job(build, p, layout))  # type: ignore[union-attr]

@@ -36,9 +36,9 @@ def slug(text: str) -> str:
 def write(guide: Guide, ctx: BuildContext) -> WriterResult:
     options: Options = ctx.options_for(NAME, Options)
     texts = [load_text(nt, ctx.templates, guide.lang) for nt in note_types_for(guide.lang)]
-    media = build_media(guide, ctx.source_root, ctx.output, options.image_max_side,
-                        _workers(ctx, len(guide.objectives)), ctx.machine_cache)
-    notes = guide_notes(guide, ctx.source_root, media)
+    with build_media(guide, ctx.source_root, ctx.output, options.image_max_side,
+                     _workers(ctx, len(guide.objectives)), ctx.machine_cache) as media:
+        notes = guide_notes(guide, ctx.source_root, media)
     stamps = _stamp(guide, ctx, notes, texts, ctx.time.stamp)
     out = ctx.output / "anki"
     stem = slug(ctx.title or guide.deck_title)  # a translation is named after the guide
@@ -77,7 +77,8 @@ def _stamp(guide: Guide, ctx: BuildContext, notes: list[AnkiNote], texts: list[N
     entries = [ledger.Entry(n.guid, n.digest[:16], n.identity, n.objective) for n in notes]
     types = [ledger.Entry(str(t.note_type.id), t.digest[:16], t.note_type.name) for t in texts]
     scope = {o.id for o in guide.objectives} if ctx.only else None
-    old = ledger.load(path)
+    text = ledger.read(path)
+    old = None if text is None else ledger.parse(text, str(path))
     stamps = ledger.stamp(old, entries, types, now, scope)
     if old is None and not notes:
         return stamps  # nothing built (an empty --only selection): no ledger to start
@@ -86,11 +87,12 @@ def _stamp(guide: Guide, ctx: BuildContext, notes: list[AnkiNote], texts: list[N
     elif old is None and not _writable(path):
         ctx.progress(f"anki: warning: no identity ledger at {path} and it cannot be created: "
                         f"every note gets mod {now} (pass --ledger PATH to keep update history)")
-    elif (text := ledger.dump(stamps.data)) != (ledger.dump(old) if old is not None else None):
+    elif (new_text := ledger.dump(stamps.data)) != text:  # out of date, or not in the stable layout
         if _writable(path):
-            atomic_write(path, text)
+            atomic_write(path, new_text)
         else:
             ctx.progress(f"anki: warning: identity ledger {path} is read-only and out of date")
+    stamps.data = {}  # written: a large guide's ledger is tens of MB, not needed again
     for guid in stamps.newly_removed:
         ctx.progress(f"anki: removed since the last build: {stamps.removed[guid]['identity']} "
                         f"(search Id:{guid})")
