@@ -154,8 +154,9 @@ def media_for(image: Image, source_root: Path, store: MediaStore | None = None) 
 def build_media(guide: Guide, source_root: Path, output: Path, max_side: object, workers: int,
                 machine_cache: Path | None = None) -> MediaStore:
     """The media store of one deck build (close it after use): images resized to `max_side`
-    (default 1600 px; 0: as they are), prepared side by side in the background, kept in the machine's cache (`<machine_cache>/media`), so
-    that a fresh output or another checkout finds them prepared, else in the output's."""
+    (default 1600 px; 0: as they are), prepared side by side in the background, kept in the
+    machine's cache (`<machine_cache>/media`), so that a fresh output or another checkout finds
+    them prepared, else in the output's."""
     if machine_cache is not None:
         cache = machine_cache / "media"  # the user's own folder: its links are theirs
     else:

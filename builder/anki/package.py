@@ -199,10 +199,11 @@ def _collection_file(plan: PackagePlan, folder: Path) -> Path:
     return path
 
 
-def _entry(name: str, compress_type: int = zipfile.ZIP_DEFLATED, level: int | None = None) -> zipfile.ZipInfo:
+def _entry(name: str, compress_type: int = zipfile.ZIP_DEFLATED,
+           level: int | None = None) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
     info.compress_type = compress_type
-    info._compresslevel = level  # type: ignore[attr-defined]  # (compress_level from 3.13 on; both work)
+    info._compresslevel = level  # type: ignore[attr-defined]  # 3.13 names it compress_level (alias kept)
     info.create_system = 3
     info.external_attr = 0o644 << 16
     return info
