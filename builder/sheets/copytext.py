@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pydyf
+
+import builder.sheets.weasy  # noqa: F401  (first: WeasyPrint's libraries found without a compiler)
 import weasyprint.pdf
 from weasyprint.formatting_structure.boxes import TextBox
 from weasyprint.pdf.stream import Stream
