@@ -206,6 +206,8 @@ def test_closing_the_store_drops_images_not_started(tmp_path: Path) -> None:
     assert store._pool is None
     done = [p for p in paths if store._pending[p].done() and not store._pending[p].cancelled()]
     assert len(done) < len(paths)  # some were never started (one worker, ten images)
+    dropped = next(p for p in paths if store._pending[p].cancelled())
+    assert store.get(dropped) == MediaStore(max_side=64).get(dropped)  # asked later: made then
 
 
 def test_topic_packages_hold_the_whole_exam_rows_filtered(built: Path, tmp_path: Path) -> None:

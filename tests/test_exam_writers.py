@@ -320,3 +320,21 @@ def test_locked_build_needs_an_up_to_date_exam_ledger(tmp_path: Path) -> None:
                                      encoding="utf-8")
     with pytest.raises(LedgerError, match="out of date"):
         locked("d")
+
+
+def test_an_exam_ledger_in_another_layout_is_rewritten_in_the_stable_one(tmp_path: Path) -> None:
+    """As the deck's ledger: compared as text, so a reformatted one is rewritten once."""
+    import json
+
+    from builder.anki import ledger
+
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(FIXTURES / "shapes.md", src / "practice.md")
+    build_exam(src, tmp_path / "a", ("exam-anki",))
+    lock = src / "cheatdeck-exams.lock"
+    stable = lock.read_text(encoding="utf-8")
+    data = json.loads(stable)
+    lock.write_text(json.dumps(data, indent=4), encoding="utf-8")
+    build_exam(src, tmp_path / "b", ("exam-anki",))
+    assert lock.read_text(encoding="utf-8") == stable == ledger.dump(data)

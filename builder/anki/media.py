@@ -60,7 +60,7 @@ class MediaStore:
         """The media file for an image on disk, or None when it cannot be used (already reported
         as media-rejected by the pipeline); waits for it when it is being prepared."""
         pending = self._pending.get(path)
-        if pending is not None:
+        if pending is not None and not pending.cancelled():  # cancelled by `close`: made here
             return pending.result()
         with self._lock:
             if path not in self._files:

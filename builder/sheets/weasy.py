@@ -6,7 +6,7 @@ WeasyPrint asks cffi for each library under several names (`libpango-1.0-0`, `pa
 more than half of a 1.2 s import, paid by every build that renders sheets. Each list holds the
 library's soname, which the loader finds by itself. So when the loader can open every soname
 WeasyPrint needs, `find_library` answers "not found" at once while WeasyPrint loads, and the same
-library files are loaded (tests/test_sheets_pdf.py checks both).
+library files are loaded (tests/test_sheets_weasy.py checks both).
 """
 
 from __future__ import annotations

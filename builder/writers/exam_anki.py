@@ -97,15 +97,16 @@ def _stamp(ctx: BuildContext, notes: list[AnkiNote], texts: list[NoteTypeText],
     path = exam_ledger_path(ctx)
     entries = [ledger.Entry(n.guid, n.digest[:16], n.identity, n.objective) for n in notes]
     types = [ledger.Entry(str(t.note_type.id), t.digest[:16], t.note_type.name) for t in texts]
-    old = ledger.load(path)
+    text = ledger.read(path)
+    old = None if text is None else ledger.parse(text, str(path))
     stamps = ledger.stamp(old, entries, types, now, None)
     if ctx.locked:
         if old is None or stamps.out_of_date:
             raise ledger.LedgerError(f"{path}: exam identity ledger is missing or out of date; run "
                                      "the build without --locked and commit it")
-    elif old is None or ledger.dump(stamps.data) != ledger.dump(old):
+    elif (new_text := ledger.dump(stamps.data)) != text:  # out of date, or not in the stable layout
         if _writable(path):
-            atomic_write(path, ledger.dump(stamps.data))
+            atomic_write(path, new_text)
         else:
             ctx.progress(f"exam-anki: warning: cannot write the exam identity ledger {path}: "
                             f"changed notes get mod {now} (pass --ledger PATH to keep history)")
