@@ -40,8 +40,15 @@ CATALOGUE: tuple[Code, ...] = (
          README, "rules/mojibake.md"),
     Code("nesting-too-deep", WARNING, "lists or quotes deeper than 40 levels are read as plain text",
          README, "bad/deep-lists.md"),
-    Code("no-objectives", WARNING, "a file without any objective heading contributes nothing",
-         README, "bad/empty.md"),
+    Code("no-objectives", INFO, "a file without any objective heading contributes nothing (a README, "
+         "an index)", README, "../guides/joined-file-names"),
+    Code("no-objectives-found", ERROR, "no source holds an objective: nothing is built; the message "
+         "shows the first headings seen", "docs/guide-shapes.md#nothing-found", "bad/empty.md"),
+    Code("objective-removed", INFO, "an objective whose title says LPI removed it (`104.4 Removed`) "
+         "is reported, not built", "docs/guide-shapes.md#objectives", "../guides/removed-objective"),
+    Code("objective-listing", INFO, "a file that only lists objectives other files hold gives them "
+         "its weights and descriptions, nothing else", "docs/guide-shapes.md#one-objective-in-several-files",
+         "../guides/topic-pages"),
     Code("not-regular-file", ERROR, "a FIFO, device or socket named as a source is never read "
          "(it could block or never end)", "SECURITY.md#what-the-builder-reads", "catalogue/fifo"),
     Code("symlink-outside", ERROR, "a guide file that is a symlink out of the source folder is not "

@@ -131,6 +131,8 @@ def build(sources: list[str], config: BuildConfig, *, exam: str | None = None,
     checked = check(sources, exam=exam, version=version, settings=settings,
                     select_codes=select_codes, ignore_codes=ignore_codes)
     guide = select(checked.guide, config.only)
+    if not guide.objectives and not guide.exams:  # nothing read: no empty deck, the error says why
+        return BuildResult(guide, checked.diagnostics, checked.keep, checked.stamps, checked.translations)
     ensure_dir(config.output)
     remove_stale_temps(config.output)
     writers = {name: load_writer(name) for name in config.formats if name in WRITERS}
@@ -138,7 +140,8 @@ def build(sources: list[str], config: BuildConfig, *, exam: str | None = None,
     ctx = BuildContext.create(config, Path(guide.root), options)
     jobs = [(checked, guide, ctx)] + [
         (t, g, BuildContext.create(config, Path(g.root), options, suffix=f".{g.lang}", title=guide.deck_title))
-        for t in checked.translations if (g := select_translation(t.guide, config.only)) is not None]
+        for t in checked.translations if (g := select_translation(t.guide, config.only)) is not None
+        and (g.objectives or g.exams)]
     if {"anki", "exam-anki"} & set(writers):  # a killed ledger write leaves its temp there
         remove_stale_temps(ctx.ledger.parent, recursive=False)
     results: list[WriterResult] = []

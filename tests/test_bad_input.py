@@ -53,7 +53,18 @@ def test_zero_byte_file(tmp_path):
     folder = guide_with(tmp_path, FIXTURES / "bad" / "empty.md", data=b"")
     result = build([str(folder), "-o", str(tmp_path / "out"), "-f", "json"])
     assert result.exit_code == 0
-    assert "b-empty.md:1:1: warning: no objective headings" in result.output
+    shown = CliRunner().invoke(cli, ["-v", "check", str(folder)], catch_exceptions=False).output
+    assert "b-empty.md:1:1: info: no objective headings" in shown  # beside a guide: an info (-v)
+
+
+def test_a_guide_with_no_objective_at_all_fails_and_writes_no_deck(tmp_path):
+    folder = tmp_path / "guide"
+    folder.mkdir()
+    (folder / "empty.md").write_bytes(b"")
+    result = build([str(folder), "-o", str(tmp_path / "out"), "-f", "json", "-f", "anki"])
+    assert result.exit_code == 1
+    assert "empty.md:1:1: error: no objective found in 1 file(s)" in result.output
+    assert not list((tmp_path / "out").rglob("*.apkg"))  # no empty deck
 
 
 def test_fifty_megabyte_guide_is_refused_with_a_diagnostic(tmp_path):

@@ -181,11 +181,24 @@ def test_images_and_links_know_whether_their_target_exists(fixtures):
 
 def test_duplicate_objective_ids_are_an_error_with_both_positions(tmp_path):
     guide = tmp_path / "dup.md"
-    guide.write_text("# Topic 905: Dup\n\n## 905.1 One\n\n**Weight:** 1\n\n## 905.1 Again\n")
+    guide.write_text("# Topic 905: Dup\n\n## 905.1 One\n\n**Weight:** 1\n\n## 905.2 Two\n\n"
+                     "## 905.1 Again\n")
     result = read_guide([str(guide)])
     (diag,) = [d for d in result.diagnostics if d.rule == "duplicate-objective"]
-    assert diag.pos.line == 7 and f"{guide}:3:1" in diag.message
-    assert [o.title for o in result.guide.objectives] == ["One"]
+    assert diag.pos.line == 9 and f"{guide}:3:1" in diag.message
+    assert [o.title for o in result.guide.objectives] == ["One", "Two"]
+
+
+def test_a_heading_that_repeats_the_current_objective_number_is_a_section_of_it(tmp_path):
+    guide = tmp_path / "repeat.md"
+    guide.write_text("# Topic 905: Dup\n\n### 905.1 One\n\n**Weight:** 1\n\n### 905.1 Cited Objetcs\n\n"
+                     "- lsblk\n\n### 905.1 Commands I use\n\n```sh\n# list it\nlsblk -f\n```\n")
+    result = read_guide([str(guide)])
+    (objective,) = result.guide.objectives
+    assert not [d for d in result.diagnostics if d.rule == "duplicate-objective"]
+    assert [c.name for c in objective.cited_objects] == ["lsblk"]  # a typo'd part heading still is one
+    assert [g.purpose for g in objective.command_groups] == ["list it"]
+    assert [s.title for s in objective.sections][-1] == "Commands I use"
 
 
 def test_model_is_frozen(objective):

@@ -161,9 +161,11 @@ def test_exam_from_topics_and_the_neutral_fallback() -> None:
     assert exam_from_topics(["101", "103"]) == "LPIC-1 101"
     assert exam_from_topics(["351", "353"]) == "LPIC-3 305"
     assert exam_from_topics(["101", "201"]) is None
-    assert name_exam(None, ["My Cloud Notes"], ["999"]).name == "My Cloud Notes"
+    assert name_exam(None, [("My Cloud Notes", False)], ["999"]).name == "My Cloud Notes"
+    assert name_exam(None, [("Introduction", False), ("A content page", True)], ["999"]).origin == "fallback"
+    assert name_exam(None, [("<span>My *Notes*\u200b</span>", False)], ["999"]).name == "My Notes"
     assert name_exam(None, [], ["999"]).origin == "fallback"
-    assert name_exam("LPIC-3  306-300", ["LPIC-1 101"], ["351"]).name == "LPIC-3 306-300"
+    assert name_exam("LPIC-3  306-300", [("LPIC-1 101", False)], ["351"]).name == "LPIC-3 306-300"
 
 
 def test_an_unknown_exam_is_a_warning_that_says_how_to_name_it(tmp_path: Path) -> None:
@@ -221,7 +223,7 @@ def test_project_file_with_an_unknown_key_names_its_line(tmp_path: Path) -> None
 @pytest.mark.parametrize("text, message", [
     ('exam = 3\n', "'exam' must be a string"),
     ('paper = "a3"\n', "paper 'a3' is not supported"),
-    ('language = "xx"\n', "language 'xx' is not supported (choose from en, pt-BR)"),
+    ('language = "xx"\n', "language 'xx' is not supported (choose from en, pt-BR, es, de)"),
     ('sources = ["nothing/*.md"]\n', "matches no file"),
     ('exam = "x\n', "not valid TOML")])
 def test_project_file_errors_are_one_line(tmp_path: Path, text: str, message: str) -> None:

@@ -11,9 +11,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from builder.diagnostics import Diagnostic, Ignore, SourceError, error, name_languages, warning
+from builder.diagnostics import Diagnostic, Ignore, SourceError, error, info, name_languages, warning
 from builder.model import Exam, Guide, Objective, SourceFile, SourcePos, Topic
-from builder.reader.assemble import FileAssembler, ObjectiveDraft, TopicDraft
+from builder.reader.assemble import FileAssembler, FileResult
+from builder.reader.merge import merge_files as _merge
+from builder.reader.shapes import objective_from_path
 from builder.reader.blocks import MAX_NESTING, make_parser, nesting_limit_line, read_blocks
 from builder.reader.decode import decode_source
 from builder.reader.exam import read_exam
@@ -119,7 +121,10 @@ def _read_guide(sources: list[str], *, settings: GuideSettings, version: str | N
     objective_drafts: list[ObjectiveDraft] = []
     source_files: list[SourceFile] = []
     exams: list[Exam] = []
-    titles: list[str] = []
+    titles: list[tuple[str, bool]] = []  # each file's title, and whether the file holds objectives
+    results: list[FileResult] = []
+    no_objectives: list[SourcePos] = []
+    headings: list[tuple[SourcePos, str]] = []  # every file's first headings, for "nothing found"
     texts: list[tuple[str, str, list[str], str]] = []  # name, text, lines, language
     ignores: list[Ignore] = []
     for name in files:
@@ -132,9 +137,14 @@ def _read_guide(sources: list[str], *, settings: GuideSettings, version: str | N
         if not decoded.binary:
             lines = decoded.text.split("\n")
             texts.append((name, decoded.text, lines, file_language(name, lines, settings)))
-    lang = settings.lang or _main_language([t[3] for t in texts])
-    languages = tuple(dict.fromkeys([lang, *(t[3] for t in texts)]))
-    for name, text, lines, file_lang in texts:
+    # A file is another language's guide only when its name or the project file says so
+    # (README_pt.md); a file whose words alone are in another language is part of the guide.
+    marked = {name: marked_language(name, settings) for name, *_ in texts}
+    natural = _main_language([marked[t[0]] or t[3] for t in texts])
+    lang = settings.lang or natural
+    languages = tuple(dict.fromkeys([lang, natural, *(m for m in marked.values() if m)]))
+    for name, text, lines, read_lang in texts:
+        file_lang = marked[name] or natural
         if file_lang != lang:
             if settings.lang is not None:  # configured: a guide of one language only
                 diags.append(warning(SourcePos(name, 1), "other-language",
@@ -157,18 +167,26 @@ def _read_guide(sources: list[str], *, settings: GuideSettings, version: str | N
             diags.extend(exam_result.diagnostics)
             continue
         blocks = read_blocks(tokens, lines)
-        result = FileAssembler(name, root, Path(name).parent, lines,
-                               cut_fences={cut.fence_line for cut in cuts}, lang=lang).run(blocks)
+        cut_fences = {cut.fence_line for cut in cuts}
+        result = FileAssembler(name, root, Path(name).parent, lines, cut_fences=cut_fences,
+                               lang=read_lang).run(blocks)
+        if not result.objectives and (implied := objective_from_path(name, str(root))):
+            result = FileAssembler(name, root, Path(name).parent, lines, cut_fences=cut_fences,
+                                   lang=read_lang).run(blocks, implied)
         diags.extend(result.diagnostics)
+        if result.title:  # an exam named in any title; a deck named only by a file of no objective
+            titles.append((result.title, bool(result.objectives)))
         if not result.objectives:
-            diags.append(warning(SourcePos(name, 1), "no-objectives",
-                                 "no objective headings (like '### 352.1 Title') found in this file"))
-        if result.title:
-            titles.append(result.title)
-        topic_drafts.extend(result.topics)
-        objective_drafts.extend(result.objectives)
-    topics = _merge(topic_drafts, objective_drafts, diags)
-    titles += [e.title for e in exams]
+            no_objectives.append(SourcePos(name, 1))
+        headings.extend(result.headings)
+        results.append(result)
+    topics = _merge(results, diags)
+    if not topics and no_objectives and not exams:
+        diags.append(_nothing_found(no_objectives, headings))
+    elif no_objectives:
+        diags.extend(info(pos, "no-objectives", "no objective headings (like '### 352.1 Title') "
+                                                "found in this file") for pos in no_objectives)
+    titles += [(e.title, True) for e in exams]
     numbers = [t.number for t in topics] + [q.topic for e in exams for q in e.questions if q.topic]
     named = name_exam(settings.exam, titles, numbers)
     if lang != DEFAULT_LANG and not settings.deck:
@@ -188,10 +206,25 @@ def _read_guide(sources: list[str], *, settings: GuideSettings, version: str | N
 
 def file_language(name: str, lines: list[str], settings: GuideSettings) -> str:
     """A file's language: the project file's, else its name's, else its labels', else English."""
+    return marked_language(name, settings) or language_from_labels(lines[:2000]) or DEFAULT_LANG
+
+
+def marked_language(name: str, settings: GuideSettings) -> str | None:
+    """The language the project file or the file's own name gives it (`README_pt.md`), if any."""
     for pattern, lang in settings.languages:
         if fnmatch.fnmatch(Path(name).as_posix(), pattern) or fnmatch.fnmatch(Path(name).name, pattern):
             return lang
-    return language_from_path(name) or language_from_labels(lines[:2000]) or DEFAULT_LANG
+    return language_from_path(name)
+
+
+def _nothing_found(files: list[SourcePos], headings: list[tuple[SourcePos, str]]) -> Diagnostic:
+    """The one error of a build that found no objective at all: what was looked for, what was seen."""
+    seen = "; ".join(f"{pos.path}:{pos.line} '{text[:50]}'" for pos, text in headings[:4])
+    return error(files[0], "no-objectives-found",
+                 f"no objective found in {len(files)} file(s): cheatdeck looks for headings such as "
+                 f"'### 352.1 Title', '## Title (201.1)' or '## Objective 200.1: Title', or an objective "
+                 f"number in a file or folder name ('1011-title.md', '1.1-title/'); "
+                 + (f"the first headings are: {seen}" if seen else "the files have no headings"))
 
 
 def _main_language(langs: list[str]) -> str:
@@ -224,32 +257,3 @@ def _read_bytes(name: str, root: Path, diags: list[Diagnostic]) -> bytes | None:
     except OSError as exc:
         diags.append(error(pos, "unreadable", f"cannot read file: {exc.strerror or exc}"))
     return None
-
-
-def _merge(topic_drafts: list[TopicDraft], objective_drafts: list[ObjectiveDraft],
-           diags: list[Diagnostic]) -> list[Topic]:
-    """One topic per number (an explicit `Topic NNN` heading names it), objectives in id order."""
-    names: dict[str, TopicDraft] = {}
-    for draft in topic_drafts:
-        known = names.get(draft.number)
-        if known is None or (draft.explicit and not known.explicit):
-            names[draft.number] = draft
-    seen: dict[str, ObjectiveDraft] = {}
-    by_topic: dict[str, list[Objective]] = {n: [] for n in names}
-    for draft in objective_drafts:
-        if draft.id in seen:
-            first = seen[draft.id].pos
-            diags.append(error(draft.pos, "duplicate-objective",
-                               f"objective {draft.id} is defined twice (first at {first}); "
-                               "this one is skipped: merge them or fix the number"))
-            continue
-        seen[draft.id] = draft
-        objective, found = resolve_identities(draft.freeze())
-        diags.extend(found)
-        by_topic.setdefault(draft.id.split(".")[0], []).append(objective)
-    topics = []
-    for number in sorted(by_topic):
-        draft = names[number]
-        objectives = sorted(by_topic[number], key=lambda o: tuple(int(x) for x in o.id.split(".")))
-        topics.append(Topic(number, draft.title, draft.icon, tuple(objectives), draft.pos))
-    return topics

@@ -15,15 +15,18 @@ from builder.model import (
 )
 from builder.reader.blocks import Block, Fence, Heading, Inline, Paragraph, TableBlock
 from builder.reader.cited import parse_cited_object
-from builder.reader.commands import SHELL_LANGUAGES, is_tree_listing, parse_command_block
+from builder.reader.codekinds import code_kind
+from builder.reader.commands import SHELL_LANGUAGES, first_program, is_tree_listing, parse_command_block
+from builder.reader.shellwords import ACTION_WORDS
 from builder.reader.references import raw_html, resolve_target, unsafe_urls
+from builder.reader.certification import known_topic, topic_name
 from builder.reader.richtext import after_label, cell, row_pin, split_entries, trim
+from builder.reader.shapes import Numbered, match_objective, match_topic
 from builder.reader.tables import check_table_lines, table_title
 from builder.reader.text import clean_title, is_ignorable_html, is_placeholder, split_icon, strip_icons
 from builder.reader.timeline import parse_timeline
 from builder.reader.vocabulary import DEFAULT_LANG, PART_MODES, matcher
 
-_OBJECTIVE = re.compile(r"^(\d{3}\.\d+)\b\s*[:.\-\u2013\u2014]?\s*(.*)$")
 _CARD_KEY = re.compile(r"^<!--\s*card:\s*([\w.:/-]+)\s*-->$")
 
 
@@ -50,6 +53,31 @@ class ObjectiveDraft:
     sections: list[Section] = field(default_factory=list)
     stubs: list[Stub] = field(default_factory=list)
     prose: list[Prose] = field(default_factory=list)
+    implied: bool = False  # numbered only by its file's or folder's name: the whole file is it
+    removed: bool = False  # its title says LPI removed it (`104.4 Removed (see 104.3)`)
+
+    _LISTS = ("kka", "cited", "groups", "samples", "tables", "definitions", "timeline", "images",
+              "links", "sections", "stubs", "prose")
+
+    def copy(self) -> ObjectiveDraft:
+        return replace(self, **{name: list(getattr(self, name)) for name in self._LISTS})
+
+    def absorb(self, other: ObjectiveDraft) -> None:
+        """Another file's part of this objective, after this one's."""
+        for name in self._LISTS:
+            getattr(self, name).extend(getattr(other, name))
+        self.fill(other)
+
+    def fill(self, other: ObjectiveDraft) -> None:
+        """What this draft lacks and another one says: weight, description, title, areas, objects."""
+        self.weight = self.weight if self.weight is not None else other.weight
+        self.description = self.description or other.description
+        if self.implied and not other.implied and other.title:
+            self.title, self.implied = other.title, False
+        if not self.kka:
+            self.kka = list(other.kka)
+        if not self.cited:
+            self.cited = list(other.cited)
 
     def freeze(self) -> Objective:
         enclosing = _enclosing_sections(self.sections)
@@ -86,6 +114,7 @@ class FileResult:
     objectives: list[ObjectiveDraft]
     diagnostics: list[Diagnostic]
     title: str | None = None  # the file's first level-1 heading that is not a topic or objective
+    headings: list[tuple[SourcePos, str]] = field(default_factory=list)  # its first few headings
 
 
 class FileAssembler:
@@ -113,12 +142,18 @@ class FileAssembler:
         self.question: tuple[str, SourcePos] | None = None
         self.last_level = 0
         self.title: str | None = None
+        self.pending: str | None = None  # a label whose value is the next paragraph
+        self.headings: list[tuple[SourcePos, str]] = []
 
     def pos(self, line: int) -> SourcePos:
         return SourcePos(self.path, line)
 
     # -- driver ---------------------------------------------------------------------------
-    def run(self, blocks: list[Block]) -> FileResult:
+    def run(self, blocks: list[Block], implied: Numbered | None = None) -> FileResult:
+        """Read the blocks; `implied`: the objective the file's or folder's name numbers, for a
+        file that numbers none itself (the whole file is that objective)."""
+        if implied:
+            self.start_objective(implied, None, 0, self.pos(1), implied=True)
         for block in blocks:
             if isinstance(block, Heading):
                 self.on_heading(block)
@@ -130,66 +165,80 @@ class FileAssembler:
                 self.on_table(block)
             self.prev = block
         self.close_sections(0)
-        return FileResult(self.topics, self.objectives, self.diags, self.title)
+        return FileResult(self.topics, self.objectives, self.diags, self.title, self.headings)
 
     # -- headings -------------------------------------------------------------------------
-    def on_heading(self, h: Heading) -> None:
+    def on_heading(self, h: Heading, virtual: bool = False) -> None:
         raw = h.inline.text.plain
         icon, titled = split_icon(raw)
         titled = " ".join(titled.split())
         title = clean_title(titled)
         pos = self.pos(h.line)
-        if self.last_level and h.level > self.last_level + 1:
+        if len(self.headings) < 4 and title:
+            self.headings.append((pos, title))
+        if self.last_level and h.level > self.last_level + 1 and not virtual:
             self.diags.append(warning(pos, "heading-skip",
                                    f"heading level jumps from {self.last_level} to {h.level}; "
                                    f"use {'#' * (self.last_level + 1)} here"))
-        self.last_level = h.level
+        if not virtual:
+            self.last_level = h.level
         self.close_sections(h.level)
         self.question = None
         self.card_key = None
         if self.mode and h.level <= self.mode_level:
             self.mode = None
         self.collect_refs(h.inline, pos)
-        if topic := self.words.match_topic(title):
-            self.start_topic(topic[0], clean_title(topic[1]) or f"Topic {topic[0]}", icon, pos)
+        self.pending = None
+        topic = match_topic(title)
+        if topic and (topic.shape == "topic-word" or not (self.obj and h.level > self.obj.level)):
+            self.start_topic(topic.number, clean_title(topic.title) or topic_name(topic.number), icon, pos)
             return
-        objective = _OBJECTIVE.match(titled)
+        objective = match_objective(titled)
         if h.level == 1 and self.title is None and not objective and title:
             self.title = title
-        if objective and self.is_objective_heading(objective.group(1), objective.group(2), h.level, pos):
-            self.start_objective(objective.group(1), objective.group(2), icon, h.level, pos)
+        if objective and self.is_objective_heading(objective, h.level, pos):
+            self.start_objective(objective, icon, h.level, pos)
             return
-        rest = clean_title(objective.group(2)) if objective else title
+        if self.obj and h.level < self.obj.level:
+            self.end_objective()  # `## Contributing` after the last `### 353.4`: not the guide's content
+        rest = clean_title(objective.title) if objective else title
         part = self.words.match_part(rest)
         mode = PART_MODES.get(part) if part else None
         if objective and not mode and rest:
             title = rest
-        if mode and self.obj:
-            if objective and objective.group(1) != self.obj.id:
+        if self.obj and self.mode == "cited" and h.level > self.mode_level and not mode:
+            self.add_cited_heading(title, pos)  # `##### /usr/src/` under `#### 201.1 Cited Objects`
+        elif mode and self.obj:
+            if objective and objective.number != self.obj.id:
                 self.diags.append(warning(pos, "objective-mismatch",
-                                          f"heading names objective {objective.group(1)} but sits "
+                                          f"heading names objective {objective.number} but sits "
                                           f"under {self.obj.id}; fix the number"))
             self.mode = mode
             self.mode_level = h.level
             self.mode_list = None
+        elif self.obj and (label := self.words.match_heading_label(rest)):
+            self.pending = label  # `### Description` then its paragraph
         self.open_section(title, icon, h.level, pos)
         if title.endswith("?"):
             self.question = (title, pos)
         elif title.lower() == "definition" and len(self.stack) > 1:
             self.question = (self.stack[-2].title, pos)
 
-    def is_objective_heading(self, oid: str, rest: str, level: int, pos: SourcePos) -> bool:
-        if self.words.match_part(clean_title(rest)) or not clean_title(rest):
+    def is_objective_heading(self, found: Numbered, level: int, pos: SourcePos) -> bool:
+        oid, rest = found.number, clean_title(found.title)
+        if self.words.match_part(rest) or not rest:
             return False
-        topic = self.topic.number if self.topic else None
-        if topic and not oid.startswith(topic + "."):
+        number = oid.split(".")[0]
+        if len(number) < 3 and not (self.topic and self.topic.explicit and self.topic.number == number):
+            return False  # `1.1 Intro` is a numbered section unless a `Topic 1` heading leads to it
+        if self.obj and oid == self.obj.id:
+            return False  # a heading that repeats the current objective's number is a section of it
+        if self.topic and self.topic.explicit and not oid.startswith(self.topic.number + "."):
             self.diags.append(warning(pos, "objective-mismatch",
                                       f"heading starts with {oid}, which is not an objective of topic "
-                                      f"{topic}; read as a section title (fix or remove the number)"))
+                                      f"{self.topic.number}; read as a section title (fix or remove the number)"))
             return False
-        if self.obj and level > self.obj.level and oid == self.obj.id:
-            return False
-        return not (self.obj and level > self.obj.level and self.obj.id.split(".")[0] != oid.split(".")[0])
+        return not (self.obj and level > self.obj.level and self.obj.id.split(".")[0] != number)
 
     def start_topic(self, number: str, title: str, icon: str | None, pos: SourcePos) -> None:
         self.close_sections(0)
@@ -198,17 +247,25 @@ class FileAssembler:
         self.topic = TopicDraft(number, title, icon, pos, True)
         self.topics.append(self.topic)
 
-    def start_objective(self, oid: str, title: str, icon: str | None, level: int,
-                        pos: SourcePos) -> None:
+    def start_objective(self, found: Numbered, icon: str | None, level: int, pos: SourcePos,
+                        implied: bool = False) -> None:
         self.close_sections(0)
         self.mode = None
+        oid = found.number
         if not self.topic or not oid.startswith(self.topic.number + "."):
             number = oid.split(".")[0]
-            self.topic = TopicDraft(number, f"Topic {number}", None, pos, False)
+            self.topic = TopicDraft(number, topic_name(number), None, pos, False)
             self.topics.append(self.topic)
-        inner_icon, title = split_icon(title)
-        self.obj = ObjectiveDraft(oid, clean_title(title), icon or inner_icon, level, pos)
+        inner_icon, title = split_icon(found.title)
+        self.obj = ObjectiveDraft(oid, clean_title(title), icon or inner_icon, level, pos,
+                                  weight=found.weight, implied=implied,
+                                  removed=self.words.says_removed(title))
         self.objectives.append(self.obj)
+
+    def end_objective(self) -> None:
+        self.close_sections(0)
+        self.obj = None
+        self.mode = None
 
     def open_section(self, title: str, icon: str | None, level: int, pos: SourcePos) -> None:
         if self.stack:
@@ -247,6 +304,8 @@ class FileAssembler:
             return
         self.diags.extend(raw_html(plain, pos))
         self.diags.extend(unsafe_urls(plain, pos))
+        if p.depth == 0 and p.end > p.line and self.split_plain_structure(p):
+            return
         self.collect_refs(p.inline, pos)
         if not self.obj:
             return
@@ -258,6 +317,13 @@ class FileAssembler:
         if label and self.is_label(p.inline):
             self.on_label(label, p, pos)
             return
+        if p.depth == 0 and plain.endswith((":", ":**", ":__")) and len(plain) <= 80 and \
+                (mode := PART_MODES.get(self.words.match_part(plain) or "")):
+            self.mode, self.mode_level, self.mode_list = mode, 7, None  # the next heading ends it
+            return  # `**Terms and Utilities:**` as a paragraph: the list under it is that part
+        if self.pending and (p.depth == 0 or p.item_start):
+            self.set_label(self.pending, p.inline.text, pos)
+            return
         if self.words.is_cited_intro(plain):
             self.mode, self.mode_level, self.mode_list = "cited", 7, None
             return
@@ -267,8 +333,12 @@ class FileAssembler:
             if p.list_id == self.mode_list and p.depth == 1 or self.mode == "cited" and p.depth == 1:
                 self.add_list_entry(p, pos)
                 return
-        elif self.mode == "kka" and p.depth == 0 and self.mode_list is not None:
-            self.mode = None
+        elif self.mode in ("kka", "cited") and p.depth == 0 and self.mode_list is None \
+                and not plain.endswith(":") and self.add_plain_lines(p):
+            return  # `**Key Knowledge Areas:**` then one area a line, no list marks
+        elif p.depth == 0 and self.mode_list is not None and (
+                self.mode == "kka" or self.mode == "cited" and self.mode_level == 7):
+            self.mode = None  # the paragraph after a label's list: the list is over
         if term := self.bold_term(p.inline):
             self.obj.definitions.append(Definition(term[0], term[1], "bold-term", pos))
             return
@@ -278,9 +348,30 @@ class FileAssembler:
                 self.obj.definitions.append(Definition(question[0], trim(p.inline.text), "question",
                                                        question[1]))
                 return
+        if self.obj.description is None and not self.obj.prose and self.words.opens_description(plain):
+            self.obj.description = trim(p.inline.text)  # LPI's "Candidates should be able to ..."
+            return
         if plain:  # what no other node holds is kept as prose, so nothing the guide says is lost
             self.obj.prose.append(Prose(trim(p.inline.text), "item" if p.depth else "paragraph",
                                         self.section, p.depth, pos))
+
+    def split_plain_structure(self, p: Paragraph) -> bool:
+        """Objectives pasted as plain lines (`Tema 101: ...` / `101.1 Title` / `Importancia`, no
+        markup): read line by line, the numbered lines as headings. Only a paragraph that opens
+        with a topic or objective line and holds a label line is read so."""
+        lines = [line.strip() for line in self.lines[p.line - 1:p.end]]
+        if not lines or not (match_topic(lines[0]) or match_objective(lines[0])) \
+                or not any(self.words.match_label(line) for line in lines[1:]):
+            return False
+        for offset, line in enumerate(lines):
+            if not line:
+                continue
+            inline = Inline(RichText((Span(line),)))
+            if match_topic(line) or match_objective(line):
+                self.on_heading(Heading(6, inline, p.line + offset), virtual=True)
+            else:
+                self.on_paragraph(Paragraph(inline, p.line + offset, None, 0, False, p.line + offset))
+        return True
 
     def is_label(self, inline: Inline) -> bool:
         spans = [s for s in inline.text.spans if s.text.strip()]
@@ -289,6 +380,19 @@ class FileAssembler:
     def on_label(self, name: str, p: Paragraph, pos: SourcePos) -> None:
         assert self.obj is not None
         value = after_label(p.inline.text)
+        if name == "kka":
+            self.mode, self.mode_level, self.mode_list = "kka", self.obj.level, None
+            if value.plain.strip():  # the areas on the label's own lines
+                self.add_plain_lines(p, after_label=True)
+                self.mode = None
+        elif value.plain.strip():
+            self.set_label(name, value, pos)
+        else:
+            self.pending = name  # `Importancia` alone, its value in the next paragraph
+
+    def set_label(self, name: str, value: RichText, pos: SourcePos) -> None:
+        assert self.obj is not None
+        self.pending = None
         if name == "weight":
             m = re.search(r"\d+", value.plain)
             if m:
@@ -298,8 +402,35 @@ class FileAssembler:
                                           f"weight '{value.plain.strip()}' is not a number"))
         elif name == "description":
             self.obj.description = value if value else None
-        else:
-            self.mode, self.mode_level, self.mode_list = "kka", self.obj.level, None
+
+    def add_plain_lines(self, p: Paragraph, after_label: bool = False) -> bool:
+        """A paragraph of one entry a line (key knowledge areas, cited objects without list
+        marks), after the label on its first line if `after_label`; False when its lines read
+        as sentences of prose instead."""
+        assert self.obj is not None
+        raw = self.lines[p.line - 1:p.end] or [p.inline.text.plain]
+        if after_label:
+            raw = [raw[0].split(":", 1)[-1]] + raw[1:]
+        numbered = [(p.line + i, line.strip().strip("*_").strip()) for i, line in enumerate(raw)]
+        numbered = [(n, line) for n, line in numbered if line]
+        lines = [line for _, line in numbered]
+        if not lines or self.mode == "cited" and any(len(line.split()) > 8 for line in lines) \
+                or len(lines) == 1 and len(lines[0]) > 200:
+            return False
+        for line_no, line in numbered:
+            at = self.pos(line_no)
+            if self.mode == "kka":
+                self.obj.kka.append(RichText((Span(line.lstrip("-*+ ")),)))
+            else:
+                for part in split_entries(line):
+                    if obj := parse_cited_object(part, at):
+                        self.obj.cited.append(obj)
+        return True
+
+    def add_cited_heading(self, title: str, pos: SourcePos) -> None:
+        assert self.obj is not None
+        if obj := parse_cited_object(title, pos):
+            self.obj.cited.append(obj)
 
     def add_list_entry(self, p: Paragraph, pos: SourcePos) -> None:
         assert self.obj is not None
@@ -345,7 +476,7 @@ class FileAssembler:
             return
         lang = (f.info.split() or [""])[0].lower()
         lead_in = self.lead_in()
-        if self.mode == "cited":
+        if self.mode == "cited" and not (self.mode_level == 7 and self.mode_list is not None):
             self.mark_content()
             for offset, line in enumerate(f.content.split("\n")):
                 for part in split_entries(line):  # `Domain0 (Dom0), DomainU (DomU)` is two objects
@@ -356,11 +487,13 @@ class FileAssembler:
             self.mark_content()
             self.obj.timeline.extend(parse_timeline(f.content, self.path, f.line))
             return
-        if lang not in SHELL_LANGUAGES or is_tree_listing(f.content):
+        kind = None if lang not in SHELL_LANGUAGES else "text" if is_tree_listing(f.content) \
+            else code_kind(f.content)
+        if lang not in SHELL_LANGUAGES or kind:
             self.mark_content()
             if f.content.strip():
-                self.obj.samples.append(CodeSample(lang or "text", f.content.rstrip("\n"), lead_in,
-                                                   self.section, pos))
+                self.obj.samples.append(CodeSample(kind or lang or "text", f.content.rstrip("\n"),
+                                                   lead_in, self.section, pos))
             return
         self.on_command_fence(f, lang, lead_in, card_key)
 
@@ -372,6 +505,8 @@ class FileAssembler:
             where = sec.pos if sec and is_placeholder(sec.title) else self.pos(f.line + 1)
             self.obj.stubs.append(Stub(sec.title if sec else self.obj.title, "placeholder", where))
             return
+        program = first_program(f.content)
+        lead_in = lead_in or self.lead_in(program) or self.action_title()
         block = parse_command_block(f.content, lang, self.path, f.line, section=self.section,
                                     important=self.mode == "commands", lead_in=lead_in,
                                     card_key=card_key)
@@ -386,13 +521,38 @@ class FileAssembler:
                                       f"purpose comment '{text}' has no command under it: add the "
                                       "command or remove the comment"))
 
-    def lead_in(self) -> str | None:
-        """The sentence right before a block, when it introduces it (`Use ldd to ...:`)."""
+    def lead_in(self, program: str | None = None) -> str | None:
+        """The sentence right before a block, when it introduces it: one that ends with a colon
+        (`Use ldd to ...:`) or asks (`Can you ping the gateway?`), a short line of its own
+        (`> using = to set the exact mode`), or the sentence that names the block's program
+        (`Users can also use su to switch to the root account.`)."""
         prev = self.prev
-        if isinstance(prev, Paragraph) and prev.depth == 0:
-            text = clean_title(prev.inline.text.plain)
-            if prev.inline.text.plain.strip().endswith(":") and 0 < len(text) <= 160:
-                return text
+        if not isinstance(prev, Paragraph) or prev.depth != 0:
+            return None
+        plain = " ".join(prev.inline.text.plain.split())
+        sentences = [s.strip() for s in _LAST_SENTENCE.split(plain) if s.strip()]
+        last = sentences[-1] if sentences else ""
+        text = clean_title(last)
+        if plain.endswith((":", "?")) and 0 < len(text) <= 160 or \
+                last == plain and not plain.endswith((".", "!")) and 12 <= len(plain) <= 100:
+            return text
+        if program and len(program) > 1:
+            named = re.compile(rf"(?<![\w/-]){re.escape(program)}(?![\w/-])")
+            found = next((s for s in sentences if named.search(s) and len(s.split()) >= 4), None)
+            if found and len(found) <= 160:
+                return clean_title(found.rstrip("."))
+        return None
+
+    def action_title(self) -> str | None:
+        """The section's title when it names an action (`Removing directories`, `List installed
+        packages`) and the block is the first thing under it."""
+        if not self.stack or self.stack[-1].content or self.stack[-1].children:
+            return None
+        title = self.stack[-1].title
+        words = title.split()
+        if len(words) >= 2 and not title.endswith("?") and \
+                (words[0].lower().endswith("ing") or words[0].lower() in ACTION_WORDS):
+            return title
         return None
 
     # -- tables ---------------------------------------------------------------------------
@@ -416,6 +576,9 @@ class FileAssembler:
                 if c.refs:
                     self.collect_refs(c, at)
         header = tuple(trim(c.text) for c in t.header)
+        if links := _link_list(rows):
+            self.obj.links.extend(Link(url, text, None, at) for url, text, at in links)
+            return  # a table of links to read elsewhere: nothing to learn by heart
         self.obj.tables.append(Table(title, icon, header, tuple(rows), self.section, pos))
 
     # -- links, images, raw HTML ---------------------------------------------------------
@@ -430,6 +593,24 @@ class FileAssembler:
             else:
                 self.obj.links.append(Link(ref.target, ref.text, exists, at))
 
+
+
+_URL = re.compile(r"^<?https?://\S+>?$")
+_LAST_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def _link_list(rows: list[TableRow]) -> list[tuple[str, str, SourcePos]]:
+    """A table one of whose columns holds only web addresses (`Site | URL`): each row as a link."""
+    if not rows:
+        return []
+    width = max(len(r.cells) for r in rows)
+    for column in range(width):
+        cells = [r.cells[column].plain.strip() if column < len(r.cells) else "" for r in rows]
+        if any(cells) and all(_URL.match(c) for c in cells if c):
+            return [(c.strip("<>"), next((x.plain.strip() for i, x in enumerate(r.cells)
+                                          if i != column and x.plain.strip()), c), r.pos)
+                    for r, c in zip(rows, cells) if c]
+    return []
 
 
 def _enclosing_sections(sections: list[Section]) -> Callable[[SourcePos], str | None]:

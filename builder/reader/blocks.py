@@ -52,6 +52,7 @@ class Paragraph:
     list_id: int | None  # which list the paragraph's item belongs to (None outside lists)
     depth: int  # list nesting depth, 0 outside lists
     item_start: bool  # the first paragraph of a list item
+    end: int = 0  # the paragraph's last line (1-based, inclusive)
 
 
 @dataclass(slots=True)
@@ -189,7 +190,8 @@ def read_blocks(tokens: list[Token], lines: list[str]) -> list[Block]:
             if item_fresh:
                 item_fresh[-1] = False
             blocks.append(Paragraph(convert_inline(tokens[i + 1]), _line(tok),
-                                    list_ids[-1] if list_ids else None, len(list_ids), fresh))
+                                    list_ids[-1] if list_ids else None, len(list_ids), fresh,
+                                    tok.map[1] if tok.map else _line(tok)))
             i += 2
         elif kind in ("fence", "code_block"):
             # An indented block has no fence line: its content starts at map[0] + 1 like a fence's.
@@ -245,7 +247,7 @@ def _fence_closed(tok: Token, lines: list[str], end: int) -> bool:
     """markdown-it closes an open fence at the end of its container; see if a marker is there."""
     if end < 1 or end > len(lines):
         return False
-    last = lines[end - 1].strip()
+    last = lines[end - 1].lstrip(" \t>").strip()  # a fence in a quote closes with `> ````
     marker = tok.markup or "```"
     return end - 1 > (tok.map[0] if tok.map else 0) and last.startswith(marker[0] * len(marker)) \
         and set(last) <= {marker[0]}

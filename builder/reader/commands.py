@@ -6,13 +6,13 @@ import re
 from dataclasses import dataclass, field
 
 from builder.model import CommandGroup, CommandLine, GroupKind, SourcePos
+from builder.reader.shellwords import PROMPT, ROOT_PROMPT, comment_is_prose, is_banner, is_label_comment
 
 SHELL_LANGUAGES = {"", "sh", "bash", "shell", "console", "zsh", "shell-session", "terminal", "ksh",
                    "fish", "bash-session", "sh-session", "shellsession"}
 _DISABLED = re.compile(r"^#([a-z./~$][\w./+~-]*)(\s|$)")
 _PATH = re.compile(r"^(?:~|\.{1,2})?/[^\s;|&<>$`'\"]*$")
 _TREE = re.compile("[\u2500-\u257f]")
-_PROMPT = re.compile(r"^(?:\$|[\w.-]+@[\w.-]+:[^$#]*[$#])\s+")
 
 
 @dataclass(slots=True)
@@ -36,13 +36,26 @@ def is_tree_listing(content: str) -> bool:
     return bool(_TREE.search(content))
 
 
+def first_program(content: str) -> str | None:
+    """The program the block's first command line runs (`ls` of `$ sudo ls -l`), if any."""
+    for raw in content.split("\n"):
+        line = raw.strip()
+        if not line or line.startswith("#") and not ROOT_PROMPT.match(line):
+            continue
+        if prompt := PROMPT.match(line) or ROOT_PROMPT.match(line):
+            line = line[prompt.end():]
+        words = [w for w in line.split() if w not in ("sudo", "doas")]
+        return words[0] if words and re.match(r"^[\w.+-]+$", words[0]) else None
+    return None
+
+
 def parse_command_block(content: str, language: str, path: str, first_line: int, *,
                         section: str | None, important: bool, lead_in: str | None,
                         card_key: str | None) -> CommandBlock:
     """A shell fence: `# purpose` comments, each followed by its command lines; blank lines end a group."""
     console = language.lower() in {"console", "shell-session", "bash-session", "sh-session",
                                    "shellsession", "terminal"} or any(
-        _PROMPT.match(line) for line in content.splitlines())
+        PROMPT.match(line) for line in content.splitlines())
     groups: list[_Group] = []
     current = _Group()
     orphans: list[tuple[str, int]] = []
@@ -64,13 +77,25 @@ def parse_command_block(content: str, language: str, path: str, first_line: int,
             continue
         if stripped.startswith("#!"):
             continue
-        disabled = _DISABLED.match(stripped) if stripped[0] == "#" else None
+        if console and stripped[0] == "#" and ROOT_PROMPT.match(raw) and not comment_is_prose(stripped[1:]):
+            raw = raw[ROOT_PROMPT.match(raw).end():]  # `# cmd`: a root prompt among prompted lines
+            stripped = raw.strip()
+        text = stripped.lstrip("#").strip()
+        # `#ip addr show` among other commented-out commands is one too; alone it is a purpose
+        after_disabled = bool(current.lines) and current.lines[-1].disabled
+        disabled = _DISABLED.match(stripped) if stripped[0] == "#" and (
+            after_disabled or not comment_is_prose(text)) else None
         if stripped.startswith("#") and not disabled:
             comments += 1
-            text = stripped.lstrip("#").strip()
-            if current.lines:
+            if is_label_comment(text):  # `# Example 2:` another way to do what the purpose says
+                if current.lines:
+                    purpose = current.purpose
+                    current = _close(current, groups, orphans)
+                    current.purpose, current.purpose_line = list(purpose), lineno
+                continue
+            if current.lines or is_banner(text):
                 current = _close(current, groups, orphans)
-            if text:
+            if text and not is_banner(text):
                 current.purpose.append(text)
                 current.purpose_line = current.purpose_line or lineno
             continue
@@ -78,7 +103,7 @@ def parse_command_block(content: str, language: str, path: str, first_line: int,
             current.lines.append(CommandLine(stripped[1:], SourcePos(path, lineno), disabled=True))
             continue
         if console:
-            prompt = _PROMPT.match(raw)
+            prompt = PROMPT.match(raw)
             if not prompt:
                 continue  # output of the command above
             raw = raw[prompt.end():]
@@ -102,8 +127,8 @@ def parse_command_block(content: str, language: str, path: str, first_line: int,
 def _close(group: _Group, groups: list[_Group], orphans: list[tuple[str, int]]) -> _Group:
     if group.lines:
         groups.append(group)
-    elif group.purpose:
-        orphans.append((" ".join(group.purpose), group.purpose_line or 0))
+    elif group.purpose and comment_is_prose(" ".join(group.purpose)):
+        orphans.append((" ".join(group.purpose), group.purpose_line or 0))  # output shown as a comment is none
     return _Group()
 
 

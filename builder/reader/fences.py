@@ -15,12 +15,24 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from builder.reader.commands import SHELL_LANGUAGES
+from builder.reader.text import split_icon
+from builder.reader.shapes import match_objective, match_topic
 
-# What a fence swallows that is certainly guide structure: objective and topic headings and the
-# objective labels (`**Weight:**`, `Description:`, `**Key Knowledge Areas:**`).
-_STRUCTURE = re.compile(
-    r"^ {0,3}(?:#{1,6}[ \t]+\S*[ \t]*(?:[Tt]opic[ \t]+\d{3}\b|\d{3}\.\d+\b)"
-    r"|(?:\*\*|__)[ \t]*(?:Weight|Description|Key[ \t]+[Kk]nowledge[ \t]+[Aa]reas)[ \t]*:?[ \t]*(?:\*\*|__)[ \t]*:?)")
+# What a fence swallows that is certainly guide structure: objective and topic headings (as the
+# heading shapes read them: `# 192.168.0.134:3260,1` is a shell comment, not objective 192.168)
+# and the objective labels (`**Weight:**`, `Description:`, `**Key Knowledge Areas:**`).
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
+_LABEL = re.compile(
+    r"^ {0,3}(?:\*\*|__)[ \t]*(?:Weight|Description|Key[ \t]+[Kk]nowledge[ \t]+[Aa]reas)[ \t]*:?[ \t]*(?:\*\*|__)[ \t]*:?")
+
+
+def is_structure(line: str) -> bool:
+    """An objective or topic heading, or an objective label: never a line of shell code."""
+    if m := _HEADING.match(line):
+        _, title = split_icon(m.group(1))
+        topic = match_topic(title)
+        return bool(match_objective(title) or topic and topic.shape == "topic-word")
+    return bool(_LABEL.match(line))
 # Only fences that hold shell code or plain text are checked: a config or markdown sample may
 # hold such lines on purpose (a YAML `description:` key, a markdown heading).
 _CHECKED_INFO = SHELL_LANGUAGES | {"text", "txt", "plaintext"}
@@ -60,7 +72,7 @@ def _first_swallow(tokens: list[Token], lines: list[str], start: int) -> FenceCu
         first, end = tok.map[0] + start, tok.map[1] + start
         for index in range(first + 1, min(end, len(lines))):
             text = lines[index]
-            if ("#" in text or ":" in text) and _STRUCTURE.match(text):
+            if ("#" in text or ":" in text) and is_structure(text):
                 return FenceCut(first + 1, index + 1, text.strip())
     return None
 

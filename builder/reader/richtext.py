@@ -19,8 +19,8 @@ def after_label(text: RichText) -> RichText:
         if not seen:
             if ":" in span.text:
                 seen = True
-                rest = span.text.split(":", 1)[1]
-                if rest.strip() and span.style is not SpanStyle.STRONG:
+                rest = span.text.split(":", 1)[1].lstrip().lstrip("*_")  # `**Weight: **2`
+                if rest.strip():
                     out.append(Span(rest, span.style, span.href))
             continue
         out.append(span)

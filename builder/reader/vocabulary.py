@@ -7,6 +7,7 @@ file is read with its own language's vocabulary *and* English. Adding a language
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -30,15 +31,24 @@ class Vocabulary:
     notes: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
     cited_intro: tuple[str, ...] = field(default=())  # LPI's sentence that opens the cited list
+    points: tuple[str, ...] = ()  # a weight written into a heading: "(6 points)"
+    objective: tuple[str, ...] = ()  # a word before an objective's number: "Objective 200.1;"
+    description_opening: tuple[str, ...] = ()  # how LPI's descriptions open: "Candidates should"
+    removed: tuple[str, ...] = ()  # an objective title that says LPI dropped it: "Removed (see 104.3)"
 
 
 EN = Vocabulary(
     "en", "English", ("en", "en-us", "en_us", "english"),
     topic=("topic",), weight=("weight",), description=("description",),
-    key_knowledge_areas=("key knowledge areas",),
-    cited_objects=("cited objects", "terms and utilities"),
-    important_commands=("important commands",), notes=("notes",), examples=("examples",),
+    key_knowledge_areas=("key knowledge areas", "key knowledge area"),
+    cited_objects=("cited objects", "terms and utilities", "files, terms and utilities",
+                   "important files", "cited subjects", "cited objects and commands"),
+    important_commands=("important commands", "important commands programs", "important programs"),
+    notes=("notes",), examples=("examples",),
     cited_intro=("partial list of the used files, terms and utilities",),
+    points=("points", "point", "pts"), objective=("objective", "exam objective", "lpi objective"),
+    description_opening=("candidates should", "the candidate should"),
+    removed=("removed", "deleted", "dropped", "withdrawn"),
 )
 PT_BR = Vocabulary(
     "pt-BR", "português (Brasil)", ("pt", "pt-br", "pt_br", "ptbr", "portugues", "português"),
@@ -48,8 +58,41 @@ PT_BR = Vocabulary(
     cited_objects=("objetos citados", "termos e utilitários", "arquivos, termos e utilitários"),
     important_commands=("comandos importantes",), notes=("notas",), examples=("exemplos",),
     cited_intro=("lista parcial dos arquivos, termos e utilitários",),
+    points=("pontos",), objective=("objetivo",),
+    description_opening=("os candidatos devem", "o candidato deve", "os candidatos deverão"),
+    removed=("removido", "removida", "excluído", "excluída"),
 )
-VOCABULARIES: dict[str, Vocabulary] = {v.lang: v for v in (EN, PT_BR)}
+# LPI's Spanish objectives: "Importancia", "Descripción", "Áreas de conocimiento clave", "Lista
+# parcial de los archivos, términos y utilidades utilizados".
+ES = Vocabulary(
+    "es", "español", ("es", "es-es", "es_es", "espanol", "español", "spanish"),
+    topic=("tema",), weight=("importancia", "peso"), description=("descripción",),
+    key_knowledge_areas=("áreas de conocimiento clave", "áreas clave de conocimiento",
+                         "áreas de conocimiento"),
+    cited_objects=("objetos citados", "términos y utilidades", "archivos, términos y utilidades"),
+    important_commands=("comandos importantes",), notes=("notas",), examples=("ejemplos",),
+    cited_intro=("lista parcial de los archivos, términos y utilidades",),
+    points=("puntos",), objective=("objetivo",),
+    description_opening=("los candidatos deberán", "los candidatos deben", "el candidato debe"),
+    removed=("eliminado", "eliminada", "suprimido", "retirado"),
+)
+# LPI's German objectives: "Gewichtung", "Beschreibung", "Wichtigste Wissensgebiete", "Hier ist
+# eine unvollständige Liste der verwendeten Dateien, Begriffe und Hilfsprogramme".
+DE = Vocabulary(
+    "de", "Deutsch", ("de", "de-de", "de_de", "deutsch", "german"),
+    topic=("thema",), weight=("gewichtung", "gewicht"), description=("beschreibung",),
+    key_knowledge_areas=("wichtigste wissensgebiete", "wichtige wissensgebiete", "wissensgebiete"),
+    cited_objects=("dateien, begriffe und hilfsprogramme", "begriffe und hilfsprogramme",
+                   "zitierte objekte"),
+    important_commands=("wichtige befehle",), notes=("notizen", "anmerkungen"),
+    examples=("beispiele",),
+    cited_intro=("unvollständige liste der verwendeten dateien, begriffe und hilfsprogramme",
+                 "teilweise liste der verwendeten dateien, begriffe und hilfsprogramme"),
+    points=("punkte", "punkt"), objective=("lernziel", "prüfungsziel"),
+    description_opening=("kandidaten sollten", "die kandidaten sollten", "der kandidat sollte"),
+    removed=("entfernt", "gestrichen"),
+)
+VOCABULARIES: dict[str, Vocabulary] = {v.lang: v for v in (EN, PT_BR, ES, DE)}
 DEFAULT_LANG = "en"
 # What a heading that names a part of an objective is for (the reader's modes).
 PART_MODES = {"cited_objects": "cited", "important_commands": "commands",
@@ -62,6 +105,18 @@ def fold(text: str) -> str:
         return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
+
+
+_MARKUP = str.maketrans("", "", "*`")
+_PART_TAIL = re.compile(r"\s+(?:of|in|for|do|da|de|del|des)\s+(?:the\s+)?(?:topic|objective|tópico|tema|thema)"
+                        r"\s+[\d.]+$")
+
+
+def _part_words(title: str) -> str:
+    """A heading as the part matcher compares it: folded, without markup, `\\` `/` as spaces,
+    no trailing colon, no `of topic 101.1` tail."""
+    text = fold(title.translate(_MARKUP).replace("\\", " ").replace("/", " ")).rstrip(" :")
+    return _PART_TAIL.sub("", text)
 
 
 def _alternatives(words: tuple[str, ...]) -> str:
@@ -77,6 +132,8 @@ class Matcher:
     part: re.Pattern[str]
     label: re.Pattern[str]
     cited_intro: re.Pattern[str]
+    description_opening: re.Pattern[str]
+    removed: re.Pattern[str]
     parts: dict[str, str]  # folded part word -> part name ("cited_objects", ...)
     labels: dict[str, str]  # folded label word -> "weight", "description", "kka"
 
@@ -89,17 +146,46 @@ class Matcher:
         return m.group(1), re.sub(r"^\s*[:.\-\u2013\u2014]?\s*", "", rest)
 
     def match_part(self, title: str) -> str | None:
-        """The part a heading names ("cited_objects", ...), else None."""
-        m = self.part.match(fold(title))
-        return self.parts[" ".join(m.group(1).split())] if m else None
+        """The part a heading names ("cited_objects", ...), else None. `Important Files of topic
+        101.1`, `Important Commands\\Programs`, `Terms and Utilities:` name parts too."""
+        return _match_part(self.lang, title)
 
     def match_label(self, text: str) -> str | None:
-        """`Peso: 6` -> "weight"; `Key Knowledge Areas:` -> "kka"."""
-        m = self.label.match(fold(text))
+        """`Peso: 6` -> "weight"; `Key Knowledge Areas:` -> "kka"; `**Weight:**2`, `**Weight: **2`
+        and `**Weight:* 3` too (markup a reader does not see); a label alone (`Descripción`) whose
+        value is the next paragraph."""
+        m = self.label.match(fold(text.translate(_MARKUP)))
         return self.labels[" ".join(m.group(1).split())] if m else None
+
+    def match_heading_label(self, title: str) -> str | None:
+        """A heading that is a label (`### Description`): "weight" or "description", else None."""
+        name = self.match_label(title)
+        return name if name in ("weight", "description") and ":" not in title.rstrip(": ")[:-1] else None
+
+    def says_removed(self, title: str) -> bool:
+        """`Removed(see 104.3)`, `Eliminado`: an objective title that only says it is gone."""
+        return bool(self.removed.match(fold(title)))
+
+    def opens_description(self, text: str) -> bool:
+        """Does a paragraph open as LPI's objective descriptions do ("Candidates should ...")?"""
+        return bool(self.description_opening.match(fold(text.lstrip("-*> "))))
 
     def is_cited_intro(self, text: str) -> bool:
         return bool(self.cited_intro.search(fold(text)))
+
+
+@lru_cache(maxsize=8192)
+def _match_part(lang: str, title: str) -> str | None:
+    words = _part_words(title)
+    words_matcher = matcher(lang)
+    m = words_matcher.part.match(words)
+    if m:
+        return words_matcher.parts[" ".join(m.group(1).split())]
+    if len(words) > 40 or not words[:1].isalpha():
+        return None
+    near = [p for p in words_matcher.parts if p[:3] == words[:3] and abs(len(p) - len(words)) <= 3]
+    close = difflib.get_close_matches(words, near, n=1, cutoff=0.85)  # `Cited Objetcs`
+    return words_matcher.parts[close[0]] if close else None
 
 
 @lru_cache(maxsize=8)
@@ -110,6 +196,10 @@ def matcher(lang: str) -> Matcher:
     parts: dict[str, str] = {}
     labels: dict[str, str] = {}
     intros: list[str] = []
+    # Whatever a file's language, these two are read in every language: they open a sentence or
+    # a title, where no other word could be mistaken for them.
+    openings = tuple(w for v in VOCABULARIES.values() for w in v.description_opening)
+    removed = tuple(w for v in VOCABULARIES.values() for w in v.removed)
     for v in vocabularies:
         for name in PART_MODES:
             for word in getattr(v, name):
@@ -123,8 +213,10 @@ def matcher(lang: str) -> Matcher:
         lang,
         re.compile(rf"^(?:{_alternatives(topic)})\s+(\d{{3}})\b"),
         re.compile(rf"^({_alternatives(tuple(parts))})$"),
-        re.compile(rf"^({_alternatives(tuple(labels))})\s*:\s*(.*)$", re.S),
+        re.compile(rf"^({_alternatives(tuple(labels))})\s*(?::\s*(.*)|$)", re.S),
         re.compile(_alternatives(tuple(intros))),
+        re.compile(rf"^(?:{_alternatives(openings)})\b"),
+        re.compile(rf"^\W*(?:{_alternatives(removed)})\b(?:\W*$|\s*[(\[:,;-])"),
         parts, labels)
 
 

@@ -1,0 +1,244 @@
+"""Guides in every shape (tests/guides/, one small guide per shape, docs/guide-shapes.md): the
+objectives, weights and exam each must give, and every shape registry entry held to its example
+and its fixture."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from builder.cli import cli
+from builder.config import BuildConfig
+from builder.pipeline import build, check
+from builder.reader.codekinds import DETECTORS, code_kind
+from builder.reader.shapes import PATH_SHAPES, match_objective, match_topic, objective_from_path, \
+    objective_shapes, split_weight, topic_shapes
+from builder.reader.shellwords import PROMPT, comment_is_prose, is_banner, is_label_comment
+
+GUIDES = Path(__file__).parent / "guides"
+
+# guide -> (exam, {objective: weight}, language)
+EXPECTED = {
+    "topic-pages": ("LPIC-2 201", {"200.1": 6, "200.2": 2}, "en"),
+    "numbered-folders": ("Linux Essentials 010", {"1.1": None, "1.2": None}, "en"),
+    "joined-file-names": ("LPIC-1 101", {"101.1": 2, "101.2": 3}, "en"),
+    "objective-folders": ("LPIC-1 101", {"101.1": 2}, "en"),
+    "spanish": ("LPIC-1 101", {"101.1": 2, "101.2": 3}, "es"),
+    "german": ("LPIC-1 101", {"101.1": 2}, "de"),
+    "label-variants": ("LPIC-2 201-450", {"200.1": 6, "200.2": 2, "200.3": 3}, "en"),
+    "command-blocks": ("LPIC-2 202", {"208.2": 3}, "en"),
+    "removed-objective": ("LPIC-1 101", {"104.3": 3, "104.5": 3}, "en"),
+    "boilerplate": ("LPIC-3 305-300", {"353.4": 3}, "en"),
+    "link-tables": ("DevOps Tools Engineer 701", {"701.1": None, "701.2": None}, "en"),
+}
+
+
+def test_every_fixture_guide_is_expected() -> None:
+    assert sorted(p.name for p in GUIDES.iterdir() if p.is_dir()) == sorted([*EXPECTED, "no-numbering"])
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_guide_gives_its_objectives_weights_and_exam(name: str) -> None:
+    exam, weights, lang = EXPECTED[name]
+    result = check([str(GUIDES / name)])
+    assert {o.id: o.weight for o in result.guide.objectives} == weights
+    assert (result.guide.exam, result.guide.lang) == (exam, lang)
+    assert not result.translations  # one language, one guide
+    assert not [d for d in result.diagnostics if d.severity.value == "error"], result.diagnostics
+    for o in result.guide.objectives:
+        assert o.title and not o.title[0].isdigit() and "(" not in o.title, o.title
+
+
+def test_every_shape_reads_its_example_and_has_a_fixture() -> None:
+    for shape in objective_shapes():
+        found = match_objective(shape.example)
+        assert found and found.shape == shape.name, shape
+    for shape in topic_shapes():
+        found = match_topic(shape.example)
+        assert found and found.shape == shape.name, shape
+    for shape in PATH_SHAPES:
+        found = objective_from_path(f"{shape.example}/notes.md", ".")
+        assert found and found.shape == shape.name, shape
+    for shape in (*objective_shapes(), *topic_shapes(), *PATH_SHAPES):
+        assert shape.fixture in EXPECTED, f"{shape.name}: no guide tests/guides/{shape.fixture}"
+
+
+@pytest.mark.parametrize("title, number, rest, weight", [
+    ("352.1 Container Virtualization Concepts", "352.1", "Container Virtualization Concepts", None),
+    ("Objective 200.1; Measure Resource Usage (6 points)", "200.1", "Measure Resource Usage", 6),
+    ("Objective 201.1: Kernel Components (weight: 2)", "201.1", "Kernel Components", 2),
+    ("Kernel Components (201.1)", "201.1", "Kernel Components", None),
+    ("101.1 (2) Determine and configure hardware settings", "101.1", "Determine and configure hardware settings", 2),
+    ("101.2.Boot the system", "101.2", "Boot the system", None),
+])
+def test_objective_headings_in_every_shape(title: str, number: str, rest: str, weight: int | None) -> None:
+    found = match_objective(title)
+    assert found is not None and (found.number, found.title, found.weight) == (number, rest, weight)
+
+
+@pytest.mark.parametrize("title", ["192.168.0.134:3260,1 iqn.2026-01.example", "Install v2 - 3",
+                                   "RAID (level 5)", "10.0.2.15 is the guest's address"])
+def test_what_is_not_an_objective_heading(title: str) -> None:
+    assert match_objective(title) is None
+
+
+def test_a_weight_written_into_a_title_is_taken_out() -> None:
+    assert split_weight("Measure (6 points)") == ("Measure", 6)
+    assert split_weight("Kernel - Weight 4") == ("Kernel", 4)
+    assert split_weight("Pesos e medidas (peso 3)") == ("Pesos e medidas", 3)
+    assert split_weight("RAID (level 5)") == ("RAID (level 5)", None)
+
+
+def test_a_topic_page_gives_weights_and_descriptions_to_the_objective_pages() -> None:
+    result = check([str(GUIDES / "topic-pages")])
+    first = result.guide.objective("200.1")
+    assert first.description and first.description.plain.startswith("Candidates should")
+    assert [k.plain for k in first.key_knowledge_areas] == ["Measure CPU usage", "Measure disk I/O"]
+    assert [g.purpose for g in first.command_groups] == ["report CPU and device statistics every two seconds"]
+    (listing,) = [d for d in result.diagnostics if d.rule == "objective-listing"]
+    assert listing.pos.path.endswith("lpic2.200.0.md") and listing.severity.value == "info"
+    assert "My Capacity Notes" not in result.guide.exam and "<span" not in result.guide.exam
+
+
+def test_notes_in_folders_named_for_objectives_are_those_objectives() -> None:
+    guide = check([str(GUIDES / "numbered-folders")]).guide
+    one = guide.objective("1.1")
+    assert one.title == "Linux evolution and distributions"
+    assert guide.topics[0].title == "The Linux Community and a Career in Open Source"
+    assert {s.title for s in one.sections} >= {"Linux Distributions", "Embedded Systems"}
+
+
+def test_an_objective_readme_and_its_exercises_are_one_objective() -> None:
+    result = check([str(GUIDES / "objective-folders")])
+    (objective,) = result.guide.objectives
+    assert objective.title == "Determine and configure hardware settings"
+    assert objective.weight == 2 and objective.description is not None
+    assert [c.name for c in objective.cited_objects] == ["/sys/", "lsusb"]
+    assert any(s.title == "Exercises" for s in objective.sections)
+    assert not [d for d in result.diagnostics if d.rule in ("duplicate-objective", "exam-unanswered")]
+
+
+def test_lpi_objectives_pasted_as_plain_spanish_lines_give_their_weights() -> None:
+    result = check([str(GUIDES / "spanish")])
+    one = result.guide.objective("101.1")
+    assert one.weight == 2 and one.description.plain.startswith("Los candidatos deberán")
+    assert [k.plain for k in one.key_knowledge_areas] == ["Activar y desactivar los periféricos integrados."]
+    assert [c.name for c in one.cited_objects] == ["/sys/", "lsusb"]
+    listings = sorted(Path(d.pos.path).name for d in result.diagnostics if d.rule == "objective-listing")
+    assert listings == ["cambios.md", "objetivos.md"]  # the changelog gives nothing, the list its weights
+
+
+def test_labels_in_every_markup_a_reader_still_sees() -> None:
+    guide = check([str(GUIDES / "label-variants")]).guide
+    one, two, three = guide.objectives
+    assert [k.plain for k in one.key_knowledge_areas] == [
+        "Measure CPU usage", "Measure memory usage", "Estimate throughput and identify bottlenecks"]
+    assert [c.name for c in one.cited_objects] == ["/proc/meminfo", "iostat"]
+    assert [g.purpose for g in one.command_groups] == ["show cpu statistics every two seconds",
+                                                       "show memory and swap activity"]
+    assert two.description.plain.startswith("Candidates should be able to monitor")
+    assert [c.name for c in two.cited_objects] == ["collectd", "Nagios"]
+    assert [c.name for c in three.cited_objects] == ["sysctl", "/etc/sysctl.conf"]
+
+
+def test_command_blocks_as_a_reader_sees_them() -> None:
+    result = check([str(GUIDES / "command-blocks")])
+    (o,) = result.guide.objectives
+    groups = [(g.purpose, [line.text for line in g.lines]) for g in o.command_groups]
+    assert ("check the syntax of the configuration files", ["apachectl configtest"]) in groups
+    assert ("reload the configuration without dropping connections", ["apachectl graceful"]) in groups
+    session = next(lines for _, lines in groups if lines[0].startswith("apachectl -M"))
+    assert session == ["apachectl -M | grep ssl", "openssl x509 -in server.crt -noout -dates"]  # no output
+    assert not any("APACHE COMMANDS" in (p or "") for p, _ in groups)
+    assert [s.language for s in o.samples] == ["conf", "xml", "sql", "yaml", "text", "help"]
+    assert not [d for d in result.diagnostics if d.severity.value == "error"]
+
+
+def test_readme_closing_sections_are_not_the_last_objective() -> None:
+    guide = check([str(GUIDES / "boilerplate")]).guide
+    (o,) = guide.objectives
+    said = " ".join(p.text.plain for p in o.prose)
+    assert "License" not in said and "author@example.com" not in said
+    assert not any(s.title in ("Contributing", "License", "Contact") for s in o.sections)
+
+
+def test_a_removed_objective_is_reported_not_built() -> None:
+    result = check([str(GUIDES / "removed-objective")])
+    assert "104.4" not in {o.id for o in result.guide.objectives}
+    (removed,) = [d for d in result.diagnostics if d.rule == "objective-removed"]
+    assert removed.pos.line == 16 and removed.severity.value == "info"
+
+
+def test_a_table_of_links_is_links_not_cards() -> None:
+    guide = check([str(GUIDES / "link-tables")]).guide
+    one = guide.objective("701.1")
+    assert not one.tables
+    assert [(link.text, link.target) for link in one.links][:2] == [
+        ("The Twelve-Factor App", "https://12factor.net/"), ("Agile Manifesto", "http://agilemanifesto.org/")]
+    assert any(s.title == "The Twelve-Factor App" for s in one.sections)  # the notes in its folder
+
+
+def test_a_one_language_repository_builds_one_deck(tmp_path: Path) -> None:
+    result = build([str(GUIDES / "link-tables")], BuildConfig(output=tmp_path, formats=("anki",)),
+                   settings=None)
+    names = sorted(a.path.name for a in result.artifacts if a.path.suffix == ".apkg")
+    assert names and not [n for n in names if ".pt-BR" in n], names
+
+
+def test_a_guide_with_no_lpi_numbering_fails_with_what_was_looked_for(tmp_path: Path) -> None:
+    done = CliRunner().invoke(cli, ["build", str(GUIDES / "no-numbering"), "-o", str(tmp_path / "out"),
+                                    "-f", "anki", "-f", "json"])
+    assert done.exit_code == 1
+    assert "error: no objective found in 1 file(s)" in done.output
+    assert "'My Linux notes'" in done.output and "'Networking'" in done.output  # the headings it saw
+    assert not list((tmp_path / "out").rglob("*.apkg")) and not (tmp_path / "out" / "notes.json").exists()
+
+
+def test_check_and_build_agree_on_every_fixture_guide(tmp_path: Path) -> None:
+    for name in [*EXPECTED, "no-numbering"]:
+        checked = CliRunner().invoke(cli, ["-q", "check", str(GUIDES / name)])
+        built = CliRunner().invoke(cli, ["-q", "build", str(GUIDES / name), "-o", str(tmp_path / name),
+                                         "-f", "json", "--ledger", str(tmp_path / f"{name}.lock")])
+        assert checked.exit_code == built.exit_code, name
+        if built.exit_code == 0:
+            data = json.loads((tmp_path / name / "notes.json").read_text("utf-8"))
+            assert len([o for t in data["topics"] for o in t["objectives"]]) == len(EXPECTED[name][1])
+
+
+@pytest.mark.parametrize("comment, prose", [
+    ("show all devices", True), ("create a 2GB partition in the selected disk", True),
+    ("terminate windows", True), ("ls -l /dev", False), ("cat /etc/fstab", False),
+    ("echo $PATH", False), ("192.168.0.134:3260,1 iqn.2026-01.example:disk1", False),
+])
+def test_comment_words_or_code(comment: str, prose: bool) -> None:
+    assert comment_is_prose(comment) is prose
+
+
+def test_banners_labels_and_prompts() -> None:
+    assert is_banner("------------ KUBERNETES COMMANDS ------------") and not is_banner("list pods")
+    assert is_label_comment("syntax") and is_label_comment("Example 2:") and not is_label_comment("list")
+    for line in ("$ ls", "[root@centos7 ~]# ls", "user@host:~$ ls", "root@host:/etc# ls", "PS C:\\> dir"):
+        assert PROMPT.match(line), line
+    assert not PROMPT.match("ls -l")
+
+
+@pytest.mark.parametrize("kind, block", [
+    ("json", '{"a": 1,\n "b": [2, 3]}'),
+    ("xml", "<VirtualHost *:80>\n  ServerName a\n</VirtualHost>"),
+    ("sql", "SELECT * FROM t;\nDELETE FROM t WHERE id = 1;"),
+    ("conf", "server {\n  listen 80;\n}"),
+    ("ini", "[global]\nworkgroup = HOME\nsecurity = user"),
+    ("yaml", "services:\n  web:\n    image: nginx"),
+    ("help", "  -a, --all   show all\n  -l          long listing"),
+    ("text", "0600:    -rw-------\n0644:    -rw-r--r--"),
+    ("text", "RSS\nNon-swapped physical memory used by the process."),
+    (None, "ls -l\nmount -a"),
+    (None, "qemu-system-x86_64 \\\n  -m 2048 \\\n  -smp 2"),
+    (None, "$ cat a\noutput line 1"),
+])
+def test_what_a_shell_block_holds(kind: str | None, block: str) -> None:
+    assert code_kind(block) == kind
+    assert kind is None or kind in {name for name, _ in DETECTORS}
