@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 # the time of compiling builder/ on every run.
 COMPILE = $(BIN)/python -m compileall -q builder > /dev/null
 
-.PHONY: all build test fuzz check bench clean distclean system-deps schema rules-table i18n
+.PHONY: all build test fuzz check bench corpus clean distclean system-deps schema rules-table i18n
 
 all: build
 
@@ -52,6 +52,14 @@ fuzz: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test system-deps
 	@$(COMPILE)
 	$(BIN)/python benchmarks/bench.py
+
+# Other people's guides, built as a new user would: `make corpus CORPUS=folder-of-checkouts`
+# prints per guide the exit status, objectives, weights, purposes and empty cards (a benchmark,
+# not a test; docs/corpus.md).
+CORPUS ?= ../shared/guides
+corpus: $(VENV)/.installed
+	@$(COMPILE)
+	$(BIN)/python benchmarks/corpus.py $(CORPUS)
 
 clean:
 	rm -rf $(OUTPUT) build *.egg-info
