@@ -505,7 +505,7 @@ class FileAssembler:
             where = sec.pos if sec and is_placeholder(sec.title) else self.pos(f.line + 1)
             self.obj.stubs.append(Stub(sec.title if sec else self.obj.title, "placeholder", where))
             return
-        program = first_program(f.content)
+        program = first_program(f.content) or ""
         lead_in = lead_in or self.lead_in(program) or self.action_title()
         block = parse_command_block(f.content, lang, self.path, f.line, section=self.section,
                                     important=self.mode == "commands", lead_in=lead_in,
@@ -529,6 +529,11 @@ class FileAssembler:
         prev = self.prev
         if not isinstance(prev, Paragraph) or prev.depth != 0:
             return None
+        whole = clean_title(prev.inline.text.plain)
+        if prev.inline.text.plain.strip().endswith(":") and 0 < len(whole) <= 160:
+            return whole  # a sample's caption is this one only: it is part of its cards' identity
+        if program is None:
+            return None
         plain = " ".join(prev.inline.text.plain.split())
         sentences = [s.strip() for s in _LAST_SENTENCE.split(plain) if s.strip()]
         last = sentences[-1] if sentences else ""
@@ -536,7 +541,7 @@ class FileAssembler:
         if plain.endswith((":", "?")) and 0 < len(text) <= 160 or \
                 last == plain and not plain.endswith((".", "!")) and 12 <= len(plain) <= 100:
             return text
-        if program and len(program) > 1:
+        if len(program) > 1:
             named = re.compile(rf"(?<![\w/-]){re.escape(program)}(?![\w/-])")
             found = next((s for s in sentences if named.search(s) and len(s.split()) >= 4), None)
             if found and len(found) <= 160:

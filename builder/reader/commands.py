@@ -88,9 +88,10 @@ def parse_command_block(content: str, language: str, path: str, first_line: int,
         if stripped.startswith("#") and not disabled:
             comments += 1
             if is_label_comment(text):  # `# Example 2:` another way to do what the purpose says
+                purpose = current.purpose or (groups[-1].purpose if groups else [])
                 if current.lines:
-                    purpose = current.purpose
                     current = _close(current, groups, orphans)
+                if not current.purpose and purpose:
                     current.purpose, current.purpose_line = list(purpose), lineno
                 continue
             if current.lines or is_banner(text):
