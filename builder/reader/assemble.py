@@ -16,7 +16,7 @@ from builder.model import (
 from builder.reader.blocks import Block, Fence, Heading, Inline, Paragraph, TableBlock
 from builder.reader.cited import parse_cited_object
 from builder.reader.codekinds import code_kind
-from builder.reader.commands import SHELL_LANGUAGES, first_program, is_tree_listing, parse_command_block
+from builder.reader.commands import SHELL_LANGUAGES, is_tree_listing, parse_command_block
 from builder.reader.shellwords import ACTION_WORDS
 from builder.reader.references import raw_html, resolve_target, unsafe_urls
 from builder.reader.certification import known_topic, topic_name
@@ -143,6 +143,8 @@ class FileAssembler:
         self.last_level = 0
         self.title: str | None = None
         self.pending: str | None = None  # a label whose value is the next paragraph
+        self.options: dict[str, str] = {}  # `-s : display only totals` said under this heading
+        self.said: list[str] = []  # the sentences of the paragraphs under this heading, in order
         self.headings: list[tuple[SourcePos, str]] = []
 
     def pos(self, line: int) -> SourcePos:
@@ -189,6 +191,8 @@ class FileAssembler:
             self.mode = None
         self.collect_refs(h.inline, pos)
         self.pending = None
+        self.options = {}
+        self.said = []
         topic = match_topic(title)
         if topic and (topic.shape == "topic-word" or not (self.obj and h.level > self.obj.level)):
             self.start_topic(topic.number, clean_title(topic.title) or topic_name(topic.number), icon, pos)
@@ -327,6 +331,11 @@ class FileAssembler:
         if self.words.is_cited_intro(plain):
             self.mode, self.mode_level, self.mode_list = "cited", 7, None
             return
+        if p.depth == 0 and len(self.said) < 40:
+            self.said += [x.strip() for x in _LAST_SENTENCE.split(" ".join(plain.split()))
+                          if 4 <= len(x.split()) and len(x) <= 160]
+        if p.depth and (m := _OPTION_ITEM.match(plain)):
+            self.options[m.group(1)] = m.group(2).strip()
         if p.depth and self.mode in ("kka", "cited") and p.item_start:
             if self.mode_list is None:
                 self.mode_list = p.list_id
@@ -505,11 +514,10 @@ class FileAssembler:
             where = sec.pos if sec and is_placeholder(sec.title) else self.pos(f.line + 1)
             self.obj.stubs.append(Stub(sec.title if sec else self.obj.title, "placeholder", where))
             return
-        program = first_program(f.content) or ""
-        lead_in = lead_in or self.lead_in(program) or self.action_title()
+        lead_in = lead_in or self.lead_in(commands=True) or self.action_title()
         block = parse_command_block(f.content, lang, self.path, f.line, section=self.section,
                                     important=self.mode == "commands", lead_in=lead_in,
-                                    card_key=card_key)
+                                    card_key=card_key, naming=self.sentence_naming())
         self.mark_content()
         if block.comment_only_line:
             self.obj.stubs.append(Stub(self.section or self.obj.title, "comment-only block",
@@ -521,18 +529,17 @@ class FileAssembler:
                                       f"purpose comment '{text}' has no command under it: add the "
                                       "command or remove the comment"))
 
-    def lead_in(self, program: str | None = None) -> str | None:
-        """The sentence right before a block, when it introduces it: one that ends with a colon
-        (`Use ldd to ...:`) or asks (`Can you ping the gateway?`), a short line of its own
-        (`> using = to set the exact mode`), or the sentence that names the block's program
-        (`Users can also use su to switch to the root account.`)."""
+    def lead_in(self, commands: bool = False) -> str | None:
+        """The sentence right before a block, when it introduces it: a paragraph that ends with a
+        colon (`Use ldd to ...:`); for commands also the last sentence when it ends with a colon or
+        asks (`Can you ping the gateway?`), or a short line of its own (`> using = to set the mode`)."""
         prev = self.prev
         if not isinstance(prev, Paragraph) or prev.depth != 0:
             return None
         whole = clean_title(prev.inline.text.plain)
         if prev.inline.text.plain.strip().endswith(":") and 0 < len(whole) <= 160:
             return whole  # a sample's caption is this one only: it is part of its cards' identity
-        if program is None:
+        if not commands:
             return None
         plain = " ".join(prev.inline.text.plain.split())
         sentences = [s.strip() for s in _LAST_SENTENCE.split(plain) if s.strip()]
@@ -541,12 +548,30 @@ class FileAssembler:
         if plain.endswith((":", "?")) and 0 < len(text) <= 160 or \
                 last == plain and not plain.endswith((".", "!")) and 12 <= len(plain) <= 100:
             return text
-        if len(program) > 1:
-            named = re.compile(rf"(?<![\w/-]){re.escape(program)}(?![\w/-])")
-            found = next((s for s in sentences if named.search(s) and len(s.split()) >= 4), None)
-            if found and len(found) <= 160:
-                return clean_title(found.rstrip("."))
         return None
+
+    def sentence_naming(self) -> Callable[[list[str]], str | None]:
+        """For a group of command lines: the option it uses as the section explains it (`-s :
+        display only totals`), or the nearest sentence under the heading that names one of its
+        programs or files (`Users can also use su to switch to root.`)."""
+        sentences = self.said[::-1]  # the nearest first
+        options = dict(self.options)
+
+        def naming(lines: list[str]) -> str | None:
+            if len(lines) == 1 and options:  # `du -s /etc` under `| -s | display only a total |`
+                flags = [f"-{ch}" for t in lines[0].split() if re.fullmatch(r"-[A-Za-z]{2,4}", t)
+                         for ch in t[1:]] + lines[0].split()
+                said = list(dict.fromkeys(options[t].rstrip(".") for t in flags
+                                          if t in options and 2 < len(options[t]) <= 100))
+                if 1 <= len(said) <= 2:
+                    return clean_title("; ".join(said))
+            words = {w for line in lines for w in _named_words(line)}
+            for sentence in sentences:
+                folded = sentence.lower()
+                if any(re.search(rf"(?<![\w/-]){re.escape(w)}(?![\w-])", folded) for w in words):
+                    return clean_title(sentence.rstrip("."))
+            return None
+        return naming
 
     def action_title(self) -> str | None:
         """The section's title when it names an action (`Removing directories`, `List installed
@@ -580,6 +605,9 @@ class FileAssembler:
             for c in cells:
                 if c.refs:
                     self.collect_refs(c, at)
+        for row in rows:
+            if len(row.cells) >= 2 and _OPTION_CELL.match(row.cells[0].plain.strip()):
+                self.options[row.cells[0].plain.strip().split()[0].rstrip(",")] = row.cells[1].plain.strip()
         header = tuple(trim(c.text) for c in t.header)
         if links := _link_list(rows):
             self.obj.links.extend(Link(url, text, None, at) for url, text, at in links)
@@ -601,7 +629,20 @@ class FileAssembler:
 
 
 _URL = re.compile(r"^<?https?://\S+>?$")
+_OPTION_ITEM = re.compile(r"^(-{1,2}[A-Za-z][\w-]*)\s*(?:[:=\u2013\u2014]|-\s)\s*(\w.*)$")
+_OPTION_CELL = re.compile(r"^-{1,2}[A-Za-z][\w-]*(?:,?\s|$)")
 _LAST_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def _named_words(line: str) -> list[str]:
+    """The words of a command line a sentence may name it by: its programs and its paths."""
+    words = []
+    for part in re.split(r"[|;&]+", line):
+        tokens = [t for t in part.split() if t not in ("sudo", "doas")]
+        if tokens and re.match(r"^[A-Za-z][\w.+-]+$", tokens[0]):
+            words.append(tokens[0].lower())
+        words += [t.lower() for t in tokens[1:] if t.startswith("/") and len(t) > 4]
+    return words
 
 
 def _link_list(rows: list[TableRow]) -> list[tuple[str, str, SourcePos]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -198,7 +199,13 @@ def read_blocks(tokens: list[Token], lines: list[str]) -> list[Block]:
             start = _line(tok) - (kind == "code_block")
             end = tok.map[1] if tok.map else start
             closed = kind == "code_block" or _fence_closed(tok, lines, end)
-            blocks.append(Fence(tok.info.strip() if kind == "fence" else "", tok.content,
+            content = tok.content
+            if not closed and tok.level > 0 and end < len(lines):
+                # ended by its list item or quote, not by the end of the file: what a reader sees
+                # ends there too (often at `cmd   ``` `, a closing fence written on the last line)
+                closed = True
+                content = re.sub(r"[ \t]*(`{3,}|~{3,})[ \t]*(\n?)$", r"\2", content)
+            blocks.append(Fence(tok.info.strip() if kind == "fence" else "", content,
                                 start, end, closed))
             if item_fresh:
                 item_fresh[-1] = False

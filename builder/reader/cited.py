@@ -17,8 +17,8 @@ def parse_cited_object(text: str, pos: SourcePos) -> CitedObject | None:
     """One Cited Objects line such as `ip (including relevant subcommands)` or `/proc/[0-9]+/ns`."""
     text = text.strip().strip("`").strip()
     text = re.sub(r"^[-*+]\s+", "", text)
-    if not text or text.startswith("#"):
-        return None
+    if not text or text.startswith(("#", "![", "<!--")) or text.lower().startswith(("http://", "https://")):
+        return None  # a comment, a picture or an address in the list is not an object
     note = None
     m = _NOTE.match(text)
     if m and m.group("name"):

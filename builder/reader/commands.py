@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from builder.model import CommandGroup, CommandLine, GroupKind, SourcePos
@@ -36,23 +37,14 @@ def is_tree_listing(content: str) -> bool:
     return bool(_TREE.search(content))
 
 
-def first_program(content: str) -> str | None:
-    """The program the block's first command line runs (`ls` of `$ sudo ls -l`), if any."""
-    for raw in content.split("\n"):
-        line = raw.strip()
-        if not line or line.startswith("#") and not ROOT_PROMPT.match(line):
-            continue
-        if prompt := PROMPT.match(line) or ROOT_PROMPT.match(line):
-            line = line[prompt.end():]
-        words = [w for w in line.split() if w not in ("sudo", "doas")]
-        return words[0] if words and re.match(r"^[\w.+-]+$", words[0]) else None
-    return None
-
-
 def parse_command_block(content: str, language: str, path: str, first_line: int, *,
                         section: str | None, important: bool, lead_in: str | None,
-                        card_key: str | None) -> CommandBlock:
-    """A shell fence: `# purpose` comments, each followed by its command lines; blank lines end a group."""
+                        card_key: str | None,
+                        naming: Callable[[list[str]], str | None] | None = None) -> CommandBlock:
+    """A shell fence: `# purpose` comments, each followed by its command lines; blank lines end a group.
+
+    `lead_in` is the first group's purpose when it has no comment; `naming` finds, for any other
+    group without one, the sentence before the block that names its programs or files."""
     console = language.lower() in {"console", "shell-session", "bash-session", "sh-session",
                                    "shellsession", "terminal"} or any(
         PROMPT.match(line) for line in content.splitlines())
@@ -120,7 +112,8 @@ def parse_command_block(content: str, language: str, path: str, first_line: int,
     if not groups and comments:
         comment_only = orphans[0][1] if orphans else first_line + 1
         orphans = []
-    built = tuple(_build(g, i == 0 and lead_in, language, section, important, path,
+    built = tuple(_build(g, i == 0 and lead_in or (naming and not g.purpose and naming(
+                         [line.text for line in g.lines])), language, section, important, path,
                          card_key if i == 0 else None) for i, g in enumerate(groups))
     return CommandBlock(built, tuple(orphans), comment_only)
 

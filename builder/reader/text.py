@@ -67,6 +67,12 @@ def is_ignorable_html(text: str) -> bool:
     return bool(RAW_HTML.search(text)) and (not stripped or bool(_BACK_TO_TOP.match(stripped)))
 
 
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
+
+
 def clean_title(text: str) -> str:
-    """A heading or caption as clean text: no icons, no trailing colon, single spaces."""
+    """A heading or caption as clean text: no icons, no zero-width or soft-hyphen characters, no
+    trailing colon, single spaces (titles name decks, files and tags)."""
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
     return " ".join(strip_icons(text).split()).rstrip(":").strip()
