@@ -96,7 +96,7 @@ class NoteContext:
         guid = guid_for(self.guide.namespace, self.objective.id, nt.kind, key)
         values = {**values, "Sort": f.text(self.sort(nt, key)), "Id": f.text(guid)}
         nt = localized(nt, self.guide.lang)  # the same fields, templates in the guide's language
-        cleaned = tuple(clean_html(values.get(name, "")) for name in nt.field_names)
+        cleaned = tuple(f.code_words_kept(clean_html(values.get(name, ""))) for name in nt.field_names)
         return AnkiNote(nt, guid, f"{self.objective.id} {nt.kind} {identity}", self.objective.id,
                         self.deck, cleaned,
                         base_tags(self.guide, self.objective, nt.kind), pos, media)
