@@ -3,6 +3,7 @@ as one cloze over the steps of a procedure."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -61,8 +62,12 @@ def guide_with(tmp_path: Path, text: str, before: str = "### 352.1 Important Com
     return src
 
 
+_NOWRAP = re.compile(r'<span class="nw">(.*?)</span>')
+
+
 def fields(note) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    return dict(zip(note.note_type.field_names, note.fields))
+    """A note's fields by name, without the spans that keep a dashed word on one line."""
+    return {name: _NOWRAP.sub(r"\1", value) for name, value in zip(note.note_type.field_names, note.fields)}
 
 
 @pytest.fixture(scope="module")

@@ -88,3 +88,23 @@ def test_the_preview_command_writes_the_page(tmp_path: Path) -> None:
     html = (tmp_path / "preview" / "index.html").read_text(encoding="utf-8")
     assert html.count('class="pv-card"') > 20 and "352-containers.md:" in html
     assert list((tmp_path / "preview").glob("cheatdeck-*.png"))  # the cards' image is beside it
+
+
+# Each span.cloze of the visible cards: its colour and weight, and those of the text around it.
+CLOZE_JS = """() => [...document.querySelectorAll('.pv-card:not([hidden]) span.cloze')].map(span => {
+  const s = getComputedStyle(span), line = getComputedStyle(span.parentElement);
+  return [s.color, s.fontWeight, line.color, line.fontWeight];
+})"""
+
+
+def test_a_cloze_stands_out_from_its_line_light_and_night(browser, page_file: Path) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport=PHONE)
+    page.goto(page_file.as_uri())
+    page.select_option("#pv-type", "Cloze / Cloze")
+    for mode in ("light", "night"):
+        if mode == "night":
+            page.click("#pv-night")
+        spans = page.evaluate(CLOZE_JS)
+        assert len(spans) > 20
+        for color, weight, line_color, line_weight in spans:
+            assert color != line_color and int(weight) >= 600 and int(line_weight) < 600, (mode, spans[0])

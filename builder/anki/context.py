@@ -60,12 +60,19 @@ def deck_name(guide: Guide, topic: Topic, o: Objective | None = None) -> str:
 
 
 def deck_description(guide: Guide) -> str:
+    """What Anki shows on the deck's screen: the exam, the versions, and the import option that
+    brings the preset burying siblings (Anki leaves it unticked; nothing else tells the learner)."""
     with override(guide.lang):
         text = _("{exam} — built by {tool} {version}").format(exam=f.text(guide.exam), tool=TOOL_NAME,
                                                                  version=__version__)
         if guide.version:
             text += " · " + _("guide {version}").format(version=f.text(guide.version))
-    return clean_html(text)
+        # The option's label as Anki's import page shows it in this language.
+        presets = _("The cards of one note (siblings) come on different days only with this "
+                    "deck's preset, which Anki imports when “Import any deck presets” is ticked. "
+                    "If this deck's options show the Default preset, import the package again "
+                    "with it ticked: nothing is duplicated.")
+    return clean_html(f"{text}<br>{f.text(presets)}")
 
 
 def base_tags(guide: Guide, o: Objective, kind: str) -> tuple[str, ...]:
@@ -96,7 +103,7 @@ class NoteContext:
         guid = guid_for(self.guide.namespace, self.objective.id, nt.kind, key)
         values = {**values, "Sort": f.text(self.sort(nt, key)), "Id": f.text(guid)}
         nt = localized(nt, self.guide.lang)  # the same fields, templates in the guide's language
-        cleaned = tuple(clean_html(values.get(name, "")) for name in nt.field_names)
+        cleaned = tuple(f.code_words_kept(clean_html(values.get(name, ""))) for name in nt.field_names)
         return AnkiNote(nt, guid, f"{self.objective.id} {nt.kind} {identity}", self.objective.id,
                         self.deck, cleaned,
                         base_tags(self.guide, self.objective, nt.kind), pos, media)

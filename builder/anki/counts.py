@@ -7,6 +7,7 @@ from collections import Counter
 from builder.anki.cloze import flag_cards
 from builder.anki.commands import command_cards, command_groups
 from builder.anki.facts import objective_facts
+from builder.anki.interference import SharedCommands
 from builder.anki.procedures import asked, procedures
 from builder.anki.samples import sample_line_facts
 from builder.model import Objective, Table, TableRow
@@ -89,8 +90,9 @@ def cell_count(table: Table) -> tuple[int, int]:
     return len(cells), sum(reversible(table, r, c, values[c]) for r, c in cells)
 
 
-def card_counts(o: Objective) -> dict[str, int]:
-    """How many cards each kind gives for an objective (what `inspect` shows)."""
+def card_counts(o: Objective, shared: SharedCommands | None = None) -> dict[str, int]:
+    """How many cards each kind gives for an objective (what `inspect` shows); with the guide's
+    `shared` commands, a command an earlier objective asks counts there only."""
     rows = [cell_count(t) for t in o.tables]
     commands = command_cards(o)
     steps = procedures(command_groups(o))
@@ -98,7 +100,9 @@ def card_counts(o: Objective) -> dict[str, int]:
     flags = sum(len({n for _, _, n in spans}) for _, spans in flag_cards(o, commands))
     flags += sum(f.blanks for f in objective_facts(o) + sample_line_facts(o.samples))
     flags += sum(sum(asked(p)) for p in steps)
-    return {"overview": 1, "command": 2 * sum(c.group not in in_steps for c in commands),
+    shared = shared or SharedCommands()
+    return {"overview": 1, "command": 2 * sum(c.group not in in_steps and shared.makes_note(o.id, c)
+                                              for c in commands),
             "cited": len(o.cited_objects),
             "row": sum(a + b for a, b in rows),
             "definition": len(o.definitions), "timeline": len(o.timeline), "cloze": flags}

@@ -25,11 +25,41 @@ def purposes_html(purposes: tuple[str, ...]) -> str:
 
 _TAG = re.compile(r"(<[^>]*>)")
 _BREAK_AFTER = re.compile(r"([/=,|])(?!$)")
+# A word, with the sign that follows a trailing hyphen (`lxc-*`); never a brace or colon, which
+# may open or close a cloze deletion (`{{c1::…}}`).
+_WORD = re.compile(r"[\w.-]+(?:(?<=-)[*\[(\"'$@%+/])?")
+# Browsers may wrap after any hyphen (`--` / `protocol`, `virt-` / `install`); a dashed word up
+# to this long is kept on one line instead. 34 monospace characters fit one phone line of a
+# card's code (about 37 at 390 px, less a wrapped line's hanging indent); a longer word, a URL
+# slug or a rule of dashes, may still wrap rather than push the card sideways.
+NOWRAP_MAX = 34
+
+
+_CODE = re.compile(r"(<code\b[^>]*>)(.*?)(</code>)", re.S)
+
+
+def _keep_dashed(word: re.Match[str]) -> str:
+    w = word.group(0)
+    return f'<span class="nw">{w}</span>' if "-" in w and len(w) <= NOWRAP_MAX else w
+
+
+def _dashed_kept(html: str) -> str:
+    return "".join(part if part.startswith("<") else _WORD.sub(_keep_dashed, part)
+                   for part in _TAG.split(html))
+
+
+def code_words_kept(html: str) -> str:
+    """HTML whose inline `<code>` never wraps inside an option or a hyphenated word."""
+    if "<code" not in html:
+        return html
+    return _CODE.sub(lambda m: m.group(1) + _dashed_kept(m.group(2)) + m.group(3), html)
 
 
 def breakable(html: str) -> str:
-    """HTML whose text may wrap after `/ = , |` (a phone line breaks there, never mid-token)."""
-    return "".join(part if part.startswith("<") else _BREAK_AFTER.sub(r"\1<wbr>", part)
+    """HTML whose text may wrap after `/ = , |` (a phone line breaks there) and at spaces, never
+    inside an option or a hyphenated word (those are kept whole in a `nw` span)."""
+    return "".join(part if part.startswith("<") else
+                   _WORD.sub(_keep_dashed, _BREAK_AFTER.sub(r"\1<wbr>", part))
                    for part in _TAG.split(html))
 
 

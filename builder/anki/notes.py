@@ -12,6 +12,7 @@ from builder.anki.context import (AnkiNote, DuplicateCardError, NoteContext, bas
                                   deck_name, guid_for)
 from builder.anki.commands import CommandCard, command_cards, command_groups
 from builder.anki.facts import definition_text
+from builder.anki.interference import SharedCommands, shared_commands, tools_named
 from builder.anki.drills import fact_notes, flag_notes, procedure_notes
 from builder.anki.procedures import procedures
 from builder.anki.media import MediaFile, MediaStore, media_for
@@ -29,15 +30,17 @@ __all__ = ["AnkiNote", "DuplicateCardError", "base_tags", "deck_description", "d
 
 
 def objective_notes(guide: Guide, topic: Topic, o: Objective, source_root: Path,
-                    media: MediaStore | None = None) -> list[AnkiNote]:
+                    media: MediaStore | None = None,
+                    shared: SharedCommands | None = None) -> list[AnkiNote]:
     """Every note one objective gives, in study order (images from `media`, which prepares each
-    once), its fixed words in the guide's language."""
+    once), its fixed words in the guide's language; a command `shared` with an earlier objective
+    is that objective's note."""
     with override(guide.lang):
         return _objective_notes(NoteContext(guide, o, deck_name(guide, topic, o), source_root),
-                                media or MediaStore())
+                                media or MediaStore(), shared or SharedCommands())
 
 
-def _objective_notes(ctx: NoteContext, media: MediaStore) -> list[AnkiNote]:
+def _objective_notes(ctx: NoteContext, media: MediaStore, shared: SharedCommands) -> list[AnkiNote]:
     o, source_root = ctx.objective, ctx.source_root
     images = _images_by_definition(o, source_root, media)
     commands = command_cards(o)
@@ -51,20 +54,23 @@ def _objective_notes(ctx: NoteContext, media: MediaStore) -> list[AnkiNote]:
     notes += [_timeline(ctx, i) for i in range(len(o.timeline))]
     notes += fact_notes(ctx)
     notes += [_cited(ctx, i) for i in range(len(o.cited_objects))]
-    notes += [_command(ctx, c) for c in commands if c.group not in in_steps]
+    notes += [_command(ctx, c, shared.more_purposes(c)) for c in commands
+              if c.group not in in_steps and shared.makes_note(o.id, c)]
     notes += procedure_notes(ctx, steps)
     notes += flag_notes(ctx, commands)
     return notes
 
 
 def guide_notes(guide: Guide, source_root: Path, media: MediaStore | None = None) -> list[AnkiNote]:
-    """All notes of a guide; two notes with one identity are an error naming both places."""
+    """All notes of a guide; two notes with one identity are an error naming both places. A command
+    repeated across objectives is the first one's note; fronts alike across the deck name their tool."""
     media = media or MediaStore()
     pairs = [(t, o) for t in guide.topics for o in t.objectives]
+    shared = shared_commands(guide)
     # Objectives without images first: their notes are made while the images are prepared.
-    made = {i: objective_notes(guide, *pairs[i], source_root, media)
+    made = {i: objective_notes(guide, *pairs[i], source_root, media, shared)
             for i in sorted(range(len(pairs)), key=lambda i: bool(pairs[i][1].images))}
-    notes = [n for i in range(len(pairs)) for n in made[i]]
+    notes = tools_named(guide, [n for i in range(len(pairs)) for n in made[i]])
     seen: dict[str, AnkiNote] = {}
     for note in notes:
         first = seen.setdefault(note.guid, note)
@@ -85,9 +91,9 @@ def _overview(ctx: NoteContext, images: list[tuple[Image, MediaFile]]) -> AnkiNo
     return ctx.note(OVERVIEW, "", "overview", values, o.pos, tuple(m for _, m in images))
 
 
-def _command(ctx: NoteContext, card: CommandCard) -> AnkiNote:
+def _command(ctx: NoteContext, card: CommandCard, elsewhere: tuple[str, ...] = ()) -> AnkiNote:
     group = card.group
-    purpose = f.purposes_html(group.purposes)
+    purpose = f.purposes_html(group.purposes + elsewhere)
     if card.context:
         purpose += f'<div class="cue">{f.text(card.context)}</div>'
     if card.step:

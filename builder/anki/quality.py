@@ -74,7 +74,8 @@ _CTX = re.compile(r'<div class="ctx">.*?</div>', re.S)
 _ASK = re.compile(r'<div class="ask">(.*?)</div>', re.S)
 _PROMPT = re.compile(r'<div class="prompt">(.*?)</div>', re.S)
 _ANS = re.compile(r'<div class="ans[^"]*">(.*?)</div>', re.S)
-_CLOZE = re.compile(r'<span class="cloze">(.*?)</span>', re.S)
+# A cloze's text may hold spans of its own (`<span class="nw">--force</span>`).
+_CLOZE = re.compile(r'<span class="cloze">((?:<span\b[^>]*>.*?</span>|.)*?)</span>', re.S)
 
 
 def asks(card: RenderedCard) -> bool:
