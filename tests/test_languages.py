@@ -84,6 +84,15 @@ def test_a_repository_with_a_translation_checks_both_guides(tmp_path: Path) -> N
     assert {s.path.rsplit("/", 1)[-1] for s in result.translations[0].guide.sources} >= {"README_pt.md"}
 
 
+def test_a_named_guide_is_built_with_the_translations_beside_it(tmp_path: Path) -> None:
+    repo = repository(tmp_path)
+    (repo / "README-notes.md").write_text("# Notes\n\nNot a translation.\n")
+    result = check([str(repo / "README.md")])
+    assert result.guide.lang == "en" and [t.guide.lang for t in result.translations] == ["pt-BR"]
+    assert not any(o.pos.path.endswith("README_pt.md") for o in result.guide.objectives)
+    assert check([str(repo / "README_pt.md")]).guide.lang == "pt-BR"  # a translation named alone
+
+
 def test_a_repository_with_a_translation_builds_one_deck_per_language(tmp_path: Path) -> None:
     """Both guides' decks, sheets and notes side by side; each language its own ledger, GUIDs and decks."""
     from anki_helpers import collection
@@ -125,7 +134,8 @@ def test_english_and_portuguese_decks_live_in_one_collection(tmp_path: Path) -> 
         out = tmp_path / name
         build([str(LANG / name)], BuildConfig(output=out, formats=("anki",),
                                               options={"ledger": str(tmp_path / f"{name}.lock")}))
-        outs.append(next(p for p in (out / "anki").glob("*.apkg") if not p.stem.endswith("352")))
+        outs.append(next(p for p in (out / "anki").glob("*.apkg")
+                         if not p.stem.endswith("352") and ".pt-BR" not in p.name))
     assert [p.name for p in outs] == ["lpic-3-305.apkg", "lpic-3-305-pt-br.apkg"]
     with collection(tmp_path / "col", *outs) as col:
         notes = [col.get_note(n) for n in col.find_notes("")]

@@ -60,8 +60,21 @@ def discover(sources: list[str]) -> tuple[list[str], Path]:
         else:
             roots.append(path.parent)
             files.append(str(path))
+            files.extend(str(p) for p in translations_beside(path))
     root = Path(os.path.commonpath([str(r.resolve()) for r in roots])) if roots else Path(".")
     return list(dict.fromkeys(files)), root
+
+
+def translations_beside(path: Path) -> list[Path]:
+    """`README_pt.md`, `README.pt-BR.md` beside a named `README.md`: its translations, built with it."""
+    if language_from_path(path.name):
+        return []
+    found = []
+    for sibling in sorted(path.parent.glob(f"{path.stem}[._-]*{path.suffix}")):
+        tag = sibling.stem[len(path.stem) + 1:]
+        if sibling.is_file() and sibling != path and language_from_path(f"x_{tag}{path.suffix}"):
+            found.append(Path(os.path.normpath(sibling)))
+    return found
 
 
 def root_as_given(sources: list[str]) -> str:
