@@ -33,6 +33,7 @@ EXPECTED = {
     "removed-objective": ("LPIC-1 101", {"104.3": 3, "104.5": 3}, "en"),
     "boilerplate": ("LPIC-3 305-300", {"353.4": 3}, "en"),
     "link-tables": ("DevOps Tools Engineer 701", {"701.1": None, "701.2": None}, "en"),
+    "prose-purposes": ("LPIC-1 102", {"108.1": 3}, "en"),
 }
 
 
@@ -155,6 +156,17 @@ def test_command_blocks_as_a_reader_sees_them() -> None:
     assert not any("APACHE COMMANDS" in (p or "") for p, _ in groups)
     assert [s.language for s in o.samples] == ["conf", "xml", "sql", "yaml", "text", "help"]
     assert not [d for d in result.diagnostics if d.severity.value == "error"]
+
+
+def test_purposes_written_in_prose_around_commands_without_comments() -> None:
+    (o,) = check([str(GUIDES / "prose-purposes")]).guide.objectives
+    assert [(g.purpose, [line.text for line in g.lines]) for g in o.command_groups] == [
+        ("The date command prints the system clock in the current time zone", ["date"]),  # names it
+        ("Can you set the clock by hand?", ['date -s "2026-12-06 10:00"']),  # asks, right before
+        ("read the hardware clock and print its time", ["hwclock -r"]),  # the option's table row
+        ("set the hardware clock from the system time", ["hwclock -w"]),  # after a blank line
+        ("Setting the time zone", ["timedatectl set-timezone Europe/Lisbon"]),  # an action heading
+    ]
 
 
 def test_readme_closing_sections_are_not_the_last_objective() -> None:
