@@ -177,6 +177,18 @@ def test_readme_closing_sections_are_not_the_last_objective() -> None:
     assert not any(s.title in ("Contributing", "License", "Contact") for s in o.sections)
 
 
+def test_an_objective_written_as_a_line_of_its_own_and_a_label_with_a_typo(tmp_path: Path) -> None:
+    folder = tmp_path / "101.3-Runlevels"
+    folder.mkdir()
+    (folder / "README.md").write_text("# LPIC-1\n\n101.3 (3) Change runlevels\n\n**Weigth:** 4\n\n"
+                                      "```sh\n# switch to runlevel 1\ntelinit 1\n```\n")
+    result = check([str(folder)])
+    (o,) = result.guide.objectives
+    assert (o.id, o.title, o.weight) == ("101.3", "Change runlevels", 3)
+    (typo,) = [d for d in result.diagnostics if d.rule == "label-unrecognised"]
+    assert typo.pos.line == 5 and "'Weigth' looks like the label 'Weight'" in typo.message
+
+
 def test_a_removed_objective_is_reported_not_built() -> None:
     result = check([str(GUIDES / "removed-objective")])
     assert "104.4" not in {o.id for o in result.guide.objectives}

@@ -308,7 +308,7 @@ class FileAssembler:
             return
         self.diags.extend(raw_html(plain, pos))
         self.diags.extend(unsafe_urls(plain, pos))
-        if p.depth == 0 and p.end > p.line and self.split_plain_structure(p):
+        if p.depth == 0 and self.split_plain_structure(p):
             return
         self.collect_refs(p.inline, pos)
         if not self.obj:
@@ -325,6 +325,10 @@ class FileAssembler:
                 (mode := PART_MODES.get(self.words.match_part(plain) or "")):
             self.mode, self.mode_level, self.mode_list = mode, 7, None  # the next heading ends it
             return  # `**Terms and Utilities:**` as a paragraph: the list under it is that part
+        if p.depth == 0 and (near := self.words.near_label(plain)):
+            self.diags.append(warning(pos, "label-unrecognised",
+                                      f"'{near[0]}' looks like the label '{near[1]}' but is not read as "
+                                      f"one: write '{near[1]}:' so cheatdeck reads it"))
         if self.pending and (p.depth == 0 or p.item_start):
             self.set_label(self.pending, p.inline.text, pos)
             return
@@ -369,7 +373,16 @@ class FileAssembler:
         markup): read line by line, the numbered lines as headings. Only a paragraph that opens
         with a topic or objective line and holds a label line is read so."""
         lines = [line.strip() for line in self.lines[p.line - 1:p.end]]
-        if not lines or not (match_topic(lines[0]) or match_objective(lines[0])) \
+        first = match_objective(lines[0]) if lines else None
+        if first and len(lines) == 1 and (first.shape == "lead-in" or first.weight is not None):
+            if self.obj and first.number == self.obj.id:  # `107.3 (3) Title` in 107.3's own file
+                self.obj.weight = self.obj.weight if self.obj.weight is not None else first.weight
+                if self.obj.implied:
+                    self.obj.title, self.obj.implied = clean_title(first.title), False
+            else:  # `Objective 208.3; Title (2 points)` written as a line of its own
+                self.on_heading(Heading(6, p.inline, p.line), virtual=True)
+            return True
+        if not lines or not (match_topic(lines[0]) or first) \
                 or not any(self.words.match_label(line) for line in lines[1:]):
             return False
         for offset, line in enumerate(lines):

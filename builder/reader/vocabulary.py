@@ -157,6 +157,16 @@ class Matcher:
         m = self.label.match(fold(text.translate(_MARKUP)))
         return self.labels[" ".join(m.group(1).split())] if m else None
 
+    def near_label(self, text: str) -> tuple[str, str] | None:
+        """`**Weigth:** 3`: a line that opens like a label, one letter or two off; (what it says,
+        the label it is near)."""
+        head = text.translate(_MARKUP).split(":", 1)[0].strip() if ":" in text[:40] else ""
+        words = fold(head)
+        if not words or len(words) > 30 or self.label.match(words) or not words[:1].isalpha():
+            return None
+        close = difflib.get_close_matches(words, self.labels, n=1, cutoff=0.8)
+        return (head, close[0].capitalize()) if close else None
+
     def match_heading_label(self, title: str) -> str | None:
         """A heading that is a label (`### Description`): "weight" or "description", else None."""
         name = self.match_label(title)
