@@ -17,7 +17,7 @@ from builder.reader.blocks import Block, Fence, Heading, Inline, Paragraph, Tabl
 from builder.reader.cited import parse_cited_object
 from builder.reader.codekinds import code_kind
 from builder.reader.commands import SHELL_LANGUAGES, is_tree_listing, parse_command_block
-from builder.reader.shellwords import ACTION_WORDS
+from builder.reader.shellwords import ACTION_WORDS, ASIDE_OPENERS
 from builder.reader.references import raw_html, resolve_target, unsafe_urls
 from builder.reader.certification import known_topic, topic_name
 from builder.reader.richtext import after_label, cell, row_pin, split_entries, trim
@@ -165,7 +165,8 @@ class FileAssembler:
                 self.on_fence(block)
             elif isinstance(block, TableBlock):
                 self.on_table(block)
-            self.prev = block
+            if not (isinstance(block, Paragraph) and is_ignorable_html(block.inline.text.plain.strip())):
+                self.prev = block  # an anchor or an ignore comment is never a block's lead-in
         self.close_sections(0)
         return FileResult(self.topics, self.objectives, self.diags, self.title, self.headings)
 
@@ -581,6 +582,8 @@ class FileAssembler:
             words = {w for line in lines for w in _named_words(line)}
             for sentence in sentences:
                 folded = sentence.lower()
+                if folded.startswith(ASIDE_OPENERS):
+                    continue
                 if any(re.search(rf"(?<![\w/-]){re.escape(w)}(?![\w-])", folded) for w in words):
                     return clean_title(sentence.rstrip("."))
             return None

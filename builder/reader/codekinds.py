@@ -62,6 +62,13 @@ def _ini(content: str, lines: list[str]) -> bool:
         and pairs >= len(lines) * 0.6
 
 
+def _assignments(content: str, lines: list[str]) -> bool:
+    """`boot=/dev/sda`, `timeout=50`: a configuration file of bare assignments (lilo.conf,
+    /etc/default/grub), not shell that sets variables before a command."""
+    bare = sum(bool(re.match(r"^\s*[\w.-]+=\S*\s*$", line)) for line in lines)
+    return len(lines) >= 3 and bare >= len(lines) * 0.6
+
+
 def _yaml(content: str, lines: list[str]) -> bool:
     return len(lines) >= 2 and sum(bool(_YAML.match(line)) for line in lines) >= len(lines) * 0.7 \
         and any(re.match(r"^\s*[A-Za-z_\"'][\w.\"'-]*:(?:\s|$)", line) for line in lines)
@@ -88,6 +95,7 @@ DETECTORS: tuple[tuple[str, Callable[[str, list[str]], bool]], ...] = (
     ("sql", _sql),
     ("conf", _braces),
     ("ini", _ini),
+    ("conf", _assignments),
     ("yaml", _yaml),
     ("help", _help),
     ("text", _explained),

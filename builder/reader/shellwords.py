@@ -26,6 +26,11 @@ list show display create remove delete add set change check find view install un
 configure enable disable start stop restart mount unmount update upgrade manage use run edit
 generate make build copy move rename search query monitor test verify backup restore
 """.split())
+# How sentences open that comment on a command rather than say what it does ("However, ...",
+# "Do not forget ...", "It only updates ..."): never a purpose.
+ASIDE_OPENERS = ("however", "but ", "so ", "also", "note", "remember", "do not", "don't", "then ",
+                 "there ", "it ", "its ", "this ", "that ", "these ", "those ", "as ", "because ",
+                 "although", "for example", "lets ", "let's ", "now ", "here ", "again")
 # Comments that only label what follows ("#syntax", "# Example 1:"): no purpose of their own.
 LABEL_WORDS = frozenset("""
 syntax syntaxe sintaxe sintaxis usage examples example exemplos exemplo ejemplos ejemplo
