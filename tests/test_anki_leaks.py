@@ -74,6 +74,10 @@ def test_an_option_the_purpose_names_is_not_blanked(cards) -> None:  # type: ign
     assert "{{c2::--log-opt}}" in flags["docker run -d --log-opt max-size=10m --name web nginx"]
     # `ls -l` is an everyday utility's option: never a blank
     assert not any(line.startswith("ls ") for line in flags)
+    # only the program's own words: not inside quotes, not after a pipe
+    assert "'ls -l /<wbr>srv'" in flags["docker exec web sh -c 'ls -l /srv'"]
+    count = flags["docker ps -q --filter name=web | wc -l"]
+    assert "{{c1::-q}}" in count and "{{c2::--filter}}" in count and "wc -l" in count
 
 
 def test_variant_lines_are_one_card_that_lists_them(cards) -> None:  # type: ignore[no-untyped-def]

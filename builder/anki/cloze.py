@@ -64,6 +64,12 @@ def option_names(line: CommandLine) -> set[tuple[str, str]]:
     return {(prog, tok.split("=", 1)[0]) for tok in line.normalized.split() if _OPTION.match(tok)}
 
 
+def _quoted(text: str, at: int) -> bool:
+    """Does position `at` of a command line sit inside quotes (or start a quoted word)?"""
+    before = text[:at + 1]
+    return before.count("'") % 2 == 1 or before.count('"') % 2 == 1
+
+
 def _front(card: CommandCard, line: str, hidden: str) -> str:
     """What a blank's card shows: the purposes, the section and the rest of the line."""
     rest = re.sub(rf"(?<!\S){re.escape(hidden)}(?=[\s=]|$)", " ", line)
@@ -78,9 +84,10 @@ def option_spans(card: CommandCard, line: CommandLine, subcommands: set[str],
     the rest of the line naming it: "force ..." for `--force`)."""
     prog = program(line)
     tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(line.text)]
-    # Only the program's own words: `grep -E` after a `|` is another program's option.
+    # Only the program's own words: `grep -E` after a `|`, or `-alF` inside `alias ll='ls -alF'`,
+    # belongs to another program.
     cut = next((i for i, (_, _, tok) in enumerate(tokens) if tok in _PIPES), len(tokens))
-    tokens = tokens[:cut]
+    tokens = [t for t in tokens[:cut] if not _quoted(line.text, t[0])]
     names = {tok.split("=", 1)[0] for _, _, tok in tokens if _OPTION.match(tok)}
     names = {n for n in names if not gives_away(n, _front(card, line.text, n), "term")}
     ranked = sorted(names, key=lambda n: (seen[(prog, n)], n))

@@ -75,9 +75,11 @@ def trivial(group: CommandGroup, lines: tuple[CommandLine, ...], cue: str = "") 
     """A note that asks nothing: its purpose (with the section and the cue) shows every word of
     the command (`vagrant version`: "show the Vagrant version"), or says nothing the command
     does not (`docker history`: "show the history"; the recognize card would ask nothing)."""
+    if not any(ln.normalized.strip() for ln in lines):
+        return True  # nothing to show on the back
     text = "\n".join(ln.normalized for ln in lines if not ln.disabled)
     if not text:
-        return False
+        return False  # commented-out lines are shown dimmed, and asked
     purpose = " ".join(group.purposes)
     return (gives_away(text, " ".join((purpose, group.section or "", cue)), "command")
             or not says_more(purpose, f"{text} {group.section or ''}"))

@@ -133,7 +133,9 @@ class Seen:
 def seen(card: RenderedCard) -> Seen:
     values = dict(zip(card.note.note_type.field_names, card.note.fields))
     # The objective's id is on every card and answers nothing (`353.2` is no weight of 2).
-    front = plain(_CTX.sub("", card.front)).replace(card.note.objective, " ") + " " + plain(values.get("Section", ""))
+    # The question line ("Which command line does this?") is the same on every card of a type.
+    front = plain(_ASK.sub("", _CTX.sub("", card.front))).replace(card.note.objective, " ")
+    front += " " + plain(values.get("Section", ""))
     if card.note.note_type.cloze:
         return Seen(card, front, answer_text(card))
     body = values.get(ANSWER_FIELD.get((card.note.kind, card.template), ""), "")
