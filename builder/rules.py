@@ -76,13 +76,6 @@ def _no_purpose(o: Objective) -> Iterator[Diagnostic]:
                                                  "'# what this does' above them")
 
 
-@rule("card-asks-nothing")
-def _asks_nothing(o: Objective) -> Iterator[Diagnostic]:
-    from builder.anki.counts import asks_nothing  # the card makers' own rule, not a copy of it
-    for pos, message in asks_nothing(o):
-        yield found(pos, "card-asks-nothing", message)
-
-
 @rule("cited-unused")
 def _cited_unused(o: Objective) -> Iterator[Diagnostic]:
     texts = [line.normalized for g in o.command_groups for line in g.lines]

@@ -13,7 +13,8 @@ from builder.anki.facts import definition_text
 from builder.anki.leaks import URL, filler_cell, gives_away
 from builder.anki.procedures import asked, procedures
 from builder.anki.samples import sample_line_facts
-from builder.model import Definition, Objective, SourcePos, Table, TableRow
+from builder.diagnostics import Diagnostic, name_languages, warning
+from builder.model import Definition, Guide, Objective, SourcePos, Table, TableRow
 
 
 MARKS = frozenset("✓✗⚠")  # mark-only cells: yes / no / partly
@@ -141,3 +142,10 @@ def asks_nothing(o: Objective) -> list[tuple[SourcePos, str]]:
                                 "only a link: it makes no card (say what is there)")
                       for c in row.cells[1:] if URL.fullmatch(c.plain.strip())]
     return found
+
+
+def card_diagnostics(guide: Guide) -> list[Diagnostic]:
+    """`card-asks-nothing` over a guide, for `check`: found by the card makers' own rule."""
+    found = [warning(pos, "card-asks-nothing", message)
+             for o in guide.objectives for pos, message in asks_nothing(o)]
+    return name_languages(found, guide.languages)
