@@ -63,10 +63,13 @@ def _stemmer(lang: str):  # type: ignore[no-untyped-def]
 def _stem(word: str, lang: str) -> str:
     if word in _CANON:
         return _CANON[word]
+    if len(word) <= 3 or not word.isalpha():
+        return word  # `vm`, `cmd12`, `x86`: no suffix to take off (and stemming is the slow part)
     stem = _stemmer(lang).stemWord(word)
     return _CANON.get(stem, stem)
 
 
+@lru_cache(maxsize=65536)
 def _forms(token: str, lang: str) -> tuple[str, tuple[str, ...]]:
     """A token's joined form (dashes, dots and underscores dropped) and its stemmed parts."""
     parts = tuple(_stem(p, lang) for p in _PART.findall(token))
