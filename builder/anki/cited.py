@@ -8,6 +8,7 @@ from html import escape
 from builder.anki import fields as f
 from builder.i18n import _
 from builder.anki.facts import names_of
+from builder.anki.leaks import URL
 from builder.model import CitedObject, Definition, Objective, SourcePos
 from builder.html import rich_to_html
 
@@ -55,6 +56,12 @@ def _defines(d: Definition, obj: CitedObject) -> bool:
     return any(n.casefold().rstrip("s") in {m.rstrip("s") for m in mine} for n in names_of(d))
 
 
+def _says(text: str) -> bool:
+    """Prose that says what something is: not a lead-in to a sample ("Use:"), a bare question
+    ("What is it?") or a link to read elsewhere (a guide's list of sources)."""
+    return not text.rstrip().endswith((":", "?")) and URL.search(text) is None
+
+
 def _under(o: Objective, found: re.Pattern[str]) -> set[str]:
     """The titles of the first heading that names the object and of the headings under it
     ("CPU flags in /proc/cpuinfo that matter for virtualization")."""
@@ -76,7 +83,7 @@ def _section_says(o: Objective, titles: set[str]) -> str | None:
     said: list[tuple[SourcePos, str]] = []
     # A lead-in ("Use:") or a bare question ("What is it?") says nothing on its own.
     said += [(p.pos, f.text(_SENTENCE.split(p.text.plain.strip())[0])) for p in o.prose
-             if p.section in titles and not p.text.plain.rstrip().endswith((":", "?"))]
+             if p.section in titles and _says(p.text.plain)]
     said += [(d.pos, (f"<b>{f.text(d.term)}</b>: " if d.form != "question" else "")
               + f.text(_SENTENCE.split(d.text.plain.strip())[0]))
              for d in o.definitions if d.section in titles and d.text.plain.strip()]
@@ -88,9 +95,9 @@ def _section_says(o: Objective, titles: set[str]) -> str | None:
 
 def meaning(o: Objective, obj: CitedObject) -> str | None:
     """The guide's own words about the object: a definition of it, else the first heading,
-    paragraph, definition or table row that names it, else a key knowledge area or the purpose
-    of a command that uses or names it; None when the guide says nothing about it (then it makes
-    no card)."""
+    paragraph (not a link), definition or table row that names it, else a key knowledge area or
+    the purpose of a command that uses or names it; None when the guide says nothing about it
+    (then it makes no card)."""
     rx = matcher(obj)
     for d in o.definitions:
         if _defines(d, obj):
@@ -98,8 +105,8 @@ def meaning(o: Objective, obj: CitedObject) -> str | None:
     if (said := _section_says(o, _under(o, rx))) is not None:
         return said
     for p in o.prose:
-        if p.text.plain.rstrip().endswith(":"):
-            continue  # a lead-in to a code sample says what the sample is, not what this is
+        if not _says(p.text.plain):
+            continue
         if (s := _sentence(p.text.plain, rx)) is not None:
             return f.text(s)
     for d in o.definitions:
