@@ -8,7 +8,7 @@ from html import escape
 from builder.anki import fields as f
 from builder.i18n import _
 from builder.anki.facts import names_of
-from builder.anki.leaks import URL
+from builder.anki.leaks import URL, purpose_words
 from builder.model import CitedObject, Definition, Objective, SourcePos
 from builder.html import rich_to_html
 
@@ -120,8 +120,9 @@ def meaning(o: Objective, obj: CitedObject) -> str | None:
     for area in o.key_knowledge_areas:
         if rx.search(area.plain):
             return rich_to_html(area)
-    group = next((g for g in o.command_groups if g.purpose and (
-        any(rx.search(ln.normalized) for ln in g.commands) or rx.search(g.purpose))), None)
+    # A purpose of one word ("docs") says nothing of what the object is for.
+    group = next((g for g in o.command_groups if len(purpose_words(g.purpose or "")) >= 2 and (
+        any(rx.search(ln.normalized) for ln in g.commands) or rx.search(g.purpose or ""))), None)
     return used_to(group.purpose) if group is not None else None
 
 
