@@ -14,6 +14,7 @@ from builder.anki.leaks import URL, filler_cell, gives_away
 from builder.anki.procedures import asked, procedures
 from builder.anki.samples import sample_line_facts
 from builder.diagnostics import Diagnostic, name_languages, warning
+from builder.i18n import override
 from builder.model import Definition, Guide, Objective, SourcePos, Table, TableRow
 
 
@@ -146,6 +147,7 @@ def asks_nothing(o: Objective) -> list[tuple[SourcePos, str]]:
 
 def card_diagnostics(guide: Guide) -> list[Diagnostic]:
     """`card-asks-nothing` over a guide, for `check`: found by the card makers' own rule."""
-    found = [warning(pos, "card-asks-nothing", message)
-             for o in guide.objectives for pos, message in asks_nothing(o)]
+    with override(guide.lang):  # words are stemmed in the guide's language, as when notes are made
+        found = [warning(pos, "card-asks-nothing", message)
+                 for o in guide.objectives for pos, message in asks_nothing(o)]
     return name_languages(found, guide.languages)
