@@ -107,6 +107,9 @@ CATALOGUE: tuple[Code, ...] = (
          README, "rules/objective-incomplete.md"),
     Code("no-purpose", WARNING, "command lines without a `# purpose` comment cannot be asked for "
          "from their purpose", README, "rules/no-purpose.md"),
+    Code("card-asks-nothing", WARNING, "a purpose that gives its command away or says no more than "
+         "it, a definition that repeats its term or a cell that is only a link would make cards "
+         "that ask nothing: it makes none", "docs/anki.md#cards-that-ask-nothing", "rules/card-asks-nothing.md"),
     Code("cited-unused", WARNING, "a cited object never shown in a command or file example is "
          "learned without context", README, "rules/cited-unused.md"),
     Code("media-rejected", WARNING, "an image that is not PNG, JPEG, GIF, WebP or SVG by its "

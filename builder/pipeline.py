@@ -90,7 +90,9 @@ def _check_one(sources: list[str], exam: str | None, version: str, settings: Gui
     verify(result.guide, before, "reading")  # a half-saved file must not reach the ledger
     keep = DiagnosticFilter(select_codes, ignore_codes, result.ignores)
     guide, rejected = vet_images(result.guide, Path(result.guide.root))  # writers never read these
-    found = [*result.diagnostics, *check_guide(result.guide), *rejected, *unknown_codes(result.ignores)]
+    from builder.anki.counts import card_diagnostics  # cards are checked by their own makers' rule
+    found = [*result.diagnostics, *check_guide(result.guide), *card_diagnostics(result.guide), *rejected,
+             *unknown_codes(result.ignores)]
     return CheckResult(guide, tuple(sort_diagnostics(keep(found))), keep, before), result.languages
 
 

@@ -54,6 +54,15 @@ lxc list
 """
 
 
+PROCEDURE = """
+```sh
+# give a guest a second disk, then keep it across restarts
+qemu-img create -f qcow2 /srv/data.qcow2 10G
+virsh attach-disk web01 /srv/data.qcow2 vdb --persistent
+```
+"""
+
+
 def guide_with(tmp_path: Path, text: str, before: str = "### 352.1 Important Commands") -> Path:
     """A copy of the fixture guide with `text` written before a heading of its 352 file."""
     src = Path(shutil.copytree(GUIDE, tmp_path / "guide"))
@@ -111,36 +120,37 @@ def test_independent_lines_become_one_note_each_with_a_cue(split_notes) -> None:
     assert len(status) == 2 and "lxc" in status[1]["Commands"] and "lxc" not in status[0]["Commands"]
 
 
-def test_lines_of_one_verb_are_told_apart_by_step(split_notes) -> None:  # type: ignore[no-untyped-def]
+def test_variants_of_one_program_are_one_card_that_lists_them(split_notes) -> None:  # type: ignore[no-untyped-def]
     pin = _purposes(split_notes, "pin both")  # one command twice: variants, not steps
-    assert [p["Purpose"].split('"cue">', 1)[1] for p in pin] == ["step 1 of 2</div>", "step 2 of 2</div>"]
-    assert all(p["Commands"].count("vcpupin") == 1 for p in pin)
-    files = _purposes(split_notes, "configuration of LXC")  # a path would be its own cue
-    assert [p["Purpose"].split('"cue">', 1)[1] for p in files] == ["step 1 of 2</div>", "step 2 of 2</div>"]
-    assert "lxc.conf" in files[0]["Commands"] and "default.conf" not in files[0]["Commands"]
+    assert len(pin) == 1 and pin[0]["Commands"].count("vcpupin") == 2
+    assert "step" not in pin[0]["Purpose"] and '"cue"' not in pin[0]["Purpose"]
+    files = _purposes(split_notes, "configuration of LXC")  # paths listed under one comment
+    assert len(files) == 1 and "lxc.conf" in files[0]["Commands"] and "default.conf" in files[0]["Commands"]
 
 
 def test_the_steps_of_a_procedure_are_one_cloze_note(tmp_path: Path) -> None:
-    notes = notes_of(guide_with(tmp_path, EXTRA + "\n", before="## 352.2 LXC"))
-    assert not [n for n in notes if n.kind == "command" and "OpenVZ" in fields(n)["Purpose"]]
+    notes = notes_of(guide_with(tmp_path, EXTRA + PROCEDURE + "\n", before="## 352.2 LXC"))
     texts = {n.identity: fields(n)["Text"] for n in notes if n.kind == "cloze"}
-    # lines that work on one container, in the order the purpose names them
-    vz = texts["352.1 cloze procedure vzctl create 101 --ostemplate debian-12 ; vzctl start 101 ; "
-               "vzctl enter 101"]
-    assert "create, start and enter a legacy OpenVZ container" in vz
-    assert [vz.count(f"{{{{c{n}::vzctl") for n in (1, 2, 3)] == [1, 1, 1] and "c4::" not in vz
-    # a heredoc stays whole inside its step; the file it writes is the next step's subject
-    (seccomp,) = [t for i, t in texts.items() if "procedure cat" in i]
-    assert '{{c1::cat &gt; /tmp/deny.json &lt;&lt;\'EOF\'\n{"defaultAction": "SCMP_ACT_ALLOW"}\nEOF}}' \
-        in seccomp.replace("<wbr>", "")
-    assert "{{c2::docker run" in seccomp
+    # lines that work on one guest, in the order the purpose names them
+    disk = texts["352.1 cloze procedure qemu-img create -f qcow2 /srv/data.qcow2 10G ; "
+                 "virsh attach-disk web01 /srv/data.qcow2 vdb --persistent"]
+    assert "give a guest a second disk, then keep it across restarts" in disk
+    assert [disk.count(f"{{{{c{n}::") for n in (1, 2, 3)] == [1, 1, 0]
+    # steps the purpose names with the rest of the card ("create, start and enter" + `vzctl …
+    # 101`) would be given away, and writing a file is a setup step: neither group is a procedure
+    assert not [i for i in texts if "procedure vzctl" in i or "procedure cat" in i]
+    vz = [fields(n)["Commands"] for n in notes if n.kind == "command" and "OpenVZ" in fields(n)["Purpose"]]
+    assert len(vz) == 1 and all(f"vzctl</span> <span class=\"n\">{v}" in vz[0] or v in vz[0]
+                                for v in ("create", "start", "enter"))
 
 
 def test_a_split_group_keeps_its_guid_on_its_first_note(split_notes) -> None:  # type: ignore[no-untyped-def]
     old_key = "virsh vcpupin web01 0 2"  # a group was known by its first line
-    pin = [n for n in split_notes if "pin both" in fields(n)["Purpose"]]
-    assert pin[0].guid == guid_for("cheatdeck", "352.1", "command", old_key)
-    assert pin[1].guid == guid_for("cheatdeck", "352.1", "command", "virsh vcpupin web01 1 3")
+    (pin,) = [n for n in split_notes if "pin both" in fields(n)["Purpose"]]
+    assert pin.guid == guid_for("cheatdeck", "352.1", "command", old_key)
+    kvm = [n for n in split_notes if "KVM modules" in fields(n)["Purpose"]]
+    assert [n.guid for n in kvm] == [guid_for("cheatdeck", "352.1", "command", key)
+                                     for key in ("lsmod | grep kvm", "ls -l /dev/kvm")]
 
 
 @pytest.mark.slow
@@ -164,14 +174,14 @@ def test_upgrading_keeps_the_history_of_a_split_group(tmp_path: Path, monkeypatc
     col = open_collection(tmp_path / "col")
     try:
         import_deck(col, tmp_path / "v1" / "anki" / APKG)
-        (nid,) = col.find_notes('"Purpose:*pin both*"')
+        (nid,) = col.find_notes('"Purpose:*KVM modules*"')
         review_every_card(col)
         reviewed = history(col)
         log = import_deck(col, build_decks(src, tmp_path / "v2", epoch=T0 + 60) / APKG)
-        pin = col.find_notes('"Purpose:*pin both*"')
-        assert len(pin) == 2 and nid in pin
+        kvm = col.find_notes('"Purpose:*KVM modules*"')
+        assert len(kvm) == 2 and nid in kvm
         first = col.get_note(nid)
-        assert "step 1 of 2" in first["Purpose"] and "web01 1 3" not in first["Commands"]
+        assert "<code>lsmod</code>" in first["Purpose"] and "/dev/kvm" not in first["Commands"]
         assert {cid: h for cid, h in history(col).items() if cid in reviewed} == reviewed
         assert nid in {n.id.nid for n in log.updated}
     finally:
@@ -182,7 +192,8 @@ def test_flag_clozes_blank_options_never_the_program() -> None:
     notes = [n for n in notes_of(GUIDE) if n.kind == "cloze"]
     text = {n.identity: fields(n)["Text"] for n in notes}
     unshare = text["352.1 cloze flag sudo unshare --fork --pid --mount-proc bash"]
-    assert "sudo unshare {{c1::--fork}} {{c2::--pid}} {{c3::--mount-proc}} bash" in unshare
+    # "a new PID namespace" in the purpose gives `--pid` away: it stays visible
+    assert "sudo unshare {{c1::--fork}} --pid {{c2::--mount-proc}} bash" in unshare
     assert "new PID namespace" in unshare  # the purpose is the question
     assert not any("{{c1::sudo" in t or "{{c1::unshare" in t for t in text.values())
 
@@ -197,12 +208,12 @@ def test_a_flag_cloze_is_a_real_anki_cloze_card(tmp_path: Path) -> None:
         model = col.models.by_name("cheatdeck Cloze")
         assert model["type"] == 1 and model["id"] == 5871302946771  # MODEL_CLOZE, fixed id
         cards = [col.get_card(c) for c in col.find_cards('"note:cheatdeck Cloze" "Text:*unshare*"')]
-        assert sorted(c.ord for c in cards) == [0, 1, 2]
-        pid = next(c for c in cards if c.ord == 1)
-        question, answer = pid.question(), pid.answer()
-        assert "[...]" in question and "--pid" not in question.split("</style>", 1)[1]
+        assert sorted(c.ord for c in cards) == [0, 1]
+        proc = next(c for c in cards if c.ord == 1)
+        question, answer = proc.question(), proc.answer()
+        assert "[...]" in question and "--mount-proc" not in question.split("</style>", 1)[1]
         assert "--fork" in question and "unshare" in question and "[[type:cloze:Text]]" in question  # the reviewer's type-in box
-        assert "--pid" in answer
+        assert "--mount-proc" in answer
 
 
 def test_a_cited_object_card_says_what_it_is_for_with_at_most_three_uses(tmp_path: Path) -> None:
@@ -272,9 +283,9 @@ def test_marked_terms_in_prose_and_config_keys_become_clozes(tmp_path: Path) -> 
             "{{c2::<code>max-size</code>}} is set.") in facts
     assert "Rotation is {{c1::<b>off</b>}} by default." in facts
     assert not any("rotates logs" in t for t in facts)  # a lead-in is not a fact
-    # a definition's first sentence is its own card; the details after it are drilled, each
-    # under the term it is about
-    assert '<div class="purpose">Log driver</div>It is set with {{c1::<code>--log-driver</code>}}.' in facts
+    # a definition's later sentences are drilled under the term they are about, unless the term
+    # gives the blank away ("Log driver" answers `--log-driver`)
+    assert not any("It is set with {{c1::" in t for t in facts)
     (sample,) = [t for i, t in texts.items() if " sample / " in i]
     # the keys that open a line are blanked (`max-size` sits inside another key's value)
     assert '"{{c1::log-driver}}"' in sample and "{{c2::log-opts}}" in sample and "c3::" not in sample

@@ -113,7 +113,9 @@ def test_media_over_the_limit_or_not_an_image_is_rejected_before_reading(tmp_pat
 
 
 def test_rejected_media_are_left_out_with_a_located_warning(tmp_path, monkeypatch):
+    # The definition beside them shows the images on its card (the overview asks the weight only).
     folder = guide(tmp_path, HEAD + "![fake](fake.png)\n\n![a](a.png)\n\n![b](b.gif)\n\n"
+                   "**Bigness**: how big a thing is, shown in pictures.\n\n"
                    "### 999.1 Important Commands\n\n```sh\n# list\nls\n```\n")
     (folder / "fake.png").write_text("<html>not an image</html>")
     (folder / "a.png").write_bytes(PNG + b"a" * 600_000)

@@ -156,13 +156,13 @@ def test_portuguese_cards_ask_in_portuguese_beside_english_ones(tmp_path: Path, 
         answers = {lang: " ".join(c.answer() for c in cs) for lang, cs in by_lang.items()}
     for english, portuguese in (("Which command line does this?", "Qual linha de comando faz isso?"),
                                 ("What does this do?", "O que isto faz?"),
-                                ("What does this objective weigh and cover?", "Quanto pesa e o que cobre"),
-                                ("What is it for, and how is it used?", "Para que serve e como se usa?"),
+                                ("What does this objective weigh?", "Quanto pesa este objetivo?"),
+                                ("What is it for?", "Para que serve?"),
                                 ("weight 7", "peso 7"), ("Fill in", "Complete")):
         assert english in questions["en"] and english not in questions["pt-BR"]
         assert portuguese in questions["pt-BR"] and portuguese not in questions["en"]
     assert "comando citado" in questions["pt-BR"].casefold() and "Cited command" in questions["en"]
-    assert "Áreas de conhecimento chave" in answers["pt-BR"] and "Key knowledge areas" in answers["en"]
+    assert "Exemplos" in answers["pt-BR"] and "Examples" in answers["en"]
 
 
 def test_portuguese_deck_description_and_preview_page() -> None:

@@ -28,7 +28,7 @@ def row_notes(ctx: NoteContext, table: Table) -> list[AnkiNote]:
             continue
         # The row's identity stays with the cell that had it before common columns were left
         # out, so no other cell's note changes identity.
-        first = next(iter(asked_cells(table, row, columns=every)), None)
+        first = next(iter(asked_cells(table, row, columns=every, worth=False)), None)
         for col in asked_cells(table, row, columns=asked):
             notes.append(_cell(ctx, table, row, col, col == first, values[col]))
     return notes

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from html import escape
 
-from builder.anki.commands import CommandCard, program, words_of
+from builder.anki.commands import CommandCard, program, units, words_of
+from builder.anki.leaks import everyday, gives_away
 from builder.model import CitedKind, CommandLine, Objective
 
 Span = tuple[int, int, int]  # start, end and cloze number of a blank
 MAX_BLANKS = 4  # cards per note: a line with more options drills the first four
 _TOKEN = re.compile(r"\S+")
 _OPTION = re.compile(r"^--?[A-Za-z]")
+_PIPES = frozenset("| || && ; & > >> < 2> 2>&1 $(".split())
 
 
 def safe(text: str) -> str:
@@ -42,22 +45,51 @@ def drilled_programs(o: Objective) -> set[str]:
     return {c.name.split()[0].rsplit("/", 1)[-1] for c in o.cited_objects if c.kind is CitedKind.COMMAND}
 
 
+def drilled(card: CommandCard, prog: str, cited: set[str]) -> bool:
+    """Options worth learning: of a cited program, or of the program the section (or the
+    Important Commands list) is about, but never of an everyday utility the objective does not
+    cite (`ls -l`, `grep -E`, `ping -c`)."""
+    if prog in cited:
+        return True
+    if not prog or everyday(prog):
+        return False
+    section = (card.group.section or "").casefold()
+    return card.group.important or re.search(rf"(?<![\w-]){re.escape(prog.casefold())}(?![\w-])",
+                                             section) is not None
+
+
 def option_names(line: CommandLine) -> set[tuple[str, str]]:
     """(program, option) pairs a line uses: how often an option recurs says how telling it is."""
     prog = program(line)
     return {(prog, tok.split("=", 1)[0]) for tok in line.normalized.split() if _OPTION.match(tok)}
 
 
+def _quoted(text: str, at: int) -> bool:
+    """Does position `at` of a command line sit inside quotes (or start a quoted word)?"""
+    before = text[:at + 1]
+    return before.count("'") % 2 == 1 or before.count('"') % 2 == 1
+
+
+def _front(card: CommandCard, line: str, hidden: str) -> str:
+    """What a blank's card shows: the purposes, the section and the rest of the line."""
+    rest = re.sub(rf"(?<!\S){re.escape(hidden)}(?=[\s=]|$)", " ", line)
+    return " ".join(card.group.purposes + (card.group.section or "", rest))
+
+
 def option_spans(card: CommandCard, line: CommandLine, subcommands: set[str],
                  seen: Counter[tuple[str, str]]) -> list[tuple[int, int, int]]:
     """What to blank in a one-line card: its rarest options (those that carry the line's meaning,
     not the `-m 2G` every line has; an option written twice is one blank), else its sub-command;
-    never the program, and never what the purpose or the section title already names."""
+    never the program, and never what the front would give away (the purpose, the section or
+    the rest of the line naming it: "force ..." for `--force`)."""
     prog = program(line)
-    purpose = " ".join(card.group.purposes + (card.group.section or "",)).casefold()
     tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(line.text)]
+    # Only the program's own words: `grep -E` after a `|`, or `-alF` inside `alias ll='ls -alF'`,
+    # belongs to another program.
+    cut = next((i for i, (_, _, tok) in enumerate(tokens) if tok in _PIPES), len(tokens))
+    tokens = [t for t in tokens[:cut] if not _quoted(line.text, t[0])]
     names = {tok.split("=", 1)[0] for _, _, tok in tokens if _OPTION.match(tok)}
-    names = {n for n in names if n.casefold() not in purpose}
+    names = {n for n in names if not gives_away(n, _front(card, line.text, n), "term")}
     ranked = sorted(names, key=lambda n: (seen[(prog, n)], n))
     if ranked:
         rarest = seen[(prog, ranked[0])]
@@ -67,13 +99,14 @@ def option_spans(card: CommandCard, line: CommandLine, subcommands: set[str],
              for start, _, tok in tokens if tok.split("=", 1)[0] in numbers]
     if spans:
         return spans
-    prog = program(line)
     at = next((i for i, (_, _, tok) in enumerate(tokens) if tok.rsplit("/", 1)[-1] == prog), None)
     if at is None or at + 1 >= len(tokens):
         return []
     start, end, tok = tokens[at + 1]
-    # A split line's cue already names its sub-command.
-    ok = tok in subcommands and tok.casefold() not in purpose and not card.step
+    # A cue names the sub-command; in a group of several lines the purpose would fit another
+    # line's sub-command too ("pause a guest and let it continue": suspend or resume?).
+    ok = (tok in subcommands and not card.cue and len(units(card.group)) == 1
+          and not gives_away(tok, _front(card, line.text, tok), "term"))
     return [(start, end, 1)] if ok else []
 
 
@@ -88,20 +121,27 @@ def subcommands_of(cards: list[CommandCard]) -> set[str]:
     return {w for words in seen.values() if len(words) > 1 for w in words}
 
 
+def _one_line_cards(card: CommandCard) -> list[tuple[CommandCard, CommandLine]]:
+    """Each command of a card that is one line (not a heredoc), as a card of its own: the lines
+    of a variants card (`xl list`, `xl list -l`) are drilled one by one."""
+    mine = {id(ln) for ln in card.lines}
+    out = []
+    for unit in units(card.group):
+        commands = [ln for ln in unit if not ln.disabled]
+        if id(unit[0]) in mine and len(unit) == 1 and len(commands) == 1:
+            out.append((replace(card, lines=unit), commands[0]))
+    return out
+
+
 def flag_cards(o: Objective, cards: list[CommandCard]) -> list[tuple[CommandCard, list[Span]]]:
-    """One-line command cards worth drilling (Important Commands, or a cited program) and their blanks."""
+    """One-line commands worth drilling (of a cited program, the section's program or under
+    Important Commands) and their blanks."""
     cited = drilled_programs(o)
     subs = subcommands_of(cards)
     counts = Counter(pair for g in o.command_groups for ln in g.commands for pair in option_names(ln))
     out, seen, fronts = [], set(), set()
-    for card in cards:
-        commands = [ln for ln in card.lines if not ln.disabled]
-        if len(commands) != 1 or commands[0].normalized in seen:
-            continue
-        line = commands[0]
-        if line.normalized in seen:
-            continue
-        if not (card.group.important or program(line) in cited):
+    for card, line in (pair for c in cards for pair in _one_line_cards(c)):
+        if line.normalized in seen or not drilled(card, program(line), cited):
             continue
         spans = option_spans(card, line, subs, counts)
         # Two lines of one purpose that differ only in what is blanked would ask the same.

@@ -7,13 +7,13 @@ import shlex
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from builder.anki.leaks import gives_away, says_more
 from builder.i18n import _
 from builder.model import CommandGroup, CommandLine, GroupKind, Objective
 
 _HEREDOC = re.compile(r"<<-?\s*['\"]?(\w+)['\"]?")
 _ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _WRAPPERS = {"sudo", "env", "time", "nohup", "exec"}
-_WORD = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,8 +23,8 @@ class CommandCard:
     group: CommandGroup
     lines: tuple[CommandLine, ...]  # what the back shows (a split note: one line)
     key: str  # identity: the pin, else the command (a split group's first line keeps its old key)
-    cue: str  # what tells this line from the group's others ("" for a whole group)
-    step: int = 0  # 1-based line number within a split group, 0 when whole
+    cue: str  # the program that tells this card from the group's others ("" when none does)
+    step: int = 0  # 1-based number of its first line within a split group, 0 when whole
     steps: int = 0
     context: str = ""  # what tells it from another card of the same purpose (its section)
 
@@ -56,25 +56,6 @@ def program(line: CommandLine) -> str:
     return words[0].rsplit("/", 1)[-1] if words else ""
 
 
-def _cues(lines: tuple[CommandLine, ...]) -> list[str] | None:
-    """A distinct cue per line: its sub-command when the lines share a program, else the program."""
-    words = [words_of(line) for line in lines]
-    if not all(words):
-        return None
-    programs = [w[0].rsplit("/", 1)[-1] for w in words]
-    cues = []
-    for program, w in zip(programs, words):
-        sub = next((x for x in w[1:] if not x.startswith("-")), "")
-        shared = programs.count(program) > 1
-        cues.append(sub if shared and _WORD.match(sub) else program)
-    if len(set(cues)) != len(cues):
-        # Lines of one program and verb differ in what would be their answer: the step
-        # number tells them apart (the purpose usually names them in that order).
-        return [""] * len(lines)
-    # A cue that is the whole line would be its answer: the step number alone tells it then.
-    return ["" if cue == line.normalized else cue for cue, line in zip(cues, lines)]
-
-
 def units(group: CommandGroup) -> list[tuple[CommandLine, ...]]:
     """The group's commands, each with the heredoc body it opens (through its end marker)."""
     out: list[tuple[CommandLine, ...]] = []
@@ -90,18 +71,25 @@ def units(group: CommandGroup) -> list[tuple[CommandLine, ...]]:
     return out
 
 
-def trivial(group: CommandGroup, lines: tuple[CommandLine, ...]) -> bool:
-    """A purpose that is its command (`docker history`), or a command its purpose spells out:
-    each card of the note would show its answer on the front."""
-    purpose = " ".join((group.purpose or "").casefold().split())
-    texts = [ln.normalized.casefold() for ln in lines if not ln.disabled]
-    return bool(texts) and (all(t in purpose for t in texts) or any(purpose in t for t in texts))
+def trivial(group: CommandGroup, lines: tuple[CommandLine, ...], cue: str = "") -> bool:
+    """A note that asks nothing: its purpose (with the section and the cue) shows every word of
+    the command (`vagrant version`: "show the Vagrant version"), or says nothing the command
+    does not (`docker history`: "show the history"; the recognize card would ask nothing)."""
+    if not any(ln.normalized.strip() for ln in lines):
+        return True  # nothing to show on the back
+    text = "\n".join(ln.normalized for ln in lines if not ln.disabled)
+    if not text:
+        return False  # commented-out lines are shown dimmed, and asked
+    purpose = " ".join(group.purposes)
+    return (gives_away(text, " ".join((purpose, group.section or "", cue)), "command")
+            or not says_more(purpose, f"{text} {group.section or ''}"))
 
 
 def command_cards(o: Objective) -> list[CommandCard]:
-    """Every command note of an objective, in guide order: one per command (with the heredoc it
-    opens); a command asked twice is asked once, and notes whose fronts would read the same get
-    what tells them apart."""
+    """Every command note of an objective, in guide order: one per program of a group (the
+    variants of one program, or a list of paths, are one note that lists them, cued by the program
+    when the group runs several); a command asked twice is asked once, and notes whose fronts
+    would read the same get what tells them apart."""
     groups = command_groups(o)
     parts = {g: units(g) for g in groups}
     whole = {_text(u) for g in groups if len(parts[g]) == 1 for u in parts[g]}
@@ -112,22 +100,45 @@ def command_cards(o: Objective) -> list[CommandCard]:
             if not trivial(group, group.lines):
                 cards.append(CommandCard(group, group.lines, group.key, ""))
             continue
-        # A path's name would be its own answer: paths listed under a comment get a step.
-        heads = tuple(u[0] for u in parts[group])
-        cues = [""] * len(heads) if group.kind is GroupKind.FILES else _cues(heads) or [""] * len(heads)
-        kept = 0  # the group's first kept command keeps the group's identity
-        for i, (unit, cue) in enumerate(zip(parts[group], cues)):
+        kept: dict[str, list[int]] = {}  # program -> indexes of the units asked under it
+        for i, unit in enumerate(parts[group]):
             text = _text(unit)
-            if text in seen or text in whole or trivial(group, unit):
-                continue  # the same command is already a card of its own, or the purpose says it
+            if text in seen or text in whole:
+                continue  # the same command is already a card of its own
             seen.add(text)
-            # The first kept line keeps a pin; otherwise every line is known by its own text, so
-            # the group's first line keeps the identity it had when a group was one card (its
-            # first line), and the reviews learners gave it.
-            key = group.key if group.card_key and not kept else text
-            cards.append(CommandCard(group, unit, key, cue, i + 1, len(cues)))
-            kept += 1
+            # A list of paths is one answer; so are the lines of one program (`xl list`,
+            # `xl list -l`): the order they are written in is no fact to learn.
+            name = "" if group.kind is GroupKind.FILES else program(unit[0])
+            kept.setdefault(name, []).append(i)
+        cards += _variant_cards(group, parts[group], kept)
     return _told_apart(cards)
+
+
+def _variant_cards(group: CommandGroup, parts: list[tuple[CommandLine, ...]],
+                   kept: dict[str, list[int]]) -> list[CommandCard]:
+    """One card per program of a split group, cued by the program when the group runs several;
+    the programs whose name would be their answer (`cont`, `stop` at the QEMU monitor) share one
+    card without a cue. The first card keeps a pin, every other card the identity of its first
+    line (the card that line had before)."""
+    several = len(kept) > 1
+    cards: list[tuple[str, list[int]]] = []
+    uncued: list[int] = []
+    for name, indexes in kept.items():
+        lines = tuple(ln for i in indexes for ln in parts[i])
+        if several and not trivial(group, lines, name):
+            cards.append((name, indexes))
+        else:
+            uncued += indexes
+    if uncued:
+        cards.append(("", sorted(uncued)))
+    out: list[CommandCard] = []
+    for cue, indexes in sorted(cards, key=lambda c: c[1][0]):
+        lines = tuple(ln for i in indexes for ln in parts[i])
+        if trivial(group, lines, cue):
+            continue
+        key = group.key if group.card_key and not out else _text(parts[indexes[0]])
+        out.append(CommandCard(group, lines, key, cue, indexes[0] + 1, len(parts)))
+    return out
 
 
 def _text(unit: tuple[CommandLine, ...]) -> str:
@@ -135,16 +146,19 @@ def _text(unit: tuple[CommandLine, ...]) -> str:
 
 
 def _told_apart(cards: list[CommandCard]) -> list[CommandCard]:
-    """Cards with one purpose and cue get their section, else their program, else a number."""
+    """Cards with one purpose and cue get their section, else their program and first word,
+    unless that gives a line away, else a number."""
     same: dict[tuple[object, ...], list[int]] = {}
     for i, c in enumerate(cards):
-        same.setdefault((c.group.purposes, c.cue, c.step), []).append(i)
+        same.setdefault((c.group.purposes, c.cue), []).append(i)
     out = list(cards)
     for indexes in (v for v in same.values() if len(v) > 1):
         group = [cards[i] for i in indexes]
         for how in (lambda c: c.group.section or "", lambda c: " ".join(words_of(c.lines[0])[:2])):
             labels = [how(c) for c in group]
-            if all(labels) and len(set(labels)) == len(labels):
+            # A label that names the line ("dumpe2fs -h") would be its answer.
+            if (all(labels) and len(set(labels)) == len(labels)
+                    and not any(trivial(c.group, c.lines, f"{c.cue} {lb}") for c, lb in zip(group, labels))):
                 break
         else:
             labels = [_("variant {k} of {n}").format(k=k, n=len(group)) for k in range(1, len(group) + 1)]

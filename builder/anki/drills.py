@@ -7,10 +7,19 @@ from builder.anki.cloze import blank, flag_cards
 from builder.anki.commands import CommandCard
 from builder.anki.context import AnkiNote, NoteContext
 from builder.anki.facts import objective_facts
-from builder.anki.notetypes import CLOZE
+from builder.anki.notetypes import CLOZE, OVERVIEW
 from builder.anki.procedures import Procedure, cloze_text
 from builder.anki.samples import sample_line_facts
 from builder.i18n import _
+
+
+def overview_notes(ctx: NoteContext) -> list[AnkiNote]:
+    """The objective's weight, the one thing an overview asks (its key knowledge areas are a
+    list to recite; those with marked terms are fact clozes): none without a weight."""
+    o = ctx.objective
+    if o.weight is None:
+        return []
+    return [ctx.note(OVERVIEW, "", "overview", ctx.common(), o.pos)]
 
 
 def flag_notes(ctx: NoteContext, cards: list[CommandCard]) -> list[AnkiNote]:

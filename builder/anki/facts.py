@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from builder.anki.cloze import safe
 from builder.anki.fields import breakable
+from builder.anki.leaks import gives_away, ubiquitous_key
 from builder.model import CodeSample, Definition, Objective, RichText, SourcePos, Span, SpanStyle
 
 MAX_BLANKS = 3  # cards per sentence
@@ -51,10 +52,13 @@ def _sentence_fact(sentence: list[Span], context: str | None,
     blocked = plain.casefold().count
     context = f"{context or ''} {lead}".casefold()
     numbers: dict[str, int] = {}
-    for s in sentence:
+    for i, s in enumerate(sentence):
         term = s.text.strip()
+        # The card shows the rest of the sentence, the section and the lead: none may name it.
+        rest = " ".join([x.text for j, x in enumerate(sentence) if j != i] + [context])
         if (s.style in _MARKED and 1 < len(term) <= MAX_TERM and blocked(term.casefold()) == 1
-                and term.casefold().strip(":=,.() ") not in context and len(numbers) < MAX_BLANKS):
+                and term.casefold().strip(":=,.() ") not in context and len(numbers) < MAX_BLANKS
+                and not gives_away(term, rest, "term")):
             numbers.setdefault(term, len(numbers) + 1)
     if not numbers or sum(len(t) for t in numbers) > 0.6 * len(plain.strip()):
         return None
@@ -97,7 +101,10 @@ def _term_fact(sentence: list[Span], d: Definition) -> tuple[str, int, list[str]
     plain = "".join(s.text for s in sentence)
     for name in names_of(d):
         rx = re.compile(rf"(?<![\w-]){re.escape(name)}s?(?![\w-])", re.I)
-        if 1 < len(name) <= MAX_TERM and rx.search(plain) and len(name) < 0.6 * len(plain):
+        # Only plain text is blanked: a path or code span that holds the name stays visible.
+        shown = "".join(rx.sub(" ", s.text) if s.style is SpanStyle.TEXT else s.text for s in sentence)
+        if (1 < len(name) <= MAX_TERM and rx.search(plain) and len(name) < 0.6 * len(plain)
+                and not gives_away(name, f"{shown} {d.section or ''}", "term")):
             html = "".join(rx.sub(lambda m: f"{{{{c1::{m.group()}}}}}", safe(s.text))
                            if s.style is SpanStyle.TEXT else _styled(s) for s in sentence)
             return (html.strip(), 1, [name]) if "{{c1::" in html else None
@@ -154,6 +161,11 @@ _DIRECTIVE = {
 }
 
 
+def _without(text: str, word: str) -> str:
+    """The sample as its card shows it: the blanked key hidden, `auth_url` still there."""
+    return re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", " ", text)
+
+
 def sample_fact(sample: CodeSample) -> Fact | None:
     """A config sample with its rarest keys (or Dockerfile instructions) blanked."""
     rx = _DIRECTIVE.get(sample.language)
@@ -167,7 +179,9 @@ def sample_fact(sample: CodeSample) -> Fact | None:
     # A key written once and nowhere else in the sample: a blank the rest cannot fill in.
     chosen = [w for w in dict.fromkeys(m.group(2) for _, m in found) if counts[w] == 1 and
               len(re.findall(rf"(?<![\w-]){re.escape(w)}(?![\w-])", sample.text)) == 1]
-    chosen = [w for w in chosen if w.casefold() not in sample.caption.casefold()][:MAX_BLANKS + 1]
+    # Never a key every configuration has (`name`), nor one the caption or the rest names.
+    chosen = [w for w in chosen if w.casefold() not in sample.caption.casefold() and not ubiquitous_key(w)
+              and not gives_away(w, f"{sample.caption} {sample.section or ''} {_without(sample.text, w)}", "term")][:MAX_BLANKS + 1]
     if not chosen:
         return None
     number = {w: n for n, w in enumerate(chosen, 1)}
@@ -185,9 +199,19 @@ def sample_fact(sample: CodeSample) -> Fact | None:
                 sample.section, sample.pos)
 
 
+def area_facts(o: Objective) -> list[Fact]:
+    """A key knowledge area with terms the author marked: those terms blanked (one thing to
+    recall, not the whole list)."""
+    facts = []
+    for area in o.key_knowledge_areas:
+        if made := _sentence_fact(list(area.spans), f"{o.id} {o.title}"):
+            facts.append(Fact(f"area\x1f{' '.join(area.plain.split())}", made[0], made[1], None, o.pos))
+    return facts
+
+
 def objective_facts(o: Objective) -> list[Fact]:
-    """Prose facts then sample facts; a key seen twice keeps the first."""
-    facts = prose_facts(o) + [f for s in o.samples if (f := sample_fact(s)) is not None]
+    """Key knowledge areas, prose facts, then sample facts; a key seen twice keeps the first."""
+    facts = area_facts(o) + prose_facts(o) + [f for s in o.samples if (f := sample_fact(s)) is not None]
     first: dict[str, Fact] = {}
     for fact in facts:
         first.setdefault(fact.key, fact)

@@ -11,12 +11,13 @@ from builder.anki.cells import row_notes
 from builder.anki.context import (AnkiNote, DuplicateCardError, NoteContext, base_tags, deck_description,
                                   deck_name, guid_for)
 from builder.anki.commands import CommandCard, command_cards, command_groups
+from builder.anki.counts import definition_asks
 from builder.anki.facts import definition_text
 from builder.anki.interference import SharedCommands, shared_commands, tools_named
-from builder.anki.drills import fact_notes, flag_notes, procedure_notes
+from builder.anki.drills import fact_notes, flag_notes, overview_notes, procedure_notes
 from builder.anki.procedures import procedures
 from builder.anki.media import MediaFile, MediaStore, media_for
-from builder.anki.notetypes import CITED, COMMAND, DEFINITION, OVERVIEW, TIMELINE
+from builder.anki.notetypes import CITED, COMMAND, DEFINITION, TIMELINE
 from builder.i18n import N_, _, override
 from builder.model import Definition, Guide, Image, Objective, SourcePos, Topic
 from builder.html import rich_to_html
@@ -48,12 +49,13 @@ def _objective_notes(ctx: NoteContext, media: MediaStore, shared: SharedCommands
     steps = procedures(command_groups(o))
     in_steps = {p.group for p in steps}
     # Study order (the cards' `due`): concepts, then cited objects, commands and their flags.
-    notes = [_overview(ctx, images.get(None, []))]
-    notes += [_definition(ctx, d, images.get(i, [])) for i, d in enumerate(o.definitions, 1)]
+    notes = overview_notes(ctx)  # the weight only: images not under a definition stay on sheets
+    notes += [_definition(ctx, d, images.get(i, [])) for i, d in enumerate(o.definitions, 1)
+              if definition_asks(d)]
     notes += [n for t in o.tables for n in row_notes(ctx, t)]
     notes += [_timeline(ctx, i) for i in range(len(o.timeline))]
     notes += fact_notes(ctx)
-    notes += [_cited(ctx, i) for i in range(len(o.cited_objects))]
+    notes += [_cited(ctx, i) for i, c in enumerate(o.cited_objects) if cited.explained(o, c)]
     notes += [_command(ctx, c, shared.more_purposes(c)) for c in commands
               if c.group not in in_steps and shared.makes_note(o.id, c)]
     notes += procedure_notes(ctx, steps)
@@ -81,25 +83,13 @@ def guide_notes(guide: Guide, source_root: Path, media: MediaStore | None = None
     return notes
 
 
-def _overview(ctx: NoteContext, images: list[tuple[Image, MediaFile]]) -> AnkiNote:
-    o = ctx.objective
-    listed = [f"<code>{f.text(c.name)}</code>" + (f" <small>({f.text(c.note)})</small>" if c.note else "")
-              for c in o.cited_objects]
-    values = {**ctx.common(), "Description": rich_to_html(o.description),
-              "Knowledge": f.rich_list(o.key_knowledge_areas), "Cited": f.rich_list(listed),
-              "Images": f.images_html(images)}
-    return ctx.note(OVERVIEW, "", "overview", values, o.pos, tuple(m for _, m in images))
-
-
 def _command(ctx: NoteContext, card: CommandCard, elsewhere: tuple[str, ...] = ()) -> AnkiNote:
     group = card.group
     purpose = f.purposes_html(group.purposes + elsewhere)
     if card.context:
         purpose += f'<div class="cue">{f.text(card.context)}</div>'
-    if card.step:
-        cue = f": <code>{f.text(card.cue)}</code>" if card.cue else ""
-        step = _("step {step} of {steps}").format(step=card.step, steps=card.steps)
-        purpose += f'<div class="cue">{step}{cue}</div>'
+    if card.cue:  # the program, when the group runs several (never a step number)
+        purpose += f'<div class="cue"><code>{f.text(card.cue)}</code></div>'
     values = {**ctx.common(group.section), "Purpose": purpose,
               "Commands": f.code_lines(card.lines, group.language)}
     return ctx.note(COMMAND, card.key, card.key, values, card.lines[0].pos if card.step > 1 else group.pos)

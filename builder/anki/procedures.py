@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 
 from builder.anki.cloze import safe
-from builder.anki.commands import trivial, units, words_of
+from builder.anki.commands import program, trivial, units, words_of
+from builder.anki.leaks import gives_away, setup_step
 from builder.anki.fields import breakable
 from builder.model import CommandGroup, CommandLine, GroupKind
 
@@ -99,11 +100,17 @@ def procedures(groups: tuple[CommandGroup, ...]) -> list[Procedure]:
 
 
 def asked(p: Procedure) -> list[bool]:
-    """Which steps are blanks: not one the purpose spells out, nor one another step contains
-    (its blank would show its answer)."""
+    """Which steps are blanks: not a setup step (`mkdir`, `cat > file`), not one the purpose
+    spells out, and not one the rest of the card gives away (another step that contains it,
+    or its inverse: `docker unpause web` answers `docker pause web`)."""
     texts = [" ".join(ln.normalized for ln in step) for step in p.steps]
-    return [not trivial(p.group, step) and not any(text in t for j, t in enumerate(texts) if j != i)
-            for i, (step, text) in enumerate(zip(p.steps, texts))]
+    context = " ".join(p.group.purposes + (p.group.section or "",))
+    out = []
+    for i, (step, text) in enumerate(zip(p.steps, texts)):
+        rest = " ".join([context] + [t for j, t in enumerate(texts) if j != i])
+        out.append(not setup_step(program(step[0])) and not trivial(p.group, step)
+                   and not gives_away(text, rest, "command"))
+    return out
 
 
 def cloze_text(p: Procedure) -> tuple[str, int]:

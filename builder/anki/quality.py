@@ -1,4 +1,4 @@
-"""Card quality report: per card type, fronts that ask, tall backs, duplicate fronts, answers shown early."""
+"""Card quality report: per card type, fronts that ask, tall backs, duplicates, leaks, trivial blanks, empty backs."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from html.parser import HTMLParser
 
 from pathlib import Path
 
+from builder.anki.cloze import drilled_programs
+from builder.anki.leaks import (URL, everyday, filler_cell, gives_away, leaks, says_more, setup_step,
+                               ubiquitous_key)
 from builder.anki.notes import AnkiNote, guide_notes
 from builder.anki.notetypes import NoteTypeText, load_text, note_types_for
 from builder.anki.render import RenderedCard, plain, render_note
@@ -102,6 +105,87 @@ def shows_answer(card: RenderedCard) -> bool:
     return re.search(r"(?<![\w-])" + re.escape(answer) + r"(?![\w-])", front) is not None
 
 
+# Which field holds the answer of each card, by note kind and template (cloze: the revealed blank).
+ANSWER_FIELD = {("command", "Recall"): "Commands", ("command", "Recognize"): "Purpose",
+                ("row", "Row"): "Cells", ("row", "Reverse"): "Row", ("definition", "Definition"): "Definition",
+                ("timeline", "When"): "Period", ("overview", "Overview"): "Weight", ("cited", "Object"): "Shows"}
+# The shape of each card's answer (builder/anki/leaks.py SHAPES), as the card makers use it.
+SHAPE = {("command", "Recall"): "command", ("command", "Recognize"): "text", ("definition", "Definition"): "text",
+         ("cited", "Object"): "text"}
+CLOZE_SHAPE = {"procedure": "command", "line": "text"}  # by the note's identity; others: "term"
+_FLAG = re.compile(r"^\S+ cloze flag (.*)$", re.S)
+_STEP = re.compile(r"^\S+ cloze procedure ")
+_SAMPLE = re.compile(r"^\S+ cloze sample / ")
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """A card as a reviewer reads it: the front's words (with the section) and the answer."""
+
+    card: RenderedCard
+    front: str
+    answer: str
+
+    @property
+    def kind(self) -> tuple[str, str]:
+        return self.card.note.kind, self.card.template
+
+
+def seen(card: RenderedCard) -> Seen:
+    values = dict(zip(card.note.note_type.field_names, card.note.fields))
+    # The objective's id is on every card and answers nothing (`353.2` is no weight of 2).
+    # The question line ("Which command line does this?") is the same on every card of a type.
+    front = plain(_ASK.sub("", _CTX.sub("", card.front))).replace(card.note.objective, " ")
+    front += " " + plain(values.get("Section", ""))
+    if card.note.note_type.cloze:
+        return Seen(card, front, answer_text(card))
+    body = values.get(ANSWER_FIELD.get((card.note.kind, card.template), ""), "")
+    if card.note.kind == "cited":  # the meaning, not the examples of use after it
+        body = next(iter(_ANS.findall(body)), body)
+    return Seen(card, front, plain(body))
+
+
+def shape(s: Seen) -> str:
+    if s.card.note.note_type.cloze:
+        what = s.card.note.identity.split(" ", 3)[2] if s.card.note.identity.count(" ") >= 2 else ""
+        return CLOZE_SHAPE.get(what, "term")
+    return SHAPE.get(s.kind, "term")
+
+
+def leaked(s: Seen) -> bool:
+    """The shared rule (builder/anki/leaks.py) applied to what the card shows."""
+    return bool(s.answer) and gives_away(s.answer, s.front, shape(s))
+
+
+def trivial_blank(s: Seen, cited: frozenset[str] = frozenset()) -> bool:
+    """A blank with nothing to learn: an option of an everyday utility, a setup step, a key every
+    configuration has, a filler cell."""
+    identity = s.card.note.identity
+    if m := _FLAG.match(identity):
+        words = m.group(1).split()
+        prog = next((w.rsplit("/", 1)[-1] for w in words if w not in ("sudo", "env")
+                     and not w.startswith("-") and "=" not in w), "")
+        return everyday(prog) and prog not in cited  # a cited `tar` is what the objective teaches
+    if _STEP.match(identity):
+        return setup_step(s.answer.split()[0] if s.answer.split() else "")
+    if _SAMPLE.match(identity):
+        return ubiquitous_key(s.answer)
+    if s.kind in {("row", "Row"), ("row", "Reverse")}:
+        return filler_cell(s.answer)
+    return False
+
+
+def asks_nothing(s: Seen) -> bool:
+    """A card that asks nothing: no answer, a link as the answer, an overview that is only a
+    title, a back whose every word the front shows, a recognize card whose purpose only restates
+    its command."""
+    if not s.answer or URL.fullmatch(s.answer):
+        return True
+    if s.kind == ("command", "Recognize"):
+        return not says_more(s.answer, s.front)
+    return leaks(s.answer, s.front, code=shape(s) == "command" or s.answer.startswith("-"))
+
+
 @dataclass(frozen=True, slots=True)
 class TypeStats:
     name: str
@@ -110,6 +194,13 @@ class TypeStats:
     tall: int
     duplicate: int
     answer_on_front: int
+    leaked: int = 0
+    trivial: int = 0
+    empty: int = 0
+    nothing: int = 0
+
+
+COLUMNS = ("count", "asking", "tall", "duplicate", "answer_on_front", "leaked", "trivial", "empty", "nothing")
 
 
 def rendered_cards(notes: list[AnkiNote], texts: list[NoteTypeText]) -> list[RenderedCard]:
@@ -117,35 +208,41 @@ def rendered_cards(notes: list[AnkiNote], texts: list[NoteTypeText]) -> list[Ren
     return [c for n in notes for c in render_note(n, by_id[n.note_type.id])]
 
 
-def report(cards: list[RenderedCard]) -> list[TypeStats]:
-    """Per card type, in first-seen order."""
+def report(cards: list[RenderedCard], cited: dict[str, frozenset[str]] | None = None) -> list[TypeStats]:
+    """Per card type, in first-seen order (`cited`: each objective's cited programs)."""
     fronts = Counter((c.note.deck, plain(c.front)) for c in cards)
     stats: dict[str, list[int]] = {}
     for c in cards:
-        s = stats.setdefault(c.type_name, [0, 0, 0, 0, 0])
-        s[0] += 1
-        s[1] += asks(c)
-        s[2] += height(c.back) > PHONE_HEIGHT
-        s[3] += fronts[(c.note.deck, plain(c.front))] > 1
-        s[4] += shows_answer(c)
+        v = seen(c)
+        nothing = asks_nothing(v)
+        row = (1, asks(c) and not nothing, height(c.back) > PHONE_HEIGHT,
+               fronts[(c.note.deck, plain(c.front))] > 1, shows_answer(c), leaked(v),
+               trivial_blank(v, (cited or {}).get(c.note.objective, frozenset())),
+               not v.answer, nothing)
+        s = stats.setdefault(c.type_name, [0] * len(COLUMNS))
+        for i, x in enumerate(row):
+            s[i] += bool(x)
     return [TypeStats(name, *v) for name, v in stats.items()]
 
 
 def report_lines(stats: list[TypeStats], cloze_notes: int) -> list[str]:
-    lines = ["ask: fronts that say what they ask; tall: backs over one phone screen (390 x 844);",
-             "dup: fronts that read like another in the deck; shown: fronts that hold their answer", "",
-             f"{'card type':<28}{'cards':>7}{'ask':>7}{'tall':>7}{'dup':>6}{'shown':>7}"]
-    for s in stats:
-        lines.append(f"{s.name:<28}{s.count:>7}{_pct(s.asking, s.count):>7}{s.tall:>7}"
-                     f"{s.duplicate:>6}{s.answer_on_front:>7}")
-    total = TypeStats("all", *(sum(getattr(s, f) for s in stats)
-                               for f in ("count", "asking", "tall", "duplicate", "answer_on_front")))
-    lines.append(f"{total.name:<28}{total.count:>7}{_pct(total.asking, total.count):>7}"
-                 f"{total.tall:>7}{total.duplicate:>6}{total.answer_on_front:>7}")
+    lines = ["ask: fronts that say what they ask, with a back that adds to them; tall: backs over one",
+             "phone screen (390 x 844); dup: fronts that read like another in the deck; shown: fronts",
+             "that hold their answer word for word; leak: fronts that give it away by the shared rule",
+             "(stems, inverses, the section); trivial: blanks on everyday utilities, setup steps, keys",
+             "every config has, filler cells; empty: no answer; nothing: backs that add nothing (a link,",
+             "a restated command, a bare title)", "",
+             f"{'card type':<28}{'cards':>7}{'ask':>6}{'tall':>6}{'dup':>5}{'shown':>7}{'leak':>6}"
+             f"{'triv':>6}{'empty':>7}{'nothing':>9}"]
+    total = TypeStats("all", *(sum(getattr(s, f) for s in stats) for f in COLUMNS))
+    for s in [*stats, total]:
+        lines.append(f"{s.name:<28}{s.count:>7}{_pct(s.asking, s.count):>6}{s.tall:>6}{s.duplicate:>5}"
+                     f"{s.answer_on_front:>7}{s.leaked:>6}{s.trivial:>6}{s.empty:>7}{s.nothing:>9}")
     within = total.count - total.tall
     lines.append(f"backs within one phone screen: {_pct(within, total.count)}; "
                  f"duplicate fronts: {total.duplicate}; answers on the front: "
-                 f"{total.answer_on_front}; cloze notes: {cloze_notes}")
+                 f"{total.answer_on_front}; leaks: {total.leaked}; trivial blanks: {total.trivial}; "
+                 f"empty backs: {total.empty}; cards that ask nothing: {total.nothing}; cloze notes: {cloze_notes}")
     return lines
 
 
@@ -157,4 +254,5 @@ def guide_report(guide: Guide, override: Path | None = None) -> tuple[list[TypeS
     """The report for a guide's deck: per-type stats and the number of cloze notes."""
     notes = guide_notes(guide, Path(guide.root).resolve())
     texts = [load_text(nt, override, guide.lang) for nt in note_types_for(guide.lang)]
-    return report(rendered_cards(notes, texts)), sum(n.note_type.cloze for n in notes)
+    cited = {o.id: frozenset(drilled_programs(o)) for o in guide.objectives}
+    return report(rendered_cards(notes, texts), cited), sum(n.note_type.cloze for n in notes)

@@ -7,6 +7,7 @@ import re
 from builder.anki.cloze import safe
 from builder.anki.facts import MAX_SAMPLE_LINES, Fact
 from builder.anki.fields import breakable
+from builder.anki.leaks import gives_away
 from builder.i18n import N_, _
 from builder.model import CodeSample
 
@@ -86,7 +87,7 @@ def line_facts(sample: CodeSample) -> list[Fact]:
                 body = safe(lines[i])
             shown.append(f"<b>{body}</b>" if i == at else body)
         rest = "\n".join(lines[i] for i in range(lo, hi) if i not in comments) + context
-        if meaning.casefold() in rest.casefold():
+        if meaning.casefold() in rest.casefold() or gives_away(meaning, rest, "text"):
             continue  # the answer would be on the front
         text = (f'<div class="purpose">{safe(context)}</div><div class="ask">{safe(_(LINE_PROMPT))}</div>'
                 f'<pre class="code">{breakable(chr(10).join(shown))}</pre>')
