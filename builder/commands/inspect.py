@@ -7,6 +7,7 @@ import json
 import click
 
 from builder.anki.counts import card_counts
+from builder.anki.interference import shared_commands
 from builder.anki.quality import guide_report, report_lines
 from builder.cli import Context
 from builder.commands.common import DEFAULT_SOURCE, run_step, sources_argument
@@ -45,13 +46,14 @@ def describe(guide: Guide) -> list[str]:
     """A readable tree: topic, objectives with counts of each node kind, and the stubs."""
     version = f", version {guide.version}" if guide.version else ""
     lines = [f"{guide.exam}  ({len(guide.sources)} file(s){version})"]
+    shared = shared_commands(guide)  # a command asked in several objectives is the first one's note
     for topic in guide.topics:
         lines.append(f"Topic {topic.number}: {topic.title}  [{topic.pos}]")
         for o in topic.objectives:
             lines.append(f"  {o.id} {o.title}  (weight {o.weight if o.weight is not None else '?'})"
                          f"  [{o.pos}]")
             lines.append("    " + ", ".join(f"{n} {label}" for label, n in _counts(o)))
-            lines.append("    cards: " + ", ".join(f"{n} {kind}" for kind, n in card_counts(o).items()))
+            lines.append("    cards: " + ", ".join(f"{n} {kind}" for kind, n in card_counts(o, shared).items()))
             for c in o.cited_objects:
                 note = f" ({c.note})" if c.note else ""
                 lines.append(f"    cited {c.kind.value:<9} {c.name}{note}")
