@@ -136,7 +136,33 @@ def _project(path: Path, text: str, data: dict[str, Any]) -> Project:
     for key in ("ledger", "output"):
         if key in values:
             values[key] = os.path.normpath(folder / values[key])
+            if not confined(Path(values[key]), folder):
+                raise ConfigError(
+                    f"{path}:{_line_of(text, key)}: error: '{key}' must name a path inside the "
+                    f"project folder, not '{data[key]}' (a guide's project file writes only into its "
+                    f"own folder; pass --{key} on the command line to write elsewhere)")
     return Project(path, folder, tuple(s for group in sources for s in group), **values)
+
+
+def confined(path: Path, folder: Path) -> bool:
+    """Whether `path`, every symlink resolved, lies inside `folder` and outside its `.git`: where
+    a guide repository's own settings may make a build write."""
+    try:
+        real, top = path.resolve(), folder.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop
+        return False
+    return real.is_relative_to(top) and ".git" not in real.relative_to(top).parts
+
+
+def default_output(output: str, project: Project | None) -> str:
+    """The output folder a build writes to when the command line names none: the project
+    file's (already confined) or the default in the current folder, which must not be a link
+    out of it (a cloned repository may hold a `dist` symlink to anywhere)."""
+    if project is None or project.output is None:
+        if not confined(Path(output), Path(".")):
+            raise ConfigError(f"{output}: the default output folder leads outside the current "
+                              "folder (a symlink?); name the output folder with -o")
+    return output
 
 
 def _writers(table: dict[str, Any], where: str) -> tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]:
