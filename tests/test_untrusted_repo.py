@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -97,3 +99,22 @@ def test_a_project_file_output_inside_the_project_is_used(tmp_path, monkeypatch)
     result = run_in(repo, monkeypatch, "build", "-f", "json", "-f", "anki")
     assert result.exit_code == 0, result.output
     assert (repo / "build" / "out" / "notes.json").is_file() and (repo / "ids.lock").is_file()
+
+
+# 2. Every process pool is made with installed code first.
+
+def test_the_exam_sheet_pool_never_imports_from_the_current_folder(tmp_path):
+    cheatdeck = Path(sys.executable).parent / "cheatdeck"
+    if not cheatdeck.is_file():
+        pytest.skip("the cheatdeck command is not installed beside this Python")
+    repo = make_repo(tmp_path, guide=FIXTURES / "exam" / "issue-example.md")
+    marker = tmp_path / "IMPORTED"
+    (repo / "multiprocessing").mkdir()
+    (repo / "multiprocessing" / "__init__.py").write_text(
+        f"open({str(marker)!r}, 'a').write(__name__ + '\\n')\n", "utf-8")
+    done = subprocess.run([str(cheatdeck), "build", "README.md", "-o", str(tmp_path / "dist"),
+                           "-f", "exam-sheet", "--no-progress"], cwd=repo, capture_output=True,
+                          text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    assert not marker.exists(), "the resource tracker imported the repository's multiprocessing"
+    assert list((tmp_path / "dist" / "sheets").glob("exam-*.pdf"))

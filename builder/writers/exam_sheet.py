@@ -180,9 +180,13 @@ def write(guide: Guide, ctx: BuildContext) -> WriterResult:
     root = str(ctx.source_root)
     jobs = [(render_html(exam_sheet(guide, exam, options.paper), env), root, options.pdf_variant)
             for exam in guide.exams]
-    with ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=die_with,
-                             initargs=(os.getpid(),)) as pool:
-        with installed_code_first():  # the worker starts in submit()
+    # Making the pool starts multiprocessing's resource tracker (its queue's lock), and submit()
+    # the worker: both as `python -c`, so both inside installed_code_first().
+    with installed_code_first():
+        pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=die_with,
+                                   initargs=(os.getpid(),))
+    with pool:
+        with installed_code_first():
             future = pool.submit(render_pdfs, jobs)
         results = future.result()
     artifacts = []
