@@ -10,6 +10,7 @@ from pathlib import Path
 
 from builder.diagnostics import Diagnostic, warning
 from builder.model import Guide, Image, Objective
+from builder.svg import svg_problem
 
 # Module constants so that a later configuration file can set them.
 MAX_MEDIA_BYTES = 20 * 1024 * 1024  # one image
@@ -45,7 +46,9 @@ def read_media(path: Path, limit: int = MAX_MEDIA_BYTES) -> bytes:
 
 
 def read_bounded(path: Path, limit: int = MAX_MEDIA_BYTES, image: bool = False) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes; never reads more than `limit` + 1."""
+    """The bytes of a regular file of at most `limit` bytes; never reads more than `limit` + 1.
+    An SVG (by its bytes, whatever its name) must pass `svg_problem`: the sheets' renderer
+    fetches every file it draws, `<use href="other.svg#x">` included, through here."""
     with _opened(path) as fd:
         if not image:
             _check_size(fd, limit)
@@ -56,14 +59,25 @@ def read_bounded(path: Path, limit: int = MAX_MEDIA_BYTES, image: bool = False) 
             total += len(chunk)
         if total > limit:  # the file grew after fstat
             raise MediaRejected(_too_big(total, limit))
-        return b"".join(chunks)
+        data = b"".join(chunks)
+    _check_svg(data)
+    return data
 
 
 def check_media(path: Path, limit: int = MAX_MEDIA_BYTES) -> int:
-    """The size of an acceptable image file (reading only its first bytes), or `MediaRejected`."""
+    """The size of an acceptable image file (reading only its first bytes; an SVG is read
+    whole and measured), or `MediaRejected`."""
     with _opened(path) as fd:
-        _checked_head(fd, limit)
-        return os.fstat(fd).st_size
+        head = _checked_head(fd, limit)
+        size = os.fstat(fd).st_size
+    if image_kind(head) == "svg":
+        read_bounded(path, limit, image=True)
+    return size
+
+
+def _check_svg(data: bytes) -> None:
+    if image_kind(data[:_HEAD]) == "svg" and (problem := svg_problem(data)) is not None:
+        raise MediaRejected(f"SVG {problem}")
 
 
 def _checked_head(fd: int, limit: int) -> bytes:

@@ -118,3 +118,72 @@ def test_the_exam_sheet_pool_never_imports_from_the_current_folder(tmp_path):
     assert done.returncode == 0, done.stderr
     assert not marker.exists(), "the resource tracker imported the repository's multiprocessing"
     assert list((tmp_path / "dist" / "sheets").glob("exam-*.pdf"))
+
+
+# 3. An SVG <use> bomb is measured before anything draws it; a render has a time budget.
+
+def use_bomb(levels: int) -> bytes:
+    """A few KB of SVG whose each level draws the one below twice: 2**levels rectangles."""
+    defs = ['<rect id="l0" width="1" height="1"/>']
+    defs += [f'<g id="l{i}"><use href="#l{i - 1}"/><use xlink:href="#l{i - 1}" x="1"/></g>'
+             for i in range(1, levels + 1)]
+    return ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            f'width="10" height="10"><defs>{"".join(defs)}</defs><use href="#l{levels}"/></svg>'
+            ).encode()
+
+
+def bomb_guide(tmp_path: Path, svg: bytes, name: str = "bomb.svg") -> Path:
+    head = CLEAN.read_text(encoding="utf-8")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "README.md").write_text(head + f"\n![diagram]({name})\n", encoding="utf-8")
+    (repo / name).write_bytes(svg)
+    return repo
+
+
+@pytest.mark.parametrize("svg, reason", [
+    (use_bomb(39), "draws over 200,000 elements"),
+    (use_bomb(18), "draws over 200,000 elements"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><g id="a"><use href="#a"/></g></svg>', "refers to itself"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g>" * 150 + b"</g>" * 150 + b"</svg>", "nests over 100"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><pattern id="p"><rect fill="url(#p)"/></pattern></svg>',
+     "refers to itself"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><rect', "not a well-formed SVG"),
+])
+def test_svg_bombs_are_rejected_before_anything_draws_them(tmp_path, svg, reason):
+    from builder.media import MediaRejected, check_media, read_bounded
+
+    path = tmp_path / "x.svg"
+    path.write_bytes(svg)
+    for measure in (check_media, read_bounded):  # the build's vetting, the sheet fetcher's read
+        with pytest.raises(MediaRejected, match=reason):
+            measure(path)
+
+
+def test_an_ordinary_svg_with_references_is_kept(tmp_path):
+    from builder.media import check_media
+
+    path = tmp_path / "ok.svg"
+    path.write_bytes(use_bomb(10))  # 1,024 rectangles: a busy but real diagram
+    assert check_media(path) == len(use_bomb(10))
+
+
+def test_a_use_bomb_in_a_guide_is_left_out_with_a_located_warning(tmp_path, monkeypatch):
+    repo = bomb_guide(tmp_path, use_bomb(39), name="bomb.png")  # the bytes say SVG, not the name
+    result = run_in(repo, monkeypatch, "check", "README.md")
+    assert "README.md:" in result.output and "image 'bomb.png' is left out: SVG draws over" in result.output
+    assert "[media-rejected]" in result.output
+
+
+@pytest.mark.slow
+def test_a_sheet_render_over_its_budget_ends_the_build_with_one_line(tmp_path, monkeypatch):
+    pytest.importorskip("weasyprint")
+    from builder.sheets import pool
+
+    monkeypatch.setattr(pool, "RENDER_BUDGET", 0.001, raising=False)
+    repo = make_repo(tmp_path)
+    result = run_in(repo, monkeypatch, "build", "README.md", "-f", "sheets", "-j", "2",
+                    "-o", str(tmp_path / "dist"), "--no-progress")
+    assert result.exit_code == 1, result.output
+    assert "took over 0.001 s to render and was stopped" in result.output
+    assert "Traceback" not in result.output
