@@ -187,3 +187,25 @@ def test_a_sheet_render_over_its_budget_ends_the_build_with_one_line(tmp_path, m
     assert result.exit_code == 1, result.output
     assert "took over 0.001 s to render and was stopped" in result.output
     assert "Traceback" not in result.output
+
+
+# 4. A note both branches changed gets a mod above both: no learner stays on the losing text.
+
+def test_a_note_both_branches_changed_at_one_epoch_gets_a_newer_mod_than_either():
+    from builder.anki import ledger
+    from builder.anki.ledger_merge import merge
+
+    types = [ledger.Entry("111", "t1", "cheatdeck Command")]
+
+    def built(old, digest, now):  # type: ignore[no-untyped-def]
+        return ledger.stamp(old, [ledger.Entry("a", digest, "352.1 command a", "352.1")], types, now,
+                            None).data
+
+    base = built(None, "h1", 1_780_000_000)
+    ours, theirs = built(base, "ours", 1_780_000_100), built(base, "theirs", 1_780_000_100)
+    merged, _ = merge(base, ours, theirs)
+    assert merged["notes"]["a"]["mod"] == 1_780_000_101
+    assert merged["notes"]["a"]["mod"] > max(ours["notes"]["a"]["mod"], theirs["notes"]["a"]["mod"])
+    # One side changed: its record, as it is (no needless update for anyone).
+    merged, _ = merge(base, ours, base)
+    assert merged["notes"]["a"] == ours["notes"]["a"]

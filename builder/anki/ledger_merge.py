@@ -76,7 +76,9 @@ def _note_states(data: dict[str, object]) -> dict[str, tuple[str, Record]]:
 
 def _resolve(base: State, ours: State, theirs: State) -> State:
     """What one side changed wins; when both changed, a live note beats a tombstone, then the
-    newer mod (ours on a tie). The winner keeps the higher mod of the two, so it is never older."""
+    newer mod (ours on a tie), and the winner's mod is one above both sides' (with one
+    SOURCE_DATE_EPOCH both sides stamp the same mod: keeping it, a learner who imported the
+    losing side's text would never be updated, as Anki imports only newer notes)."""
     if ours == theirs or theirs == base:
         return ours
     if ours == base:
@@ -87,7 +89,7 @@ def _resolve(base: State, ours: State, theirs: State) -> State:
     winner, loser = (ours, theirs) if rank[0] >= rank[1] else (theirs, ours)
     record = dict(winner[1])
     if "mod" in record or "mod" in loser[1]:
-        record["mod"] = max(_mod(winner[1]), _mod(loser[1]))
+        record["mod"] = max(_mod(winner[1]), _mod(loser[1])) + 1
     return winner[0], record
 
 
