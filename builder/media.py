@@ -45,20 +45,21 @@ def read_media(path: Path, limit: int = MAX_MEDIA_BYTES) -> bytes:
     return read_bounded(path, limit, image=True)
 
 
-def read_bounded(path: Path, limit: int = MAX_MEDIA_BYTES, image: bool = False) -> bytes:
+def read_bounded(path: Path, limit: int = MAX_MEDIA_BYTES, image: bool = False,
+                 what: str = "one image") -> bytes:
     """The bytes of a regular file of at most `limit` bytes; never reads more than `limit` + 1.
     An SVG (by its bytes, whatever its name) must pass `svg_problem`: the sheets' renderer
     fetches every file it draws, `<use href="other.svg#x">` included, through here."""
     with _opened(path) as fd:
         if not image:
-            _check_size(fd, limit)
+            _check_size(fd, limit, what)
         chunks = [_checked_head(fd, limit) if image else b""]
         total = len(chunks[0])
         while total <= limit and (chunk := os.read(fd, min(1 << 20, limit + 1 - total))):
             chunks.append(chunk)
             total += len(chunk)
         if total > limit:  # the file grew after fstat
-            raise MediaRejected(_too_big(total, limit))
+            raise MediaRejected(_too_big(total, limit, what))
         data = b"".join(chunks)
     _check_svg(data)
     return data
@@ -130,14 +131,14 @@ def _with_images(o: Objective, vet) -> Objective:  # type: ignore[no-untyped-def
     return o if images == o.images else replace(o, images=images)
 
 
-def _check_size(fd: int, limit: int) -> None:
+def _check_size(fd: int, limit: int, what: str = "one image") -> None:
     size = os.fstat(fd).st_size
     if size > limit:
-        raise MediaRejected(_too_big(size, limit))
+        raise MediaRejected(_too_big(size, limit, what))
 
 
-def _too_big(size: int, limit: int) -> str:
-    return f"{size / 1048576:.1f} MiB is over the {limit // 1048576} MiB limit for one image"
+def _too_big(size: int, limit: int, what: str = "one image") -> str:
+    return f"{size / 1048576:.1f} MiB is over the {limit // 1048576} MiB limit for {what}"
 
 
 class _opened:

@@ -209,3 +209,53 @@ def test_a_note_both_branches_changed_at_one_epoch_gets_a_newer_mod_than_either(
     # One side changed: its record, as it is (no needless update for anyone).
     merged, _ = merge(base, ours, base)
     assert merged["notes"]["a"] == ours["notes"]["a"]
+
+
+# 5. The ledger and the merge driver's inputs are opened as guides are: regular, capped, never blocking.
+
+def run_bounded(args: list[str], cwd: Path, timeout: int = 120) -> subprocess.CompletedProcess[str]:
+    """The command line in a child limited to 4 GB of address space, stdin closed."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+
+    return subprocess.run([sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout, stdin=subprocess.DEVNULL, preexec_fn=limit,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+
+
+@pytest.mark.parametrize("kind", ["dev-zero", "fifo", "dev-stdin"])
+def test_a_ledger_that_is_no_regular_file_is_refused_without_reading(tmp_path, kind):
+    repo = make_repo(tmp_path, 'sources = ["README.md"]\n')
+    lock = repo / "cheatdeck.lock"
+    if kind == "fifo":
+        os.mkfifo(lock)
+    else:
+        lock.symlink_to("/dev/zero" if kind == "dev-zero" else "/dev/stdin")
+    done = run_bounded(["build", "-f", "anki", "-o", str(tmp_path / "dist")], repo)
+    assert done.returncode == 1, done.stderr
+    assert "cheatdeck.lock: cannot read the identity ledger: not a regular file" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_ledger_is_never_read_past_its_cap(tmp_path, monkeypatch):
+    from builder.anki import ledger
+
+    monkeypatch.setattr(ledger, "MAX_LEDGER_BYTES", 1024)
+    lock = tmp_path / "cheatdeck.lock"
+    lock.write_text('{"format": 1, "notes": {}}' + " " * 2000)
+    with pytest.raises(ledger.LedgerError, match="over the 0 MiB limit for a ledger"):
+        ledger.read(lock)
+
+
+def test_the_merge_driver_refuses_a_fifo_input_without_blocking(tmp_path):
+    fifo = tmp_path / "base"
+    os.mkfifo(fifo)
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    ours.write_text('{"format": 1}')
+    theirs.symlink_to("/dev/zero")
+    for args in ([str(fifo), str(ours), str(ours)], [str(ours), str(ours), str(theirs)]):
+        done = run_bounded(["ledger", "merge", *args], tmp_path, timeout=60)
+        assert done.returncode == 1, done.stderr
+        assert "cannot read the identity ledger: not a regular file" in done.stderr

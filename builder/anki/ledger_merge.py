@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builder.anki.ledger import FORMAT, LedgerError, dump, note_id, parse
+from builder.anki.ledger import FORMAT, LedgerError, dump, note_id, parse, read
 from builder.output import atomic_write
 
 Record = dict[str, object]
@@ -24,10 +24,9 @@ def merge_files(base: Path, ours: Path, theirs: Path) -> str:
 
 
 def _read(path: Path) -> dict[str, object]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise LedgerError(f"{path}: cannot read the identity ledger: {exc.strerror or exc}") from exc
+    text = read(path)  # a regular file, capped: git hands the driver paths, a user anything
+    if text is None:
+        raise LedgerError(f"{path}: cannot read the identity ledger: no such file")
     # git gives an empty base when both sides added the file.
     return parse(text, str(path)) if text.strip() else {"format": FORMAT}
 
