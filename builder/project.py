@@ -6,6 +6,7 @@ relative to the file's folder, which is also the source root when it lists `sour
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import os
 import re
@@ -141,7 +142,9 @@ def _project(path: Path, text: str, data: dict[str, Any]) -> Project:
                     f"{path}:{_line_of(text, key)}: error: '{key}' must name a path inside the "
                     f"project folder, not '{data[key]}' (a guide's project file writes only into its "
                     f"own folder; pass --{key} on the command line to write elsewhere)")
-    return Project(path, folder, tuple(s for group in sources for s in group), **values)
+    # One file named by two entries is read once.
+    listed = tuple(dict.fromkeys(s for group in sources for s in group))
+    return Project(path, folder, listed, **values)
 
 
 def confined(path: Path, folder: Path) -> bool:
@@ -188,7 +191,7 @@ def _languages(table: dict[str, Any], where: str) -> tuple[tuple[str, str], ...]
 
 def _expand(folder: Path, pattern: str, path: Path, text: str) -> list[str]:
     """One `sources` entry: a file or a glob (`**` allowed), inside the project's folder."""
-    matches = sorted(glob.glob(str(folder / pattern), recursive=True))
+    matches = sorted(_glob(folder, pattern))
     if not matches:
         raise ConfigError(f"{path}:{_line_of(text, 'sources')}: error: sources entry '{pattern}' "
                           f"matches no file in {folder}")
@@ -198,6 +201,43 @@ def _expand(folder: Path, pattern: str, path: Path, text: str) -> list[str]:
             raise ConfigError(f"{path}:{_line_of(text, 'sources')}: error: sources entry "
                               f"'{pattern}' leaves the project folder")
     return [os.path.normpath(m) for m in matches]
+
+
+def _glob(folder: Path, pattern: str) -> list[str]:
+    """`glob.glob(folder/pattern, recursive=True)`, except that `**` never descends a directory
+    link: a repository's `docs/a -> .` would make it list the guide again at every depth, and two
+    such links never end. Hidden names match only a part that starts with a dot, as in glob."""
+    found = [str(folder)]
+    parts = Path(pattern).parts
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if part == "**":
+            found = [p for base in found for p in _walk(base, files=last)]
+        elif glob.has_magic(part):
+            found = [os.path.join(base, name) for base in found for name in _names(base)
+                     if fnmatch.fnmatchcase(name, part) and (part.startswith(".") or name[0] != ".")]
+        else:
+            found = [os.path.join(base, part) for base in found if os.path.lexists(os.path.join(base, part))]
+    return [p for p in found if p != str(folder)] if parts else []
+
+
+def _names(folder: str) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:  # not a folder, or unreadable: nothing under it matches
+        return []
+
+
+def _walk(top: str, files: bool) -> list[str]:
+    """`top` and every folder under it that is no link (and, with `files`, every other entry),
+    never entering a hidden folder or a link."""
+    out = [top]
+    for folder, dirs, names in os.walk(top, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d[0] != "." and not os.path.islink(os.path.join(folder, d)))
+        out.extend(os.path.join(folder, d) for d in dirs)
+        if files:
+            out.extend(os.path.join(folder, n) for n in names if n[0] != ".")
+    return out
 
 
 def _line_of(text: str, key: str) -> int:

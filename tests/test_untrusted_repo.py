@@ -259,3 +259,20 @@ def test_the_merge_driver_refuses_a_fifo_input_without_blocking(tmp_path):
         done = run_bounded(["ledger", "merge", *args], tmp_path, timeout=60)
         assert done.returncode == 1, done.stderr
         assert "cannot read the identity ledger: not a regular file" in done.stderr
+
+
+# 6. Project-file globs never follow directory links.
+
+def test_project_globs_do_not_follow_directory_links(tmp_path):
+    repo = make_repo(tmp_path, 'sources = ["**/*.md", "README.md"]\n')
+    (repo / "docs").mkdir()
+    (repo / "docs" / "a").symlink_to("..", target_is_directory=True)
+    (repo / "docs" / "b").symlink_to("..", target_is_directory=True)
+    (repo / "docs" / "more.md").write_text(CLEAN.read_text(encoding="utf-8").replace("910", "911"))
+    done = run_bounded(["inspect", "--json"], repo, timeout=60)
+    assert done.returncode == 0, done.stderr
+    from builder.project import load_project
+
+    project = load_project(repo / "cheatdeck.toml")
+    assert project is not None
+    assert sorted(Path(s).relative_to(repo).as_posix() for s in project.sources) == ["README.md", "docs/more.md"]
