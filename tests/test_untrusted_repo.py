@@ -276,3 +276,96 @@ def test_project_globs_do_not_follow_directory_links(tmp_path):
     project = load_project(repo / "cheatdeck.toml")
     assert project is not None
     assert sorted(Path(s).relative_to(repo).as_posix() for s in project.sources) == ["README.md", "docs/more.md"]
+
+
+# 7. The machine's image cache: entries checked against their digest; only a private folder is
+#    used; a release prepares every image itself.
+
+def png(width: int, height: int, seed: int) -> bytes:
+    import io
+    import random
+
+    from PIL import Image
+
+    rng = random.Random(seed)
+    im = Image.frombytes("RGB", (width, height), rng.randbytes(width * height * 3))
+    out = io.BytesIO()
+    im.save(out, "PNG")
+    return out.getvalue()
+
+
+def shipped_images(dist: Path) -> set[bytes]:
+    import zipfile
+
+    found = set()
+    for apkg in (dist / "anki").glob("*.apkg"):
+        with zipfile.ZipFile(apkg) as zf:
+            found |= {zf.read(n) for n in zf.namelist() if n.isdigit()}
+    return found
+
+
+def image_repo(tmp_path: Path, image: bytes) -> Path:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "README.md").write_text(CLEAN.read_text(encoding="utf-8") + "\n![photo](photo.png)\n",
+                                    encoding="utf-8")
+    (repo / "photo.png").write_bytes(image)
+    return repo
+
+
+def plant(cache: Path, victim: bytes, planted: bytes, tmp_path: Path) -> None:
+    """Put, under the cache key of `victim`, a consistent entry made from another image."""
+    import hashlib
+
+    from builder.anki.media import MediaStore
+
+    other = tmp_path / "other.png"
+    other.write_bytes(planted)
+    assert MediaStore(cache=cache / "media").get(other) is not None
+    (entry,) = [e for e in (cache / "media").iterdir() if e.name.startswith(hashlib.sha256(planted).hexdigest())]
+    entry.rename(entry.with_name(entry.name.replace(hashlib.sha256(planted).hexdigest(),
+                                                    hashlib.sha256(victim).hexdigest())))
+
+
+def test_a_release_never_ships_an_image_planted_in_the_machine_cache(tmp_path, monkeypatch):
+    victim, planted = png(1800, 1200, 1), png(1800, 1200, 2)
+    cache = tmp_path / "machine-cache"
+    cache.mkdir(mode=0o700)
+    monkeypatch.setenv("CHEATDECK_CACHE_DIR", str(cache))
+    repo = image_repo(tmp_path, victim)
+    assert run_in(repo, monkeypatch, "build", "README.md", "-f", "anki", "-o", "dist").exit_code == 0
+    honest = shipped_images(repo / "dist")
+    for entry in (cache / "media").iterdir():
+        entry.unlink()
+    plant(cache, victim, planted, tmp_path)
+    result = run_in(repo, monkeypatch, "build", "README.md", "-f", "anki", "-o", "dist", "--release")
+    assert result.exit_code == 0, result.output
+    assert shipped_images(repo / "dist") == honest
+
+
+def test_a_machine_cache_others_can_write_is_not_used(tmp_path, monkeypatch):
+    victim, planted = png(1800, 1200, 1), png(1800, 1200, 2)
+    cache = tmp_path / "shared-cache"
+    cache.mkdir()
+    cache.chmod(0o777)
+    monkeypatch.setenv("CHEATDECK_CACHE_DIR", str(cache))
+    (cache / "media").mkdir()
+    (cache / "media").chmod(0o777)
+    plant(cache, victim, planted, tmp_path)
+    repo = image_repo(tmp_path, victim)
+    assert run_in(repo, monkeypatch, "build", "README.md", "-f", "anki", "-o", "dist").exit_code == 0
+    from builder.anki.images import prepare
+
+    assert shipped_images(repo / "dist") == {prepare(victim, "png", 1600)[0]}
+
+
+def test_a_truncated_cache_entry_is_made_again(tmp_path):
+    from builder.anki.media import MediaStore
+
+    path = tmp_path / "photo.png"
+    path.write_bytes(png(1800, 1200, 1))
+    made = MediaStore(cache=tmp_path / "cache").get(path)
+    (entry,) = (tmp_path / "cache").iterdir()
+    entry.write_bytes(entry.read_bytes()[: entry.stat().st_size // 2])  # still starts as a PNG
+    again = MediaStore(cache=tmp_path / "cache").get(path)
+    assert made is not None and again is not None and again.read() == made.read()
