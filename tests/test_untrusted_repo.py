@@ -369,3 +369,46 @@ def test_a_truncated_cache_entry_is_made_again(tmp_path):
     entry.write_bytes(entry.read_bytes()[: entry.stat().st_size // 2])  # still starts as a PNG
     again = MediaStore(cache=tmp_path / "cache").get(path)
     assert made is not None and again is not None and again.read() == made.read()
+
+
+# 8. Templates are sandboxed: a --templates folder can shape cards and sheets, never run Python.
+
+ESCAPE = '{% set x = cycler.__init__.__globals__.os.system("touch PWNED") %}'
+
+
+@pytest.mark.parametrize("where, name, formats", [
+    ("anki", "overview-front.html", ["-f", "anki"]),
+    ("sheets", "objective.html", ["-f", "sheets", "-j", "2"]),
+    ("exam", "exam.html.j2", ["-f", "exam-sheet"]),
+])
+def test_a_template_cannot_run_python(tmp_path, monkeypatch, where, name, formats):
+    from builder.resources import templates_dir
+
+    guide = FIXTURES / "exam" / "issue-example.md" if where == "exam" else CLEAN
+    repo = make_repo(tmp_path, guide=guide)
+    folder = repo / "templates" / where
+    folder.mkdir(parents=True)
+    text = (templates_dir() / where / name).read_text(encoding="utf-8")
+    (folder / name).write_text(ESCAPE + text, encoding="utf-8")
+    result = run_in(repo, monkeypatch, "build", "README.md", *formats, "-o", "dist",
+                    "--templates", "templates", "--no-progress")
+    assert not (repo / "PWNED").exists(), "a template ran a shell command"
+    assert result.exit_code == 1, result.output
+    assert "cheatdeck: error: a template cannot be rendered" in result.output
+    assert "unsafe" in result.output and "Traceback" not in result.output
+
+
+def test_preview_uses_the_machine_cache_and_never_writes_through_a_linked_cache(tmp_path, monkeypatch):
+    cache = tmp_path / "machine-cache"
+    cache.mkdir(mode=0o700)
+    monkeypatch.setenv("CHEATDECK_CACHE_DIR", str(cache))
+    repo = image_repo(tmp_path, png(1800, 1200, 1))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (repo / "dist").mkdir()
+    (repo / "dist" / ".cache").symlink_to(elsewhere, target_is_directory=True)
+    result = run_in(repo, monkeypatch, "preview", "README.md")
+    assert result.exit_code == 0, result.output
+    assert not any(elsewhere.iterdir()), "preview wrote through dist/.cache"
+    assert list((cache / "media").iterdir()), "preview ignored $CHEATDECK_CACHE_DIR"
+    assert list((repo / "dist" / "preview").glob("cheatdeck-*"))

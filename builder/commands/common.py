@@ -42,6 +42,20 @@ def run_step(step):  # type: ignore[no-untyped-def]
     except BuildError as exc:
         click.echo(f"cheatdeck: error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except Exception as exc:
+        if not _template_error(exc):
+            raise
+        where = f" ({exc.filename}:{exc.lineno})" if getattr(exc, "filename", None) else ""
+        click.echo(f"cheatdeck: error: a template cannot be rendered{where}: {exc} (templates run "
+                   "sandboxed: they may use the context they are given, never Python)", err=True)
+        sys.exit(1)
+
+
+def _template_error(exc: Exception) -> bool:
+    """A Jinja error (a --templates file that does not parse, or that the sandbox stopped); Jinja
+    is not imported for it: only a command that rendered a template can raise one."""
+    jinja2 = sys.modules.get("jinja2")
+    return jinja2 is not None and isinstance(exc, jinja2.TemplateError)
 
 
 def report(obj: Context, result: CheckResult, strict: bool, always: bool = False) -> None:

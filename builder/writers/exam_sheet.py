@@ -14,6 +14,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from builder import __version__
@@ -133,7 +134,7 @@ def exam_sheet(guide: Guide, exam: Exam, paper: str) -> ExamSheet:
 def environment(override: Path | None) -> Environment:
     """One Environment: the --templates folder's exam/ first, then the built-in one."""
     dirs = ([str(override / "exam")] if override else []) + [str(templates_dir() / "exam")]
-    env = Environment(loader=FileSystemLoader(dirs), autoescape=True, undefined=StrictUndefined,
+    env = SandboxedEnvironment(loader=FileSystemLoader(dirs), autoescape=True, undefined=StrictUndefined,
                       keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.policies["ext.i18n.trimmed"] = True
