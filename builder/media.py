@@ -5,12 +5,18 @@ from __future__ import annotations
 import os
 import re
 import stat
+import warnings
 from dataclasses import replace
 from pathlib import Path
 
 from builder.diagnostics import Diagnostic, warning
 from builder.model import Guide, Image, Objective
 from builder.svg import svg_problem
+
+# Pillow warns on stderr (whatever -q says) when it opens an image over ~89 megapixels. Nothing
+# here decodes such an image unbounded: decks ship images over 50 megapixels as they are, never
+# decoded (anki/images.py), and a sheet render has a time budget (sheets/pool.py).
+warnings.filterwarnings("ignore", message=r"Image size \(\d+ pixels\) exceeds limit", module="PIL")
 
 # Module constants so that a later configuration file can set them.
 MAX_MEDIA_BYTES = 20 * 1024 * 1024  # one image

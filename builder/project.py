@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from builder.config import OPTION_VALUES
 from builder.diagnostics import BuildError
 from builder.reader import GuideSettings
 from builder.reader.vocabulary import supported
@@ -40,7 +41,8 @@ KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "output": (str, "output folder, relative to this file"),
     "writers": (dict, "options of one output format: a [writers.NAME] table of its option fields"),
 }
-CHOICES = {"paper": ("a4", "letter"), "orientation": ("landscape", "portrait"), "language": LANGUAGES}
+CHOICES = {"paper": OPTION_VALUES["paper"], "orientation": OPTION_VALUES["orientation"],
+           "language": LANGUAGES}
 
 
 class ConfigError(BuildError):
@@ -125,7 +127,7 @@ def _project(path: Path, text: str, data: dict[str, Any]) -> Project:
         if key == "languages":
             value = _languages(value, where)
         if key == "writers":
-            value = _writers(value, where)
+            value = _writers(value, path, text)
         if key in CHOICES and value not in CHOICES[key]:
             raise ConfigError(f"{where}: error: {key} '{value}' is not supported (choose from "
                               f"{', '.join(CHOICES[key])})")
@@ -168,12 +170,25 @@ def default_output(output: str, project: Project | None) -> str:
     return output
 
 
-def _writers(table: dict[str, Any], where: str) -> tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]:
-    """`[writers.NAME]` tables: each a table of option names to values (the writer checks them)."""
+def _writers(table: dict[str, Any], path: Path,
+             text: str) -> tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]:
+    """`[writers.NAME]` tables: each a table of option names to values. The values of the
+    options every writer shares are checked here (before any work); the writer says which
+    names it takes."""
     out = []
     for name, options in table.items():
         if not isinstance(options, dict):
-            raise ConfigError(f"{where}: error: 'writers.{name}' must be a table of options")
+            raise ConfigError(f"{path}:{_line_of(text, 'writers')}: error: 'writers.{name}' must be "
+                              "a table of options")
+        for key, value in options.items():
+            where = f"{path}:{_table_line(text, f'writers.{name}', key)}"
+            rule = OPTION_VALUES.get(key)
+            if rule == "count" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise ConfigError(f"{where}: error: writers.{name}: '{key}' must be a whole number "
+                                  f">= 0, not {value!r}")
+            if isinstance(rule, tuple) and value not in rule:
+                raise ConfigError(f"{where}: error: writers.{name}: {key} {value!r} is not supported "
+                                  f"(choose from {', '.join(rule)})")
         out.append((name, tuple(options.items())))
     return tuple(out)
 
@@ -238,6 +253,21 @@ def _walk(top: str, files: bool) -> list[str]:
         if files:
             out.extend(os.path.join(folder, n) for n in names if n[0] != ".")
     return out
+
+
+def _table_line(text: str, table: str, key: str) -> int:
+    """The line `key` is set on inside `[table]` (else the table's line, else 1)."""
+    header = re.compile(rf"^\s*\[\s*{re.escape(table)}\s*\]")
+    setting = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    start = None
+    for number, line in enumerate(text.splitlines(), 1):
+        if start is None:
+            start = number if header.match(line) else None
+        elif setting.match(line):
+            return number
+        elif line.lstrip().startswith("["):
+            break
+    return start or _line_of(text, key)
 
 
 def _line_of(text: str, key: str) -> int:

@@ -412,3 +412,109 @@ def test_preview_uses_the_machine_cache_and_never_writes_through_a_linked_cache(
     assert not any(elsewhere.iterdir()), "preview wrote through dist/.cache"
     assert list((cache / "media").iterdir()), "preview ignored $CHEATDECK_CACHE_DIR"
     assert list((repo / "dist" / "preview").glob("cheatdeck-*"))
+
+
+# 9. Every bad option or input is one clean line (exit 2 for usage, 1 for the guide), no traceback.
+
+def test_pdf_variant_choices_are_weasyprints_own():
+    from builder.config import PDF_VARIANTS
+
+    weasyprint_pdf = pytest.importorskip("weasyprint.pdf")
+    assert set(PDF_VARIANTS) == set(weasyprint_pdf.VARIANTS)
+
+
+def test_an_unknown_pdf_variant_is_a_usage_error(tmp_path, monkeypatch):
+    repo = make_repo(tmp_path)
+    result = run_in(repo, monkeypatch, "build", "README.md", "-f", "sheets", "--pdf-variant", "nonsense")
+    assert result.exit_code == 2 and "Invalid value for '--pdf-variant'" in result.output
+    assert not (repo / "dist").exists()
+
+
+@pytest.mark.parametrize("table, setting, message", [
+    ("sheets", 'paper = "a3"', "cheatdeck.toml:3: error: writers.sheets: paper 'a3' is not supported"),
+    ("sheets", 'orientation = "sideways"', "orientation 'sideways' is not supported"),
+    ("sheets", "pdf_variant = 5", "pdf_variant 5 is not supported"),
+    ("exam-sheet", 'paper = "a3"', "writers.exam-sheet: paper 'a3' is not supported"),
+    ("anki", "image_max_side = true", "'image_max_side' must be a whole number >= 0, not True"),
+    ("anki", "image_max_side = -5", "'image_max_side' must be a whole number >= 0, not -5"),
+])
+def test_bad_writer_options_in_the_project_file_are_one_line(tmp_path, monkeypatch, table, setting, message):
+    repo = make_repo(tmp_path, f'sources = ["README.md"]\n[writers.{table}]\n{setting}\n')
+    result = run_in(repo, monkeypatch, "build", "-o", "dist")
+    assert result.exit_code == 1, result.output
+    assert message in result.output
+    assert not (repo / "dist").exists(), "options are checked before any work"
+
+
+def test_a_file_name_that_is_not_utf8_builds_every_format(tmp_path, monkeypatch):
+    folder = tmp_path / "guide"
+    folder.mkdir()
+    name = os.fsdecode(b"g\xff.md")
+    shutil.copy(CLEAN, folder / name)
+    result = run_in(tmp_path, monkeypatch, "build", "guide", "-o", "dist", "-f", "json", "-f", "anki")
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "dist" / "notes.json").read_text(encoding="utf-8"))
+    assert name in json.dumps(data, ensure_ascii=False)
+
+
+def test_a_folder_tree_deeper_than_the_stack_is_one_line(tmp_path):
+    here = os.getcwd()
+    try:
+        os.chdir(tmp_path)
+        os.mkdir("deep")
+        os.chdir("deep")
+        for _ in range(1800):
+            os.mkdir("d")
+            os.chdir("d")
+        shutil.copy(CLEAN, "g.md")
+        os.chdir(here)
+        done = run_bounded(["build", "deep", "-o", "dist", "-f", "json"], tmp_path)
+        assert done.returncode == 1, done.stderr
+        assert "the input nests too deeply to be read" in done.stderr and "Traceback" not in done.stderr
+    finally:
+        os.chdir(tmp_path)
+        depth = 0
+        while os.path.isdir("deep" if depth == 0 else "d"):
+            os.chdir("deep" if depth == 0 else "d")
+            depth += 1
+        for _ in range(depth):
+            for name in os.listdir("."):
+                os.unlink(name) if not os.path.isdir(name) else os.rmdir(name)
+            os.chdir("..")
+        os.rmdir("deep")
+        os.chdir(here)
+
+
+@pytest.mark.parametrize("mod", [10**19, 2**63 - 1, 2**53])
+def test_a_ledger_mod_too_large_for_anki_is_one_line(tmp_path, monkeypatch, mod):
+    repo = make_repo(tmp_path, 'sources = ["README.md"]\n')
+    assert run_in(repo, monkeypatch, "build", "-f", "anki").exit_code == 0
+    lock = repo / "cheatdeck.lock"
+    text = lock.read_text()
+    first = text.index('"mod": ') + len('"mod": ')
+    lock.write_text(text[:first] + str(mod) + text[text.index("}", first):])
+    result = run_in(repo, monkeypatch, "build", "-f", "anki")
+    assert result.exit_code == 1, result.output
+    assert f'field "mod" must be from 0 to 9007199254740991, not {mod}' in result.output
+
+
+def test_a_deeply_nested_ledger_is_one_line(tmp_path, monkeypatch):
+    repo = make_repo(tmp_path, 'sources = ["README.md"]\n')
+    (repo / "cheatdeck.lock").write_text("[" * 100_000)
+    result = run_in(repo, monkeypatch, "build", "-f", "anki")
+    assert result.exit_code == 1
+    assert "cheatdeck.lock: cannot read the identity ledger: it nests too deeply" in result.output
+    merged = run_in(repo, monkeypatch, "ledger", "merge", "cheatdeck.lock", "cheatdeck.lock", "cheatdeck.lock")
+    assert merged.exit_code == 1 and "nests too deeply" in merged.output
+
+
+def test_pillows_bomb_warning_never_reaches_the_terminal(tmp_path):
+    from PIL import Image
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    Image.new("1", (9500, 9500)).save(repo / "big.png")  # 90 megapixels in 11 KB
+    (repo / "README.md").write_text(CLEAN.read_text(encoding="utf-8") + "\n![big](big.png)\n")
+    done = run_bounded(["-q", "build", "README.md", "-o", "dist", "-f", "anki"], repo)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""

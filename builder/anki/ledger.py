@@ -100,6 +100,9 @@ def parse(text: str, name: str) -> dict[str, object]:
         ledger_check.check(data)
     except ValueError as exc:
         raise LedgerError(f"{name}: cannot read the identity ledger: {exc}") from exc
+    except RecursionError as exc:
+        raise LedgerError(f"{name}: cannot read the identity ledger: it nests too deeply to be "
+                          "a ledger; restore the file from git") from exc
     except ledger_check.ShapeFault as exc:
         raise LedgerError(f"{name}:{ledger_check.line_of(text, exc.where)}: identity ledger entry "
                           f"{ledger_check.describe(exc.where)} {exc.problem}; fix or delete that "

@@ -42,6 +42,10 @@ def run_step(step):  # type: ignore[no-untyped-def]
     except BuildError as exc:
         click.echo(f"cheatdeck: error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except RecursionError:  # a folder tree or a file nested deeper than Python's stack
+        click.echo("cheatdeck: error: the input nests too deeply to be read (a folder tree or a "
+                   "file over about 900 levels deep)", err=True)
+        sys.exit(1)
     except Exception as exc:
         if not _template_error(exc):
             raise
