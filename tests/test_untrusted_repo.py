@@ -518,3 +518,76 @@ def test_pillows_bomb_warning_never_reaches_the_terminal(tmp_path):
     done = run_bounded(["-q", "build", "README.md", "-o", "dist", "-f", "anki"], repo)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
+
+
+# 10. Terminal escapes, GitHub annotations, translation ledgers' merge driver, temps on every exit.
+
+def test_an_escape_in_a_ledger_identity_never_reaches_the_terminal(tmp_path, monkeypatch):
+    repo = make_repo(tmp_path, 'sources = ["README.md"]\n')
+    assert run_in(repo, monkeypatch, "build", "-f", "anki").exit_code == 0
+    lock = repo / "cheatdeck.lock"
+    data = json.loads(lock.read_text())
+    data["notes"]["gone"] = {"hash": "0", "identity": "910.1 \x1b]0;owned\x07\x1b[2J\u202egnp.exe\ncheatdeck: forged",
+                             "objective": "910.1", "mod": 1, "id": 1_000_000_000_016}
+    lock.write_text(json.dumps(data))
+    result = run_in(repo, monkeypatch, "build", "-f", "anki")
+    assert result.exit_code == 0, result.output
+    assert "removed since the last build: 910.1 \\x1b]0;owned\\x07\\x1b[2J\\u202egnp.exe\\ncheatdeck: forged" \
+        in result.output
+    assert not any(ch in result.output for ch in "\x1b\x07\u202e")
+
+
+def test_github_annotations_escape_file_names(tmp_path, monkeypatch):
+    folder = tmp_path / "guide"
+    folder.mkdir()
+    shutil.copy(CLEAN, folder / "g\n::error file=forged.md,line=1::forged,x.md")
+    result = run_in(tmp_path, monkeypatch, "check", "guide", "--format", "github")
+    lines = result.output.splitlines()
+    assert lines and all(line.startswith(("::warning file=", "::error file=", "::notice file="))
+                         for line in lines), lines
+    assert "file=guide/g%0A%3A%3Aerror file=forged.md%2Cline=1%3A%3Aforged%2Cx.md,line=" in lines[0]
+
+
+def test_the_documented_merge_driver_covers_every_ledger():
+    import fnmatch
+    import re
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "anki.md").read_text(encoding="utf-8")
+    line = re.search(r"printf '([^']*)' >> \.gitattributes", docs)
+    assert line is not None
+    patterns = [entry.split()[0] for entry in line.group(1).split("\\n") if "merge=cheatdeck" in entry]
+    for name in ("cheatdeck.lock", "cheatdeck-exams.lock", "cheatdeck.pt-BR.lock", "cheatdeck.pt-BR-exams.lock"):
+        assert any(fnmatch.fnmatchcase(name, p) for p in patterns), name
+
+
+@pytest.mark.parametrize("number", ["SIGTERM", "SIGINT"])
+def test_a_signal_during_a_write_leaves_no_temp_file(tmp_path, number):
+    script = ("import os, signal, sys\n"
+              "from pathlib import Path\n"
+              "from builder.output import atomic_file\n"
+              "from builder.workers import stop_on_signals\n"
+              "with stop_on_signals():\n"
+              "    with atomic_file(Path(sys.argv[1]) / 'notes.json') as fh:\n"
+              "        fh.write(b'half of it')\n"
+              f"        os.kill(os.getpid(), signal.{number})\n"
+              "        signal.pause()\n")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True,
+                          timeout=60, cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode in (130, 143), done.stderr
+    assert list(tmp_path.iterdir()) == [], "the temp file of the write under way is left"
+
+
+def test_temps_of_a_killed_build_in_the_machine_cache_are_removed(tmp_path, monkeypatch):
+    from builder import output
+
+    cache = tmp_path / "machine-cache"
+    (cache / "media").mkdir(parents=True, mode=0o700)
+    cache.chmod(0o700)
+    monkeypatch.setenv("CHEATDECK_CACHE_DIR", str(cache))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    left = cache / "media" / f"{output.TEMP_PREFIX}{dead}-abc"  # what a SIGKILL mid-write leaves
+    left.write_bytes(b"\x89PNG half")
+    repo = image_repo(tmp_path, png(1800, 1200, 1))
+    assert run_in(repo, monkeypatch, "build", "README.md", "-f", "anki", "-o", "dist").exit_code == 0
+    assert not left.exists()

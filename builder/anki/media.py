@@ -16,7 +16,7 @@ from builder.cachecheck import unlink_links
 from builder.diagnostics import BuildError
 from builder.media import MAX_MEDIA_BYTES, MediaRejected, image_kind, read_bounded, read_media
 from builder.model import Guide, Image
-from builder.output import atomic_write
+from builder.output import atomic_write, remove_stale_temps
 
 MEDIA_PREFIX = "cheatdeck-"
 DEFAULT_MAX_SIDE = 1600  # px, the long side of an image in a deck (0: never resized)
@@ -189,6 +189,7 @@ def media_cache(output: Path, machine_cache: Path | None) -> Path:
         except OSError:
             pass
         if private(machine_cache) and private(folder):  # the user's own folder: its links are theirs
+            remove_stale_temps(folder, recursive=False)  # a killed build's half-written entries
             return folder
     cache = output / CACHE_FOLDER
     unlink_links((cache.parent, cache))  # a link there could lead the cache's writes elsewhere
