@@ -14,6 +14,7 @@ from xml.etree import ElementTree
 MAX_SVG_NODES = 200_000  # elements drawn, every copy a reference makes counted
 MAX_SVG_DEPTH = 100  # nesting, through references too: renderers recurse per level
 _URL = re.compile(r"url\(\s*['\"]?#([^)'\"\s]+)")
+_NESTED = re.compile(r"\s*data:image/svg", re.IGNORECASE)
 _HREFS = ("href", "{http://www.w3.org/1999/xlink}href")
 
 
@@ -26,6 +27,8 @@ def svg_problem(data: bytes) -> str | None:
     except (ElementTree.ParseError, ValueError, RecursionError) as exc:
         return f"not a well-formed SVG ({exc})"
     ids = {el.get("id"): el for el in root.iter() if el.get("id")}
+    if any(_NESTED.match(value) for el in root.iter() for value in el.attrib.values()):
+        return "embeds another SVG as a data: URL (it would be drawn unmeasured)"
     cost: dict[int, tuple[int, int]] = {}  # id(element) -> (elements drawn, depth)
     open_: set[int] = set()  # elements whose expansion is under way
     stack: list[tuple[ElementTree.Element, bool]] = [(root, False)]

@@ -149,6 +149,8 @@ def bomb_guide(tmp_path: Path, svg: bytes, name: str = "bomb.svg") -> Path:
     (b'<svg xmlns="http://www.w3.org/2000/svg"><pattern id="p"><rect fill="url(#p)"/></pattern></svg>',
      "refers to itself"),
     (b'<svg xmlns="http://www.w3.org/2000/svg"><rect', "not a well-formed SVG"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><image href="data:image/svg+xml;base64,PHN2Zz4="/></svg>',
+     "embeds another SVG as a data: URL"),
 ])
 def test_svg_bombs_are_rejected_before_anything_draws_them(tmp_path, svg, reason):
     from builder.media import MediaRejected, check_media, read_bounded
