@@ -17,6 +17,7 @@ from typing import Any
 
 from builder.config import OPTION_VALUES
 from builder.diagnostics import BuildError
+from builder.media import MediaRejected, read_bounded
 from builder.reader import GuideSettings
 from builder.reader.vocabulary import supported
 
@@ -26,6 +27,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 CONFIG_NAME = "cheatdeck.toml"
+MAX_PROJECT_BYTES = 1024 * 1024  # a project file is a few lines
 PYPROJECT = "pyproject.toml"
 LANGUAGES = supported()  # BCP 47 tags of the languages cheatdeck reads
 # key -> (type, what it is); the README's "Project file" section documents the same keys.
@@ -94,9 +96,9 @@ def find_project(sources: list[str], default_source: str) -> Project | None:
 
 def load_project(path: Path) -> Project | None:
     """Read and check one project file; a pyproject.toml without `[tool.cheatdeck]` is None."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    try:  # opened as a guide is: a regular file, never more than MAX_PROJECT_BYTES read
+        text = read_bounded(path, MAX_PROJECT_BYTES, what="a project file").decode("utf-8")
+    except (OSError, UnicodeDecodeError, MediaRejected) as exc:
         raise ConfigError(f"{path}: cannot read the project file: {exc}") from exc
     try:
         data = tomllib.loads(text)
@@ -104,9 +106,13 @@ def load_project(path: Path) -> Project | None:
         line = re.search(r"line (\d+)", str(exc))
         raise ConfigError(f"{path}:{line.group(1) if line else 1}: error: not valid TOML: {exc}") from exc
     if path.name == PYPROJECT:
-        table = data.get("tool", {}).get("cheatdeck")
+        tool = data.get("tool", {})
+        table = tool.get("cheatdeck") if isinstance(tool, dict) else None
         if table is None:
             return None
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}:{_line_of(text, 'cheatdeck')}: error: [tool.cheatdeck] must "
+                              "be a table")
         data = table
     return _project(path, text, data)
 
@@ -121,7 +127,7 @@ def _project(path: Path, text: str, data: dict[str, Any]) -> Project:
         kind, _ = KEYS[key]
         if not isinstance(value, kind) or (key == "sources" and not all(isinstance(v, str) for v in value)) \
                 or (kind is int and (isinstance(value, bool) or value < 0)):
-            expected = {"sources": "a list of strings", "languages": "a table"}.get(
+            expected = {"sources": "a list of strings", "languages": "a table", "writers": "a table"}.get(
                 key, "a whole number >= 0" if kind is int else "a string")
             raise ConfigError(f"{where}: error: '{key}' must be {expected}")
         if key == "languages":

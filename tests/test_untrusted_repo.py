@@ -593,3 +593,16 @@ def test_temps_of_a_killed_build_in_the_machine_cache_are_removed(tmp_path, monk
     repo = image_repo(tmp_path, png(1800, 1200, 1))
     assert run_in(repo, monkeypatch, "build", "README.md", "-f", "anki", "-o", "dist").exit_code == 0
     assert not left.exists()
+
+
+@pytest.mark.parametrize("name, text, message", [
+    ("pyproject.toml", "[tool]\ncheatdeck = 5\n", "pyproject.toml:2: error: [tool.cheatdeck] must be a table"),
+    ("cheatdeck.toml", "writers = 5\n", "cheatdeck.toml:1: error: 'writers' must be a table"),
+    ("cheatdeck.toml", "# " + "x" * 1_100_000 + "\n", "over the 1 MiB limit for a project file"),
+])
+def test_a_bad_project_file_is_one_line(tmp_path, monkeypatch, name, text, message):
+    repo = make_repo(tmp_path)
+    (repo / name).write_text(text)
+    result = run_in(repo, monkeypatch, "check")
+    assert result.exit_code == 1, result.output
+    assert message in result.output
