@@ -133,8 +133,8 @@ def _card_environment(lang: str):  # type: ignore[no-untyped-def]
     from jinja2.sandbox import SandboxedEnvironment
 
     # Sandboxed: a --templates card template is data, never Python run on the build machine.
-    env = SandboxedEnvironment(extensions=["jinja2.ext.i18n"], keep_trailing_newline=True, autoescape=False,
-                      **CARD_TEMPLATE_SYNTAX)
+    env = SandboxedEnvironment(extensions=["jinja2.ext.i18n"], keep_trailing_newline=True,
+                               autoescape=False, **CARD_TEMPLATE_SYNTAX)
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(translations(lang))  # type: ignore[attr-defined]
     return env

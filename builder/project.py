@@ -238,7 +238,8 @@ def _glob(folder: Path, pattern: str) -> list[str]:
             found = [os.path.join(base, name) for base in found for name in _names(base)
                      if fnmatch.fnmatchcase(name, part) and (part.startswith(".") or name[0] != ".")]
         else:
-            found = [os.path.join(base, part) for base in found if os.path.lexists(os.path.join(base, part))]
+            found = [os.path.join(base, part) for base in found
+                     if os.path.lexists(os.path.join(base, part))]
     return [p for p in found if p != str(folder)] if parts else []
 
 

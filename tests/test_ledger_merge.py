@@ -82,7 +82,8 @@ def test_note_types_take_the_newer_change() -> None:
     theirs = built(BASE, ("a", "h1"), ("b", "h2"), ("c", "h3"), now=T0 + 9,
                    types=[Entry("111", "t3", "cheatdeck Command")])
     merged, _ = merge(BASE, ours, theirs)
-    assert merged["note_types"]["111"] == {"hash": "t3", "identity": "cheatdeck Command", "mod": T0 + 10}  # above both sides
+    # The newer change wins, with a mod above both sides'.
+    assert merged["note_types"]["111"] == {"hash": "t3", "identity": "cheatdeck Command", "mod": T0 + 10}
 
 
 def _write(path: Path, data: dict | str) -> Path:
