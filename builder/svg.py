@@ -27,18 +27,30 @@ def svg_problem(data: bytes) -> str | None:
     except (ElementTree.ParseError, ValueError, RecursionError) as exc:
         return f"not a well-formed SVG ({exc})"
     ids = {el.get("id"): el for el in root.iter() if el.get("id")}
-    if any(_NESTED.match(value) for el in root.iter() for value in el.attrib.values()):
-        return "embeds another SVG as a data: URL (it would be drawn unmeasured)"
+    refs: dict[int, list[ElementTree.Element]] = {}  # id(element) -> the elements it copies
+    for el in root.iter():
+        values = [v for v in el.attrib.values() if "#" in v or "data:" in v]
+        if el.tag.rpartition("}")[2] == "style" and el.text:
+            values.append(el.text)
+        if not values:
+            continue
+        if any(_NESTED.match(v) for v in values):
+            return "embeds another SVG as a data: URL (it would be drawn unmeasured)"
+        found = [ids[r] for r in _references(el) if r in ids]
+        if found:
+            refs[id(el)] = found
     cost: dict[int, tuple[int, int]] = {}  # id(element) -> (elements drawn, depth)
     open_: set[int] = set()  # elements whose expansion is under way
     stack: list[tuple[ElementTree.Element, bool]] = [(root, False)]
     while stack:
         el, expanded = stack.pop()
         key = id(el)
-        deps = [*el, *(ids[r] for r in _references(el) if r in ids)]
         if expanded:
-            nodes = 1 + sum(cost[id(d)][0] for d in deps)
-            depth = 1 + max((cost[id(d)][1] for d in deps), default=0)
+            nodes, depth = 1, 1
+            for dep in (*el, *refs.get(key, ())):
+                n, d = cost[id(dep)]
+                nodes += n
+                depth = max(depth, d + 1)
             if nodes > MAX_SVG_NODES:
                 return f"draws over {MAX_SVG_NODES:,} elements once its <use> references are expanded"
             if depth > MAX_SVG_DEPTH:
@@ -52,10 +64,15 @@ def svg_problem(data: bytes) -> str | None:
             return "an element refers to itself through <use> or url(#…) references"
         open_.add(key)
         stack.append((el, True))
-        for dep in deps:
-            if id(dep) in open_:
+        for dep in (*el, *refs.get(key, ())):
+            dkey = id(dep)
+            if dkey in open_:
                 return "an element refers to itself through <use> or url(#…) references"
-            if id(dep) not in cost:
+            if dkey in cost:
+                continue
+            if not len(dep) and dkey not in refs:  # a leaf that copies nothing: most of a drawing
+                cost[dkey] = (1, 1)
+            else:
                 stack.append((dep, False))
     return None
 
