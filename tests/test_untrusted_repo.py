@@ -187,7 +187,7 @@ def test_a_sheet_render_over_its_budget_ends_the_build_with_one_line(tmp_path, m
     result = run_in(repo, monkeypatch, "build", "README.md", "-f", "sheets", "-j", "2",
                     "-o", str(tmp_path / "dist"), "--no-progress")
     assert result.exit_code == 1, result.output
-    assert "took over 0.001 s to render and was stopped" in result.output
+    assert "took over 0.001 s of CPU to render and was stopped" in result.output
     assert "Traceback" not in result.output
 
 

@@ -30,7 +30,7 @@ class RenderSetup:
     roots: tuple[Path, ...]
     variant: str | None
     epoch: int | None  # the build's epoch (fontTools dates subset fonts with it)
-    budget: float = field(default_factory=lambda: RENDER_BUDGET)  # seconds a job may take in a worker
+    budget: float = field(default_factory=lambda: RENDER_BUDGET)  # CPU seconds a job may take in a worker
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +62,10 @@ class TopicJob:
     lang: str
 
 
-# One render job may take this long in a worker; a guide that asks for more (a drawing that
-# expands beyond what the SVG check counts, a pathological table) ends the build with one line.
-RENDER_BUDGET = 60.0
+# CPU seconds one render job may use in a worker (a topic of LPIC-3, the largest document the
+# sheets make of source/, needs about 14); a guide that asks for more (a drawing that expands
+# beyond what the SVG check counts, a pathological table) ends the build with one line.
+RENDER_BUDGET = 120.0
 
 
 class RenderBudgetError(BuildError):
@@ -100,20 +101,21 @@ def _start(setup: RenderSetup, parent: int | None = None) -> None:
 
 def run_job(job: PageJob | TopicJob) -> Any:
     """Do a job in this process (a worker, or the main one with -j 1); in a worker, within its
-    time budget (a worker runs its jobs in its main thread, where SIGALRM interrupts them)."""
+    budget of CPU time (SIGPROF: a loaded machine slows a job, never fails it; a worker runs its
+    jobs in its main thread, where the signal interrupts them)."""
     if _budget is None:
         return _run_job(job)
 
     def over(_number: int, _frame: object) -> None:
         raise _OverBudget()
 
-    previous = signal.signal(signal.SIGALRM, over)
-    signal.setitimer(signal.ITIMER_REAL, _budget)
+    previous = signal.signal(signal.SIGPROF, over)
+    signal.setitimer(signal.ITIMER_PROF, _budget)
     try:
         return _run_job(job)
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def _run_job(job: PageJob | TopicJob) -> Any:
@@ -176,7 +178,7 @@ class RenderPool:
                 try:
                     result = future.result()
                 except _OverBudget:
-                    raise RenderBudgetError(f"the sheet of {_name(job)} took over {self.budget:g} s "
+                    raise RenderBudgetError(f"the sheet of {_name(job)} took over {self.budget:g} s of CPU "
                                             "to render and was stopped (simplify its images or "
                                             "tables, or build without -f sheets)") from None
                 yield job, result
