@@ -72,8 +72,10 @@ class RenderBudgetError(BuildError):
     """A render job went over its time budget."""
 
 
-class _OverBudget(Exception):
-    """Raised inside a worker when its job's time is up."""
+class _OverBudget(BaseException):
+    """Raised inside a worker when its job's time is up: a BaseException, like KeyboardInterrupt,
+    so no `except Exception` in the renderer swallows it (and raised again each second of CPU
+    until the job ends, should anything swallow it all the same)."""
 
 
 _budget: float | None = None  # this worker's budget per job (None: the build's own process)
@@ -110,7 +112,7 @@ def run_job(job: PageJob | TopicJob) -> Any:
         raise _OverBudget()
 
     previous = signal.signal(signal.SIGPROF, over)
-    signal.setitimer(signal.ITIMER_PROF, _budget)
+    signal.setitimer(signal.ITIMER_PROF, _budget, 1.0)
     try:
         return _run_job(job)
     finally:
@@ -178,9 +180,10 @@ class RenderPool:
                 try:
                     result = future.result()
                 except _OverBudget:
-                    raise RenderBudgetError(f"the sheet of {_name(job)} took over {self.budget:g} s of CPU "
-                                            "to render and was stopped (simplify its images or "
-                                            "tables, or build without -f sheets)") from None
+                    raise RenderBudgetError(
+                        f"the sheet of {_name(job)} took over {self.budget:g} s of CPU to render "
+                        "and was stopped (simplify its images or tables, or build without -f "
+                        "sheets)") from None
                 yield job, result
 
     def close(self) -> None:
