@@ -46,8 +46,12 @@ class Context:
         self.verbosity = verbosity
 
     def say(self, line: str) -> None:
+        """A progress line; guide text in it (a ledger identity, a file name) is shown, never
+        obeyed by the terminal."""
         if self.verbosity >= 0:
-            click.echo(line, err=True)
+            from builder.diagnostics import for_terminal
+
+            click.echo(for_terminal(line), err=True)
 
 
 def silent(_: str) -> None:

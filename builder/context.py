@@ -141,9 +141,11 @@ class BuildContext:
                    machine_cache=machine_cache(os.environ if environ is None else environ))
 
 
-def machine_cache(environ: Mapping[str, str]) -> Path | None:
+def machine_cache(environ: Mapping[str, str] | None = None) -> Path | None:
     """The machine's cache folder for cheatdeck: $CHEATDECK_CACHE_DIR (empty: none), else
-    $XDG_CACHE_HOME/cheatdeck, else ~/.cache/cheatdeck (as pip and pre-commit keep theirs)."""
+    $XDG_CACHE_HOME/cheatdeck, else ~/.cache/cheatdeck (as pip and pre-commit keep theirs);
+    `environ` defaults to the process environment."""
+    environ = os.environ if environ is None else environ
     given = environ.get(CACHE_DIR)
     if given is not None:
         return Path(given).expanduser().absolute() if given.strip() else None

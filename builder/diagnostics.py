@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import Enum
 from fnmatch import fnmatchcase
+import re
 
 from builder.model import SourcePos
 
@@ -47,6 +48,29 @@ class Diagnostic:
     @property
     def sort_key(self) -> tuple[str, int, int, int, str]:
         return (self.pos.path, self.pos.line, self.pos.col, self.severity.rank, self.rule)
+
+
+# What a terminal acts on rather than shows: C0 controls but tab (ESC starts colour, title and
+# OSC 8 hyperlink sequences; CR and LF start a forged line), DEL, C1 controls (CSI, OSC alone),
+# and the bidirectional overrides that reorder what a line seems to say.
+_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def for_terminal(text: str) -> str:
+    """One line of text safe to print: every control shown as its escape (`\\x1b`, `\\n`),
+    so a guide, a file name or a ledger never drives the user's terminal."""
+    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def github_data(text: str) -> str:
+    """A GitHub Actions workflow command's message, escaped as the runner unescapes it."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_property(text: str) -> str:
+    """A workflow command property (`file=`, `title=`): its data escaping plus `:` and `,`,
+    which would otherwise end the property (a file name could forge a `line=` or a message)."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def error(pos: SourcePos, rule: str, message: str) -> Diagnostic:

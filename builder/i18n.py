@@ -130,10 +130,11 @@ CARD_TEMPLATE_SYNTAX = {"variable_start_string": "<%=", "variable_end_string": "
 @lru_cache(maxsize=None)
 def _card_environment(lang: str):  # type: ignore[no-untyped-def]
     # Imported here: a sheets build with nothing to render never loads Jinja (tests/test_sheets_cache.py).
-    from jinja2 import Environment
+    from jinja2.sandbox import SandboxedEnvironment
 
-    env = Environment(extensions=["jinja2.ext.i18n"], keep_trailing_newline=True, autoescape=False,
-                      **CARD_TEMPLATE_SYNTAX)
+    # Sandboxed: a --templates card template is data, never Python run on the build machine.
+    env = SandboxedEnvironment(extensions=["jinja2.ext.i18n"], keep_trailing_newline=True,
+                               autoescape=False, **CARD_TEMPLATE_SYNTAX)
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(translations(lang))  # type: ignore[attr-defined]
     return env

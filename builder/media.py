@@ -5,11 +5,18 @@ from __future__ import annotations
 import os
 import re
 import stat
+import warnings
 from dataclasses import replace
 from pathlib import Path
 
 from builder.diagnostics import Diagnostic, warning
 from builder.model import Guide, Image, Objective
+from builder.svg import svg_problem
+
+# Pillow warns on stderr (whatever -q says) when it opens an image over ~89 megapixels. Nothing
+# here decodes such an image unbounded: decks ship images over 50 megapixels as they are, never
+# decoded (anki/images.py), and a sheet render has a time budget (sheets/pool.py).
+warnings.filterwarnings("ignore", message=r"Image size \(\d+ pixels\) exceeds limit", module="PIL")
 
 # Module constants so that a later configuration file can set them.
 MAX_MEDIA_BYTES = 20 * 1024 * 1024  # one image
@@ -44,26 +51,40 @@ def read_media(path: Path, limit: int = MAX_MEDIA_BYTES) -> bytes:
     return read_bounded(path, limit, image=True)
 
 
-def read_bounded(path: Path, limit: int = MAX_MEDIA_BYTES, image: bool = False) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes; never reads more than `limit` + 1."""
+def read_bounded(path: Path, limit: int = MAX_MEDIA_BYTES, image: bool = False,
+                 what: str = "one image") -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; never reads more than `limit` + 1.
+    An SVG (by its bytes, whatever its name) must pass `svg_problem`: the sheets' renderer
+    fetches every file it draws, `<use href="other.svg#x">` included, through here."""
     with _opened(path) as fd:
         if not image:
-            _check_size(fd, limit)
+            _check_size(fd, limit, what)
         chunks = [_checked_head(fd, limit) if image else b""]
         total = len(chunks[0])
         while total <= limit and (chunk := os.read(fd, min(1 << 20, limit + 1 - total))):
             chunks.append(chunk)
             total += len(chunk)
         if total > limit:  # the file grew after fstat
-            raise MediaRejected(_too_big(total, limit))
-        return b"".join(chunks)
+            raise MediaRejected(_too_big(total, limit, what))
+        data = b"".join(chunks)
+    _check_svg(data)
+    return data
 
 
 def check_media(path: Path, limit: int = MAX_MEDIA_BYTES) -> int:
-    """The size of an acceptable image file (reading only its first bytes), or `MediaRejected`."""
+    """The size of an acceptable image file (reading only its first bytes; an SVG is read
+    whole and measured), or `MediaRejected`."""
     with _opened(path) as fd:
-        _checked_head(fd, limit)
-        return os.fstat(fd).st_size
+        head = _checked_head(fd, limit)
+        size = os.fstat(fd).st_size
+    if image_kind(head) == "svg":
+        read_bounded(path, limit, image=True)
+    return size
+
+
+def _check_svg(data: bytes) -> None:
+    if image_kind(data[:_HEAD]) == "svg" and (problem := svg_problem(data)) is not None:
+        raise MediaRejected(f"SVG {problem}")
 
 
 def _checked_head(fd: int, limit: int) -> bytes:
@@ -116,14 +137,14 @@ def _with_images(o: Objective, vet) -> Objective:  # type: ignore[no-untyped-def
     return o if images == o.images else replace(o, images=images)
 
 
-def _check_size(fd: int, limit: int) -> None:
+def _check_size(fd: int, limit: int, what: str = "one image") -> None:
     size = os.fstat(fd).st_size
     if size > limit:
-        raise MediaRejected(_too_big(size, limit))
+        raise MediaRejected(_too_big(size, limit, what))
 
 
-def _too_big(size: int, limit: int) -> str:
-    return f"{size / 1048576:.1f} MiB is over the {limit // 1048576} MiB limit for one image"
+def _too_big(size: int, limit: int, what: str = "one image") -> str:
+    return f"{size / 1048576:.1f} MiB is over the {limit // 1048576} MiB limit for {what}"
 
 
 class _opened:

@@ -6,6 +6,7 @@ import errno
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,10 @@ TEMP_PREFIX = ".cheatdeck-tmp-"
 # build's temp files (kept) from a killed one's (removed).
 _OWNER = re.compile(re.escape(TEMP_PREFIX) + r"(\d+)-")
 _FULL = (errno.ENOSPC, errno.EDQUOT)
+# The temp files this process is writing: SIGTERM and Ctrl-C end the build at once
+# (workers.stop_on_signals), removing these first, so no exit path but SIGKILL leaves one.
+_LIVE: set[str] = set()
+_LIVE_LOCK = threading.Lock()
 
 
 def ensure_dir(path: Path) -> Path:
@@ -55,10 +60,12 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
     writes goes to a temp file beside `path`, fsynced and renamed over `path` when the block
     ends; on any failure the temp file is removed (a failed write is an `OutputError`)."""
     ensure_dir(path.parent)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=path.parent)
-    except OSError as exc:
-        raise write_error(path, exc) from exc
+    with _LIVE_LOCK:  # a signal between mkstemp and the registration cannot lose the name
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=path.parent)
+        except OSError as exc:
+            raise write_error(path, exc) from exc
+        _LIVE.add(tmp)
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh
@@ -71,6 +78,17 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
         if isinstance(exc, OSError):
             raise write_error(path, exc) from exc
         raise
+    finally:
+        _LIVE.discard(tmp)
+
+
+def remove_live_temps() -> None:
+    """Remove the temp files this process is writing (it is about to exit on a signal)."""
+    for tmp in list(_LIVE):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
 
 
 def remove_stale_temps(root: Path, recursive: bool = True) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from builder.anki.media import CACHE_FOLDER, MediaFile, MediaStore
+from builder.anki.media import MediaFile, MediaStore, media_cache
 from builder.anki.notes import guide_notes
 from builder.anki.notetypes import card_css, load_text, note_types_for
 from builder.anki.package import media_files
@@ -60,9 +60,12 @@ def _preview_html(guide: Guide, override: Path | None,
     return html, media_files(tuple(notes))
 
 
-def write_preview(guide: Guide, output: Path, override: Path | None = None) -> Path:
-    """Write `<output>/preview/index.html` and copy the cards' images beside it."""
-    html, media = preview_html(guide, override, MediaStore(cache=output / CACHE_FOLDER))
+def write_preview(guide: Guide, output: Path, override: Path | None = None,
+                  machine_cache: Path | None = None) -> Path:
+    """Write `<output>/preview/index.html` and copy the cards' images beside it; images are
+    prepared through the same cache as a build's (the machine's, else the output's, never
+    through a link)."""
+    html, media = preview_html(guide, override, MediaStore(cache=media_cache(output, machine_cache)))
     folder = output / "preview"
     folder.mkdir(parents=True, exist_ok=True)
     for item in media:  # the cards name images as the package does: flat, content-hashed

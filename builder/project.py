@@ -6,6 +6,7 @@ relative to the file's folder, which is also the source root when it lists `sour
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import os
 import re
@@ -14,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from builder.config import OPTION_VALUES
 from builder.diagnostics import BuildError
+from builder.media import MediaRejected, read_bounded
 from builder.reader import GuideSettings
 from builder.reader.vocabulary import supported
 
@@ -24,6 +27,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 CONFIG_NAME = "cheatdeck.toml"
+MAX_PROJECT_BYTES = 1024 * 1024  # a project file is a few lines
 PYPROJECT = "pyproject.toml"
 LANGUAGES = supported()  # BCP 47 tags of the languages cheatdeck reads
 # key -> (type, what it is); the README's "Project file" section documents the same keys.
@@ -39,7 +43,8 @@ KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "output": (str, "output folder, relative to this file"),
     "writers": (dict, "options of one output format: a [writers.NAME] table of its option fields"),
 }
-CHOICES = {"paper": ("a4", "letter"), "orientation": ("landscape", "portrait"), "language": LANGUAGES}
+CHOICES = {"paper": OPTION_VALUES["paper"], "orientation": OPTION_VALUES["orientation"],
+           "language": LANGUAGES}
 
 
 class ConfigError(BuildError):
@@ -91,9 +96,9 @@ def find_project(sources: list[str], default_source: str) -> Project | None:
 
 def load_project(path: Path) -> Project | None:
     """Read and check one project file; a pyproject.toml without `[tool.cheatdeck]` is None."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    try:  # opened as a guide is: a regular file, never more than MAX_PROJECT_BYTES read
+        text = read_bounded(path, MAX_PROJECT_BYTES, what="a project file").decode("utf-8")
+    except (OSError, UnicodeDecodeError, MediaRejected) as exc:
         raise ConfigError(f"{path}: cannot read the project file: {exc}") from exc
     try:
         data = tomllib.loads(text)
@@ -101,9 +106,13 @@ def load_project(path: Path) -> Project | None:
         line = re.search(r"line (\d+)", str(exc))
         raise ConfigError(f"{path}:{line.group(1) if line else 1}: error: not valid TOML: {exc}") from exc
     if path.name == PYPROJECT:
-        table = data.get("tool", {}).get("cheatdeck")
+        tool = data.get("tool", {})
+        table = tool.get("cheatdeck") if isinstance(tool, dict) else None
         if table is None:
             return None
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}:{_line_of(text, 'cheatdeck')}: error: [tool.cheatdeck] must "
+                              "be a table")
         data = table
     return _project(path, text, data)
 
@@ -118,13 +127,13 @@ def _project(path: Path, text: str, data: dict[str, Any]) -> Project:
         kind, _ = KEYS[key]
         if not isinstance(value, kind) or (key == "sources" and not all(isinstance(v, str) for v in value)) \
                 or (kind is int and (isinstance(value, bool) or value < 0)):
-            expected = {"sources": "a list of strings", "languages": "a table"}.get(
+            expected = {"sources": "a list of strings", "languages": "a table", "writers": "a table"}.get(
                 key, "a whole number >= 0" if kind is int else "a string")
             raise ConfigError(f"{where}: error: '{key}' must be {expected}")
         if key == "languages":
             value = _languages(value, where)
         if key == "writers":
-            value = _writers(value, where)
+            value = _writers(value, path, text)
         if key in CHOICES and value not in CHOICES[key]:
             raise ConfigError(f"{where}: error: {key} '{value}' is not supported (choose from "
                               f"{', '.join(CHOICES[key])})")
@@ -136,15 +145,56 @@ def _project(path: Path, text: str, data: dict[str, Any]) -> Project:
     for key in ("ledger", "output"):
         if key in values:
             values[key] = os.path.normpath(folder / values[key])
-    return Project(path, folder, tuple(s for group in sources for s in group), **values)
+            if not confined(Path(values[key]), folder):
+                raise ConfigError(
+                    f"{path}:{_line_of(text, key)}: error: '{key}' must name a path inside the "
+                    f"project folder, not '{data[key]}' (a guide's project file writes only into its "
+                    f"own folder; pass --{key} on the command line to write elsewhere)")
+    # One file named by two entries is read once.
+    listed = tuple(dict.fromkeys(s for group in sources for s in group))
+    return Project(path, folder, listed, **values)
 
 
-def _writers(table: dict[str, Any], where: str) -> tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]:
-    """`[writers.NAME]` tables: each a table of option names to values (the writer checks them)."""
+def confined(path: Path, folder: Path) -> bool:
+    """Whether `path`, every symlink resolved, lies inside `folder` and outside its `.git`: where
+    a guide repository's own settings may make a build write."""
+    try:
+        real, top = path.resolve(), folder.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop
+        return False
+    return real.is_relative_to(top) and ".git" not in real.relative_to(top).parts
+
+
+def default_output(output: str, project: Project | None) -> str:
+    """The output folder a build writes to when the command line names none: the project
+    file's (already confined) or the default in the current folder, which must not be a link
+    out of it (a cloned repository may hold a `dist` symlink to anywhere)."""
+    if project is None or project.output is None:
+        if not confined(Path(output), Path(".")):
+            raise ConfigError(f"{output}: the default output folder leads outside the current "
+                              "folder (a symlink?); name the output folder with -o")
+    return output
+
+
+def _writers(table: dict[str, Any], path: Path,
+             text: str) -> tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]:
+    """`[writers.NAME]` tables: each a table of option names to values. The values of the
+    options every writer shares are checked here (before any work); the writer says which
+    names it takes."""
     out = []
     for name, options in table.items():
         if not isinstance(options, dict):
-            raise ConfigError(f"{where}: error: 'writers.{name}' must be a table of options")
+            raise ConfigError(f"{path}:{_line_of(text, 'writers')}: error: 'writers.{name}' must be "
+                              "a table of options")
+        for key, value in options.items():
+            where = f"{path}:{_table_line(text, f'writers.{name}', key)}"
+            rule = OPTION_VALUES.get(key)
+            if rule == "count" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise ConfigError(f"{where}: error: writers.{name}: '{key}' must be a whole number "
+                                  f">= 0, not {value!r}")
+            if isinstance(rule, tuple) and value not in rule:
+                raise ConfigError(f"{where}: error: writers.{name}: {key} {value!r} is not supported "
+                                  f"(choose from {', '.join(rule)})")
         out.append((name, tuple(options.items())))
     return tuple(out)
 
@@ -162,7 +212,7 @@ def _languages(table: dict[str, Any], where: str) -> tuple[tuple[str, str], ...]
 
 def _expand(folder: Path, pattern: str, path: Path, text: str) -> list[str]:
     """One `sources` entry: a file or a glob (`**` allowed), inside the project's folder."""
-    matches = sorted(glob.glob(str(folder / pattern), recursive=True))
+    matches = sorted(_glob(folder, pattern))
     if not matches:
         raise ConfigError(f"{path}:{_line_of(text, 'sources')}: error: sources entry '{pattern}' "
                           f"matches no file in {folder}")
@@ -172,6 +222,59 @@ def _expand(folder: Path, pattern: str, path: Path, text: str) -> list[str]:
             raise ConfigError(f"{path}:{_line_of(text, 'sources')}: error: sources entry "
                               f"'{pattern}' leaves the project folder")
     return [os.path.normpath(m) for m in matches]
+
+
+def _glob(folder: Path, pattern: str) -> list[str]:
+    """`glob.glob(folder/pattern, recursive=True)`, except that `**` never descends a directory
+    link: a repository's `docs/a -> .` would make it list the guide again at every depth, and two
+    such links never end. Hidden names match only a part that starts with a dot, as in glob."""
+    found = [str(folder)]
+    parts = Path(pattern).parts
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if part == "**":
+            found = [p for base in found for p in _walk(base, files=last)]
+        elif glob.has_magic(part):
+            found = [os.path.join(base, name) for base in found for name in _names(base)
+                     if fnmatch.fnmatchcase(name, part) and (part.startswith(".") or name[0] != ".")]
+        else:
+            found = [os.path.join(base, part) for base in found
+                     if os.path.lexists(os.path.join(base, part))]
+    return [p for p in found if p != str(folder)] if parts else []
+
+
+def _names(folder: str) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:  # not a folder, or unreadable: nothing under it matches
+        return []
+
+
+def _walk(top: str, files: bool) -> list[str]:
+    """`top` and every folder under it that is no link (and, with `files`, every other entry),
+    never entering a hidden folder or a link."""
+    out = [top]
+    for folder, dirs, names in os.walk(top, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d[0] != "." and not os.path.islink(os.path.join(folder, d)))
+        out.extend(os.path.join(folder, d) for d in dirs)
+        if files:
+            out.extend(os.path.join(folder, n) for n in names if n[0] != ".")
+    return out
+
+
+def _table_line(text: str, table: str, key: str) -> int:
+    """The line `key` is set on inside `[table]` (else the table's line, else 1)."""
+    header = re.compile(rf"^\s*\[\s*{re.escape(table)}\s*\]")
+    setting = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    start = None
+    for number, line in enumerate(text.splitlines(), 1):
+        if start is None:
+            start = number if header.match(line) else None
+        elif setting.match(line):
+            return number
+        elif line.lstrip().startswith("["):
+            break
+    return start or _line_of(text, key)
 
 
 def _line_of(text: str, key: str) -> int:

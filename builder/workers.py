@@ -17,6 +17,7 @@ from types import FrameType
 
 import builder
 from builder.context import environment_value, process_environment
+from builder.output import remove_live_temps
 
 
 SIGNALS = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
@@ -47,6 +48,7 @@ def _stop(number: int, _frame: FrameType | None) -> None:
             child.kill()
         except OSError:
             pass
+    remove_live_temps()  # the writes under way end here: their temp files go with them
     try:
         sys.stdout.flush()
         sys.stderr.write(f"cheatdeck: {SIGNALS[number]} (every file written so far is complete)\n")

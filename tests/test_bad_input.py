@@ -7,8 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -95,36 +93,32 @@ def test_output_that_is_a_file_is_a_clean_error(tmp_path):
     assert "cannot create output folder" in result.output and "Traceback" not in result.output
 
 
-def _as_nobody(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run the CLI as an unprivileged user: root ignores permission bits."""
-    setpriv = shutil.which("setpriv")
-    if os.geteuid() != 0 or not setpriv:
-        pytest.skip("needs root and setpriv to drop privileges")
-    return subprocess.run([setpriv, "--reuid=65534", "--regid=65534", "--clear-groups",
-                           sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True,
-                          text=True, env={**os.environ, "HOME": str(cwd)})
+# Root ignores permission bits through these two capabilities; without them it is bound by them
+# like any user, yet keeps its uid, so a checkout in a private (0700) folder stays reachable
+# (running as `nobody` could not even import the package from there).
+DAC_CAPS = "-dac_override,-dac_read_search"
 
 
-@pytest.fixture
-def world_dir() -> Iterator[Path]:
-    """A folder the unprivileged user can reach. Not under tmp_path: any other pytest run that
-    starts meanwhile resets /tmp/pytest-of-<user> to mode 0700, which locks that user out."""
-    path = Path(tempfile.mkdtemp(prefix="cheatdeck-nobody-"))
-    path.chmod(0o755)
-    try:
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
+def _bound_by_permissions(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the CLI bound by permission bits: as root, without the capabilities that bypass them."""
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if not setpriv:
+            pytest.skip("needs setpriv to run without root's file-permission override")
+        prefix = [setpriv, f"--inh-caps={DAC_CAPS}", f"--bounding-set={DAC_CAPS}"]
+    return subprocess.run([*prefix, sys.executable, "-m", "builder", *args], cwd=cwd,
+                          capture_output=True, text=True, env={**os.environ, "HOME": str(cwd)})
 
 
-def test_unreadable_source_and_unwritable_output(world_dir: Path):
-    base = world_dir
+def test_unreadable_source_and_unwritable_output(tmp_path: Path):
+    base = tmp_path
     locked = base / "locked"
     locked.mkdir()
     shutil.copy(GOOD, locked / "guide.md")
     locked.chmod(0o000)
     try:
-        result = _as_nobody(["check", str(locked)], base)
+        result = _bound_by_permissions(["check", str(locked)], base)
     finally:
         locked.chmod(0o755)
     assert result.returncode == 1, result.stderr
@@ -134,7 +128,7 @@ def test_unreadable_source_and_unwritable_output(world_dir: Path):
     readonly.chmod(0o555)
     shutil.copy(GOOD, base / "guide.md")
     (base / "guide.md").chmod(0o644)
-    result = _as_nobody(["build", str(base / "guide.md"), "-f", "json", "-o", str(readonly)], base)
+    result = _bound_by_permissions(["build", str(base / "guide.md"), "-f", "json", "-o", str(readonly)], base)
     assert result.returncode == 1, result.stderr
     assert "output folder is not writable" in result.stderr
 

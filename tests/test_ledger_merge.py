@@ -48,7 +48,7 @@ def test_changes_on_one_side_win_and_both_sides_take_the_newer_mod() -> None:
     merged, _ = merge(BASE, ours, theirs)
     assert merged["notes"]["a"] == ours["notes"]["a"]
     assert merged["notes"]["b"] == theirs["notes"]["b"]
-    assert merged["notes"]["c"]["hash"] == "h3**" and merged["notes"]["c"]["mod"] == T0 + 20
+    assert merged["notes"]["c"]["hash"] == "h3**" and merged["notes"]["c"]["mod"] == T0 + 21
     assert {g: r["id"] for g, r in merged["notes"].items()} == \
         {g: r["id"] for g, r in BASE["notes"].items()}
 
@@ -82,7 +82,8 @@ def test_note_types_take_the_newer_change() -> None:
     theirs = built(BASE, ("a", "h1"), ("b", "h2"), ("c", "h3"), now=T0 + 9,
                    types=[Entry("111", "t3", "cheatdeck Command")])
     merged, _ = merge(BASE, ours, theirs)
-    assert merged["note_types"]["111"] == {"hash": "t3", "identity": "cheatdeck Command", "mod": T0 + 9}
+    # The newer change wins, with a mod above both sides'.
+    assert merged["note_types"]["111"] == {"hash": "t3", "identity": "cheatdeck Command", "mod": T0 + 10}
 
 
 def _write(path: Path, data: dict | str) -> Path:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from builder.anki import ledger_check
 from builder.diagnostics import BuildError
+from builder.media import MediaRejected, read_bounded
 
 FORMAT = 1
 ID_STEP = 16  # note ids are spaced so that card ids (note id + template ordinal) never collide
@@ -21,6 +22,7 @@ ID_STEP = 16  # note ids are spaced so that card ids (note id + template ordinal
 # (2001-09-09 onwards, ~17 years), like the ids Anki itself makes, far below 2**53.
 ID_BASE = 1_000_000_000_000
 ID_SLOTS = 1 << 35
+MAX_LEDGER_BYTES = 64 * 1024 * 1024  # the ledger of a guide 20 times LPIC-3's is 12.5 MB
 MERGE_HELP = ("run `cheatdeck ledger merge BASE OURS THEIRS` on the three versions, or set up "
               "the merge driver (docs/anki.md) and run `git checkout -m {path}`")
 
@@ -66,11 +68,15 @@ def note_id(guid: str, used: set[int]) -> int:
 
 
 def read(path: Path) -> str | None:
-    """The ledger file's text, or None when there is none yet."""
+    """The ledger file's text, or None when there is none yet. It is opened as a guide is: a
+    regular file only (a FIFO, /dev/stdin or /dev/zero is refused without blocking or reading),
+    never more than MAX_LEDGER_BYTES read."""
     try:
-        return path.read_text(encoding="utf-8")
+        return read_bounded(path, MAX_LEDGER_BYTES, what="a ledger").decode("utf-8")
     except FileNotFoundError:
         return None
+    except MediaRejected as exc:
+        raise LedgerError(f"{path}: cannot read the identity ledger: {exc}") from exc
     except (OSError, ValueError) as exc:
         raise LedgerError(f"{path}: cannot read the identity ledger: {exc}") from exc
 
@@ -94,6 +100,9 @@ def parse(text: str, name: str) -> dict[str, object]:
         ledger_check.check(data)
     except ValueError as exc:
         raise LedgerError(f"{name}: cannot read the identity ledger: {exc}") from exc
+    except RecursionError as exc:
+        raise LedgerError(f"{name}: cannot read the identity ledger: it nests too deeply to be "
+                          "a ledger; restore the file from git") from exc
     except ledger_check.ShapeFault as exc:
         raise LedgerError(f"{name}:{ledger_check.line_of(text, exc.where)}: identity ledger entry "
                           f"{ledger_check.describe(exc.where)} {exc.problem}; fix or delete that "

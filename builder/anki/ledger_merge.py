@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builder.anki.ledger import FORMAT, LedgerError, dump, note_id, parse
+from builder.anki.ledger import FORMAT, LedgerError, dump, note_id, parse, read
 from builder.output import atomic_write
 
 Record = dict[str, object]
@@ -24,10 +24,9 @@ def merge_files(base: Path, ours: Path, theirs: Path) -> str:
 
 
 def _read(path: Path) -> dict[str, object]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise LedgerError(f"{path}: cannot read the identity ledger: {exc.strerror or exc}") from exc
+    text = read(path)  # a regular file, capped: git hands the driver paths, a user anything
+    if text is None:
+        raise LedgerError(f"{path}: cannot read the identity ledger: no such file")
     # git gives an empty base when both sides added the file.
     return parse(text, str(path)) if text.strip() else {"format": FORMAT}
 
@@ -76,7 +75,9 @@ def _note_states(data: dict[str, object]) -> dict[str, tuple[str, Record]]:
 
 def _resolve(base: State, ours: State, theirs: State) -> State:
     """What one side changed wins; when both changed, a live note beats a tombstone, then the
-    newer mod (ours on a tie). The winner keeps the higher mod of the two, so it is never older."""
+    newer mod (ours on a tie), and the winner's mod is one above both sides' (with one
+    SOURCE_DATE_EPOCH both sides stamp the same mod: keeping it, a learner who imported the
+    losing side's text would never be updated, as Anki imports only newer notes)."""
     if ours == theirs or theirs == base:
         return ours
     if ours == base:
@@ -87,7 +88,7 @@ def _resolve(base: State, ours: State, theirs: State) -> State:
     winner, loser = (ours, theirs) if rank[0] >= rank[1] else (theirs, ours)
     record = dict(winner[1])
     if "mod" in record or "mod" in loser[1]:
-        record["mod"] = max(_mod(winner[1]), _mod(loser[1]))
+        record["mod"] = max(_mod(winner[1]), _mod(loser[1])) + 1
     return winner[0], record
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import threading
 import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -12,9 +14,9 @@ from pathlib import Path
 from builder.anki.images import prepare
 from builder.cachecheck import unlink_links
 from builder.diagnostics import BuildError
-from builder.media import MediaRejected, image_kind, read_media
+from builder.media import MAX_MEDIA_BYTES, MediaRejected, image_kind, read_bounded, read_media
 from builder.model import Guide, Image
-from builder.output import atomic_write
+from builder.output import atomic_write, remove_stale_temps
 
 MEDIA_PREFIX = "cheatdeck-"
 DEFAULT_MAX_SIDE = 1600  # px, the long side of an image in a deck (0: never resized)
@@ -23,7 +25,12 @@ DEFAULT_MAX_SIDE = 1600  # px, the long side of an image in a deck (0: never res
 STORED_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svgz", ".mp3", ".ogg",
                              ".oga", ".opus", ".m4a", ".mp4", ".webm"})
 CACHE_FOLDER = Path(".cache") / "media"
-RECIPE = "2"  # bump when prepare() changes what it makes: old cache entries are then unused
+RECIPE = "3"  # bump when prepare() changes what it makes: old cache entries are then unused
+# A cache entry is this line, the SHA-256 of the prepared bytes, then those bytes: a truncated or
+# altered entry is made again. (Integrity, not authenticity: whoever can write the cache can
+# write a consistent entry, so only a folder no one else can write is used, and --release
+# prepares every image itself.)
+ENTRY_MAGIC = b"cheatdeck-prepared-image\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +55,11 @@ class MediaStore:
     """The media of one build: each source image read, prepared and hashed once, whatever number
     of notes and packages use it; prepared images are kept in `cache` (by the source's hash)."""
 
-    def __init__(self, max_side: int = DEFAULT_MAX_SIDE, cache: Path | None = None) -> None:
+    def __init__(self, max_side: int = DEFAULT_MAX_SIDE, cache: Path | None = None,
+                 reuse: bool = True) -> None:
         self.max_side = max_side
         self.cache = cache
+        self.reuse = reuse  # take prepared images from the cache (a release prepares its own)
         self._files: dict[Path, MediaFile | None] = {}
         self._pending: dict[Path, Future[MediaFile | None]] = {}
         self._pool: ThreadPoolExecutor | None = None
@@ -115,15 +124,17 @@ class MediaStore:
         data, suffix = made if made is not None else (source, suffix)
         if self.cache is not None:
             try:
-                atomic_write(self.cache / f"{key}{suffix if made else '.same'}", data if made else b"")
+                atomic_write(self.cache / f"{key}{suffix if made else '.same'}",
+                             ENTRY_MAGIC + hashlib.sha256(data).digest() + data if made else b"")
             except (OSError, BuildError):  # a cache that cannot be written costs time, not the build
                 pass
         return data, suffix
 
     def _cached(self, key: str) -> tuple[bytes, str] | None:
-        """A prepared image from the cache (untrusted: only a regular file that is an image of the
-        kind its name says, else it is made again)."""
-        if self.cache is None:
+        """A prepared image from the cache (untrusted: only a regular file, not a link, whose
+        bytes match the digest recorded with them and are an image of the kind its name says;
+        else it is made again). With `reuse` off (a release), nothing is taken from it."""
+        if self.cache is None or not self.reuse:
             return None
         for suffix in (".png", ".jpg", ".webp", ".same"):
             entry = self.cache / f"{key}{suffix}"
@@ -132,10 +143,13 @@ class MediaStore:
             if suffix == ".same":
                 return None if entry.stat().st_size else _SAME
             try:
-                data = read_media(entry)
+                raw = read_bounded(entry, MAX_MEDIA_BYTES + len(ENTRY_MAGIC) + 32)
             except (OSError, MediaRejected):
                 continue
-            if _SUFFIX_KIND[suffix] == image_kind(data[:1024]):
+            head, digest, data = raw[:len(ENTRY_MAGIC)], raw[len(ENTRY_MAGIC):len(ENTRY_MAGIC) + 32], \
+                raw[len(ENTRY_MAGIC) + 32:]
+            if head == ENTRY_MAGIC and hashlib.sha256(data).digest() == digest \
+                    and _SUFFIX_KIND[suffix] == image_kind(data[:1024]):
                 return data, suffix
         return None
 
@@ -152,17 +166,42 @@ def media_for(image: Image, source_root: Path, store: MediaStore | None = None) 
 
 
 def build_media(guide: Guide, source_root: Path, output: Path, max_side: object, workers: int,
-                machine_cache: Path | None = None) -> MediaStore:
+                machine_cache: Path | None = None, reuse: bool = True) -> MediaStore:
     """The media store of one deck build (close it after use): images resized to `max_side`
     (default 1600 px; 0: as they are), prepared side by side in the background, kept in the
     machine's cache (`<machine_cache>/media`), so that a fresh output or another checkout finds
-    them prepared, else in the output's."""
-    if machine_cache is not None:
-        cache = machine_cache / "media"  # the user's own folder: its links are theirs
-    else:
-        cache = output / CACHE_FOLDER
-        unlink_links((cache.parent, cache))  # a link there could lead the cache's writes elsewhere
-    store = MediaStore(DEFAULT_MAX_SIDE if max_side is None else int(str(max_side)), cache)
+    them prepared, else in the output's. With `reuse` off (a release) every image is prepared
+    again, whatever the cache holds."""
+    store = MediaStore(DEFAULT_MAX_SIDE if max_side is None else int(str(max_side)),
+                       media_cache(output, machine_cache), reuse)
     store.start([source_root / i.resolved for o in guide.objectives for i in o.images
                  if i.exists and i.resolved], workers)
     return store
+
+
+def media_cache(output: Path, machine_cache: Path | None) -> Path:
+    """Where prepared images are kept: the machine's cache (`<machine_cache>/media`) when only
+    this user can write it, else the output's own `.cache/media`."""
+    if machine_cache is not None:
+        folder = machine_cache / "media"
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError:
+            pass
+        if private(machine_cache) and private(folder):  # the user's own folder: its links are theirs
+            remove_stale_temps(folder, recursive=False)  # a killed build's half-written entries
+            return folder
+    cache = output / CACHE_FOLDER
+    unlink_links((cache.parent, cache))  # a link there could lead the cache's writes elsewhere
+    return cache
+
+
+def private(folder: Path) -> bool:
+    """Whether `folder` is a folder of this user's that no other user may write: anyone who can
+    write a cache entry can choose the image a deck ships."""
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid() \
+        and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)

@@ -9,9 +9,9 @@ import click
 
 from builder.cli import Context, silent
 from builder.commands.common import DEFAULT_SOURCE, code_options, report, run_step, sources_argument
-from builder.config import BuildConfig
+from builder.config import PDF_VARIANTS, BuildConfig
 from builder.pipeline import build
-from builder.project import option_defaults, plan
+from builder.project import default_output, option_defaults, plan
 from builder.writers import available_writers
 
 DEFAULT_OUTPUT = "dist"
@@ -38,7 +38,7 @@ BUILD_DEFAULTS: dict[str, object] = {"output": DEFAULT_OUTPUT, "paper": "a4",
               help="Paper size (default: the project file's, else a4).")
 @click.option("--orientation", type=click.Choice(["landscape", "portrait"]), default=None,
               help="Page orientation (default: the project file's, else landscape).")
-@click.option("--pdf-variant", default=None, metavar="VARIANT",
+@click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), default=None, metavar="VARIANT",
               help="WeasyPrint PDF variant, e.g. pdf/ua-1 for tagged, accessible PDFs.")
 @click.option("--emoji", type=click.Choice(["color", "drop"]), default="color", show_default=True,
               help="Render emoji icons in sheets with a colour font, or drop them.")
@@ -59,8 +59,11 @@ def build_command(obj: Context, sources: tuple[str, ...], output: str | None, on
     """Build decks, sheets and notes.json from SOURCES (default: the project file's sources, else
     source/)."""
     run = run_step(lambda: plan(list(sources), DEFAULT_SOURCE, exam))
+    named_output = output
     options = option_defaults({**options, "output": output}, run.project, BUILD_DEFAULTS)
     output = str(options.pop("output"))
+    if named_output is None:  # the project's or the default: never a link out of its folder
+        output = run_step(lambda: default_output(output, run.project))
     known = available_writers()
     for name in formats:
         if name not in known:

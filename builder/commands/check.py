@@ -9,7 +9,7 @@ import click
 
 from builder.cli import Context
 from builder.commands.common import DEFAULT_SOURCE, code_options, report, run_step, sources_argument
-from builder.diagnostics import Diagnostic
+from builder.diagnostics import Diagnostic, for_terminal, github_data, github_property
 from builder.pipeline import check
 from builder.project import plan
 
@@ -45,6 +45,7 @@ def _diag_data(d: Diagnostic) -> dict[str, object]:
 
 
 def _github(d: Diagnostic) -> str:
+    """One workflow command; the runner unescapes it, so file names and messages stay data."""
     level = {"error": "error", "warning": "warning", "info": "notice"}[d.severity.value]
-    message = d.text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return f"::{level} file={d.pos.path},line={d.pos.line},col={d.pos.col},title={d.rule}::{message}"
+    return (f"::{level} file={github_property(d.pos.path)},line={d.pos.line},col={d.pos.col},"
+            f"title={github_property(d.rule)}::{github_data(for_terminal(d.text))}")

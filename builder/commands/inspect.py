@@ -11,7 +11,7 @@ from builder.anki.interference import shared_commands
 from builder.anki.quality import guide_report, report_lines
 from builder.cli import Context
 from builder.commands.common import DEFAULT_SOURCE, run_step, sources_argument
-from builder.diagnostics import Severity
+from builder.diagnostics import Severity, for_terminal
 from builder.model import Guide, Objective
 from builder.pipeline import check, select
 from builder.project import plan
@@ -34,10 +34,10 @@ def inspect_command(obj: Context, sources: tuple[str, ...], as_json: bool, only:
         click.echo(json.dumps(guide_to_data(guide), ensure_ascii=False, indent=1))
         return
     if cards:
-        click.echo("\n".join(report_lines(*guide_report(guide))))
+        click.echo("\n".join(for_terminal(line) for line in report_lines(*guide_report(guide))))
         return
     for line in describe(guide):
-        click.echo(line)
+        click.echo(for_terminal(line))
     errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
     click.echo(f"\n{errors} error(s), {warnings} warning(s); run 'cheatdeck check' for details")
 

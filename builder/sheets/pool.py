@@ -5,15 +5,17 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.forkserver
 import os
+import signal
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from builder.model import Guide
 from builder.sheets.context import Layout
 from builder.context import set_worker_epoch
+from builder.diagnostics import BuildError
 from builder.workers import die_with, installed_code_first
 
 if TYPE_CHECKING:
@@ -28,6 +30,7 @@ class RenderSetup:
     roots: tuple[Path, ...]
     variant: str | None
     epoch: int | None  # the build's epoch (fontTools dates subset fonts with it)
+    budget: float = field(default_factory=lambda: RENDER_BUDGET)  # CPU seconds a job may take in a worker
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,23 @@ class TopicJob:
     lang: str
 
 
+# CPU seconds one render job may use in a worker (a topic of LPIC-3, the largest document the
+# sheets make of source/, needs about 14); a guide that asks for more (a drawing that expands
+# beyond what the SVG check counts, a pathological table) ends the build with one line.
+RENDER_BUDGET = 120.0
+
+
+class RenderBudgetError(BuildError):
+    """A render job went over its time budget."""
+
+
+class _OverBudget(BaseException):
+    """Raised inside a worker when its job's time is up: a BaseException, like KeyboardInterrupt,
+    so no `except Exception` in the renderer swallows it (and raised again each second of CPU
+    until the job ends, should anything swallow it all the same)."""
+
+
+_budget: float | None = None  # this worker's budget per job (None: the build's own process)
 _renderer: Any = None  # the PdfRenderer of this process, made once by _start
 _pages: Any = None  # the SheetRenderer (Jinja) of this process
 
@@ -68,10 +88,11 @@ PRELOAD = ["builder.sheets.pdf", "builder.sheets.pool", "builder.sheets.render"]
 
 def _start(setup: RenderSetup, parent: int | None = None) -> None:
     """Make this process's renderers; in a worker, first tie its life to the build's."""
-    global _renderer, _pages
+    global _renderer, _pages, _budget
     if parent is not None:  # a worker: a process of its own, started by a server long-lived
         die_with(parent)
         set_worker_epoch(setup.epoch)
+        _budget = setup.budget
     from builder.sheets.pdf import PdfRenderer
     from builder.sheets.render import SheetRenderer
 
@@ -81,7 +102,25 @@ def _start(setup: RenderSetup, parent: int | None = None) -> None:
 
 
 def run_job(job: PageJob | TopicJob) -> Any:
-    """Do a job in this process (a worker, or the main one with -j 1)."""
+    """Do a job in this process (a worker, or the main one with -j 1); in a worker, within its
+    budget of CPU time (SIGPROF: a loaded machine slows a job, never fails it; a worker runs its
+    jobs in its main thread, where the signal interrupts them)."""
+    if _budget is None:
+        return _run_job(job)
+
+    def over(_number: int, _frame: object) -> None:
+        raise _OverBudget()
+
+    previous = signal.signal(signal.SIGPROF, over)
+    signal.setitimer(signal.ITIMER_PROF, _budget, 1.0)
+    try:
+        return _run_job(job)
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+
+
+def _run_job(job: PageJob | TopicJob) -> Any:
     if isinstance(job, PageJob):
         return _page(job)
     from dataclasses import replace
@@ -111,6 +150,7 @@ class RenderPool:
         self.executor: ProcessPoolExecutor | None = None
         self.pending: dict[Future[Any], PageJob | TopicJob] = {}
         self.waiting: list[PageJob | TopicJob] = []
+        self.budget = setup.budget
         if jobs > 1:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(PRELOAD)
@@ -136,8 +176,22 @@ class RenderPool:
         while self.pending:
             done, _ = wait(self.pending, return_when=FIRST_COMPLETED)
             for future in done:
-                yield self.pending.pop(future), future.result()
+                job = self.pending.pop(future)
+                try:
+                    result = future.result()
+                except _OverBudget:
+                    raise RenderBudgetError(
+                        f"the sheet of {_name(job)} took over {self.budget:g} s of CPU to render "
+                        "and was stopped (simplify its images or tables, or build without -f "
+                        "sheets)") from None
+                yield job, result
 
     def close(self) -> None:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _name(job: PageJob | TopicJob) -> str:
+    if isinstance(job, PageJob):
+        return f"objective {job.guide.topics[0].objectives[0].id}"
+    return dict(job.metadata).get("Title") or "a topic"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from builder import i18n
@@ -42,7 +43,8 @@ class SheetRenderer:
 
     def __init__(self, replacement: Path | None = None) -> None:
         self.dirs = sheet_template_dirs(replacement)
-        self.env = Environment(loader=ChoiceLoader([FileSystemLoader(str(d)) for d in self.dirs]),
+        # Sandboxed: a --templates folder is data, never Python run on the build machine.
+        self.env = SandboxedEnvironment(loader=ChoiceLoader([FileSystemLoader(str(d)) for d in self.dirs]),
                                autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
                                extensions=["jinja2.ext.i18n"])
         # Called when a page renders, so each page speaks the language i18n.override() set.

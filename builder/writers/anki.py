@@ -37,7 +37,8 @@ def write(guide: Guide, ctx: BuildContext) -> WriterResult:
     options: Options = ctx.options_for(NAME, Options)
     texts = [load_text(nt, ctx.templates, guide.lang) for nt in note_types_for(guide.lang)]
     with build_media(guide, ctx.source_root, ctx.output, options.image_max_side,
-                     _workers(ctx, len(guide.objectives)), ctx.machine_cache) as media:
+                     _workers(ctx, len(guide.objectives)), ctx.machine_cache,
+                     reuse=not ctx.release) as media:  # a release prepares every image itself
         notes = guide_notes(guide, ctx.source_root, media)
     stamps = _stamp(guide, ctx, notes, texts, ctx.time.stamp)
     out = ctx.output / "anki"

@@ -14,6 +14,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from builder import __version__
@@ -133,7 +134,7 @@ def exam_sheet(guide: Guide, exam: Exam, paper: str) -> ExamSheet:
 def environment(override: Path | None) -> Environment:
     """One Environment: the --templates folder's exam/ first, then the built-in one."""
     dirs = ([str(override / "exam")] if override else []) + [str(templates_dir() / "exam")]
-    env = Environment(loader=FileSystemLoader(dirs), autoescape=True, undefined=StrictUndefined,
+    env = SandboxedEnvironment(loader=FileSystemLoader(dirs), autoescape=True, undefined=StrictUndefined,
                       keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.policies["ext.i18n.trimmed"] = True
@@ -180,9 +181,13 @@ def write(guide: Guide, ctx: BuildContext) -> WriterResult:
     root = str(ctx.source_root)
     jobs = [(render_html(exam_sheet(guide, exam, options.paper), env), root, options.pdf_variant)
             for exam in guide.exams]
-    with ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=die_with,
-                             initargs=(os.getpid(),)) as pool:
-        with installed_code_first():  # the worker starts in submit()
+    # Making the pool starts multiprocessing's resource tracker (its queue's lock), and submit()
+    # the worker: both as `python -c`, so both inside installed_code_first().
+    with installed_code_first():
+        pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=die_with,
+                                   initargs=(os.getpid(),))
+    with pool:
+        with installed_code_first():
             future = pool.submit(render_pdfs, jobs)
         results = future.result()
     artifacts = []

@@ -29,7 +29,9 @@ def render(guide: Guide) -> str:
 def write(guide: Guide, ctx: BuildContext) -> WriterResult:
     path = ctx.output / ctx.named("notes.json")
     with atomic_file(path) as fh:  # written as it is made: a large guide's JSON is tens of MB
-        text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
+        # A file name that is not UTF-8 reaches the model as surrogate escapes (os.fsdecode):
+        # written as the JSON escape `\udcff`, which reads back as the same name.
+        text = io.TextIOWrapper(fh, encoding="utf-8", errors="backslashreplace", newline="")
         write_notes_json(guide, text)
         text.flush()
         text.detach()
