@@ -15,6 +15,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from builder.sheets.copytext import actual_text, fold_spans
+from builder.sheets.pagerefs import fill_page_refs
 from builder.media import MediaRejected, read_bounded
 
 NOTDEF = re.compile(r"\.notdef glyph rendered for .*\(U\+([0-9A-F]{4,6})\)")
@@ -116,6 +117,7 @@ class PdfRenderer:
         with _captured() as capture:
             page = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
             document = page.render(stylesheets=[self.css], font_config=self.fonts)
+            fill_page_refs(document)  # page numbers from this one layout: none laid out again
             with actual_text(fold_spans(page, document)):  # a folded line copies as one
                 pdf = document.write_pdf(pdf_variant=self.variant)
         glyphs = tuple(dict.fromkeys(chr(int(m.group(1), 16)) for _, text in capture.records
