@@ -27,46 +27,12 @@ pypdf = pytest.importorskip("pypdf")
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE = ROOT / "source"
-UPSTREAM = ROOT.parent / "shared" / "upstream" / "README.md"
 MM = 72 / 25.4
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM, GAP = 7 * MM, 10 * MM, 9 * MM, 4 * MM
 PURPOSE = "\u25b8"
 HEADINGS = ("Key knowledge areas", "Cited objects", "Important commands", "Commands in context",
             "Key ideas", "Comparisons", "Definitions", "Files and layouts", "Figures")
 WRAP = "\u21aa"
-
-
-@dataclass
-class Built:
-    guide: Guide
-    sheets: Path
-    unprintable: str  # characters a sheet-missing-glyph warning named (no installed font has them)
-
-
-def _build(sources: list[Path], out: Path) -> Built:
-    config = BuildConfig(output=out, formats=("sheets",), options={"jobs": 2})
-    result = build([str(s) for s in sources], config)
-    glyphs = "".join(re.findall(r"draws '(.)'", " ".join(d.message for d in result.diagnostics
-                                                         if d.rule == "sheet-missing-glyph")))
-    return Built(result.guide, out / "sheets", glyphs)
-
-
-@pytest.fixture(scope="session")
-def source_build(tmp_path_factory):
-    return _build([SOURCE], tmp_path_factory.mktemp("source"))
-
-
-@pytest.fixture(scope="session")
-def upstream_build(tmp_path_factory):
-    if not UPSTREAM.is_file():
-        pytest.skip("../shared/upstream/README.md is not present")
-    return _build([UPSTREAM], tmp_path_factory.mktemp("upstream"))
-
-
-@pytest.fixture(params=["source", "upstream"])
-def built(request):
-    return request.getfixturevalue(f"{request.param}_build")
 
 
 # -- reading positioned text --------------------------------------------------------------------

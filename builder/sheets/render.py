@@ -69,11 +69,13 @@ class SheetRenderer:
             sheet=sheet, meta=sheet.meta, layout=sheet.layout, body_class="sheet",
             header_right=header, footer_left=footer(sheet.meta),
             stylesheet_href=STYLESHEET if standalone else None,
-            media_prefix="media/" if standalone else "", page_ref="" if standalone else PAGE_PLACEHOLDER)
+            media_prefix="media/" if standalone else "", spanning=True,
+            page_ref="" if standalone else PAGE_PLACEHOLDER)
 
     def article(self, sheet: ObjectiveSheet) -> str:
         """One objective's article alone, as the topic's standalone page includes it."""
-        return self.env.get_template("article.html").render(sheet=sheet, media_prefix="media/", page_ref="")
+        return self.env.get_template("article.html").render(sheet=sheet, media_prefix="media/", page_ref="",
+                                                              spanning=True)
 
     def topic(self, cover: TopicCover, articles: tuple[str, ...]) -> str:
         """A topic's standalone HTML: the cover, then every objective's article (from article())."""

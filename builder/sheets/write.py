@@ -110,8 +110,9 @@ def _topic_job(build: SheetPlan, p: Planned, layout: Layout) -> TopicJob:
     sheets = [objective_sheet(build.guide, p.topic, q.objective, layout, build.created)
               for q in _members(build, p) if q.objective]
     env = build.renderer.env
+    # one run of columns for the whole topic: a table too wide for its column prints row by row
     articles = tuple(env.get_template("article.html").render(sheet=sheet, media_prefix="",
-                                                             page_ref=PAGE_PLACEHOLDER)
+                                                             page_ref=PAGE_PLACEHOLDER, spanning=False)
                      for sheet in sheets)
     targets = {sheet.id: {c.name: c.target for c in sheet.cited} for sheet in sheets}
     index = topic_index(tuple(q.objective for q in _members(build, p) if q.objective), targets)
