@@ -118,7 +118,12 @@ def weasyprint_step(guide, config) -> dict[str, object]:  # type: ignore[no-unty
         pages = [renderer.objective(objective_sheet(guide, t, o, layout, plan.created), standalone=False)
                  for t in guide.topics for o in t.objectives]
         topics = [_topic_job(plan, p, layout).html for p in plan.plan if p.objective is None]
+    # WeasyPrint alone prints page references itself (target-counter) where the writer fills
+    # its placeholders in after one layout: the yardstick makes the same pages, numbers right.
+    pages = [_counted_refs(html) for html in pages]
+    topics = [_counted_refs(html) for html in topics]
     css_text, css_base = renderer.stylesheet()
+    css_text += "\na.pg::after { content: target-counter(attr(href url), page); }\n"
     base = config.source_root.as_uri() + "/"
     started = time.perf_counter()
     css = CSS(string=css_text, base_url=css_base.as_uri() + "/")
@@ -134,6 +139,12 @@ def weasyprint_step(guide, config) -> dict[str, object]:  # type: ignore[no-unty
         count += len(document.pages)
     return {"seconds": time.perf_counter() - started, "objective_seconds": objectives_done - started,
             "pages": count, "rss_mb": peak_mb()}
+
+
+def _counted_refs(html: str) -> str:
+    """A page for WeasyPrint alone: each page reference empty, for target-counter() to fill."""
+    from builder.sheets.render import PAGE_PLACEHOLDER
+    return re.sub(rf'(<a class="pg" href="#[^"]*">){PAGE_PLACEHOLDER}</a>', r"\1</a>", html)
 
 
 def build_step(name: str, folder: Path, out: Path, jobs: int) -> dict[str, object]:

@@ -164,6 +164,8 @@ CATALOGUE: tuple[Code, ...] = (
          "box", SHEETS, "catalogue/sheet-missing-glyph.md", "sheets"),
     Code("sheet-url-refused", WARNING, "a URL outside the source and templates folders is never "
          "fetched for a sheet", SHEETS, "catalogue/sheet-templates", "sheets"),
+    Code("sheet-overflow", WARNING, "text would print past its column, over the next one or off "
+         "the page (a word or table too wide for it)", SHEETS, "catalogue/sheet-overflow", "sheets"),
     Code("sheet-render", WARNING, "WeasyPrint warned about a sheet (often a template's CSS)",
          SHEETS, "catalogue/sheet-templates", "sheets"),
 )

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import fcntl
+import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED = ROOT.parent / "shared" / "seed" / "topic-352.md"
+SOURCE = ROOT / "source"
+UPSTREAM = ROOT.parent / "shared" / "upstream" / "README.md"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -19,6 +25,57 @@ def machine_cache(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-
         folder = tmp_path_factory.mktemp("machine-cache")
         patch.setenv("CHEATDECK_CACHE_DIR", str(folder))
         yield folder
+
+
+@dataclass
+class Built:
+    """A sheets build the tests read back: the model, dist/sheets/ and what the build said."""
+
+    guide: Any  # builder.model.Guide
+    sheets: Path
+    unprintable: str  # characters a sheet-missing-glyph warning named (no installed font has them)
+    diagnostics: tuple[Any, ...]
+
+
+def shared_sheets(factory: pytest.TempPathFactory, name: str, sources: list[Path]) -> Built:
+    """Sheets of `sources`, built once per test session however many xdist workers ask.
+
+    The output folder sits beside every worker's temporary folder; the first worker to take its
+    lock builds cold, the others wait and rebuild into it, which is a no-op build (every render
+    cached) that still returns the model and every finding of the sheets.
+    """
+    from builder.config import BuildConfig
+    from builder.pipeline import build
+
+    base = factory.getbasetemp()
+    shared = base.parent if base.name.startswith("popen-gw") else base
+    out = shared / f"sheets-{name}"
+    with open(shared / f"sheets-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        config = BuildConfig(output=out, formats=("sheets",), options={"jobs": 2})
+        result = build([str(s) for s in sources], config)
+    glyphs = "".join(re.findall(r"draws '(.)'", " ".join(d.message for d in result.diagnostics
+                                                         if d.rule == "sheet-missing-glyph")))
+    return Built(result.guide, out / "sheets", glyphs, tuple(result.diagnostics))
+
+
+@pytest.fixture(scope="session")
+def source_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The sheets of source/ (shared by every test module and xdist worker)."""
+    return shared_sheets(tmp_path_factory, "source", [SOURCE])
+
+
+@pytest.fixture(scope="session")
+def upstream_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The sheets of the upstream guide, ../shared/upstream/README.md; skipped when it is absent."""
+    if not UPSTREAM.is_file():
+        pytest.skip("../shared/upstream/README.md is not present")
+    return shared_sheets(tmp_path_factory, "upstream", [UPSTREAM])
+
+
+@pytest.fixture(params=["source", "upstream"])
+def built(request: pytest.FixtureRequest) -> Built:
+    return request.getfixturevalue(f"{request.param}_build")
 
 
 @pytest.fixture

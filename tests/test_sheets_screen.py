@@ -7,7 +7,6 @@ import shutil
 
 import pytest
 
-from tests.test_sheets_layout import source_build  # noqa: F401 (the build both modules read)
 
 pytestmark = pytest.mark.slow
 

@@ -40,13 +40,17 @@ def sheet_for(o: Objective, layout: Layout = LAYOUT):
 
 # -- key ideas ---------------------------------------------------------------------------------
 
-def test_a_paragraph_prints_its_first_sentence_or_its_emphasised_one():
+def test_a_paragraph_prints_its_first_sentence_and_its_emphasised_one():
     plain = RichText.of("Docker has a client and a daemon. The client talks to dockerd over a socket. "
                         "Nothing else.")
     assert condense(prose(plain)).plain == "Docker has a client and a daemon."
     marked = RichText((Span("Logs grow without bound. "), Span("Rotate them", SpanStyle.STRONG),
                        Span(" with max-size. The driver is json-file.")))
-    assert condense(prose(marked)).plain == "Rotate them with max-size."
+    # the emphasised sentence is added to the first, which says what "them" is
+    assert condense(prose(marked)).plain == "Logs grow without bound. Rotate them with max-size."
+    later = RichText((Span("Logs grow without bound. Disks fill. "), Span("Rotate them", SpanStyle.STRONG),
+                      Span(" with max-size.")))
+    assert condense(prose(later)).plain == "Logs grow without bound. \u2026 Rotate them with max-size."
     item = RichText.of("Type 1 runs on the hardware. Type 2 runs on a host OS.")
     assert condense(prose(item, "item")).plain == "Type 1 runs on the hardware."
 
@@ -57,6 +61,9 @@ def test_a_long_sentence_is_clipped_at_a_clause_and_never_inside_code():
     short = clip(long)
     assert short.plain == "Containers package applications along with their required dependencies, code\u2026"
     assert len(short.plain) <= IDEA_CHARS + 1
+    # a cut that would leave out a few words only is not made
+    almost = RichText.of("y " * 40 + "without the need for a host operating system.")  # 125
+    assert clip(almost) == almost
     code = RichText((Span("Run "), Span("docker run --rm --name web --publish 8080:80 --volume data:/srv "
                                          "--env MODE=production nginx:latest", SpanStyle.CODE),
                      Span(" to start the web server in the background")))

@@ -88,6 +88,9 @@ class TableBlock:
     title: str
     header: tuple[str, ...]  # escaped HTML cells
     rows: tuple[tuple[str, ...], ...]
+    # where it prints, from its measured min-content width (builder/sheets/measure.py): in its
+    # column, across the page (`page`), or one block per row, "label: value" (`stack`)
+    fit: str = "column"
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +187,7 @@ def objective_sheet(guide: Guide, topic: Topic, o: Objective, layout: Layout,
         description_html=rich(o.description), knowledge_html=tuple(rich(k) for k in o.key_knowledge_areas),
         cited=cited_entries(o, important + other, samples),
         important=important, other=other,
-        tables=tuple(_table(t, clean, rich) for t in o.tables),
+        tables=tuple(_table(t, clean, rich, layout) for t in o.tables),
         definitions=definition_groups(o, clean, rich),
         ideas=key_ideas(o, rich),
         samples=samples, timeline=_timeline(o, clean), figures=_figures(o.images),
@@ -267,11 +270,14 @@ def _sample(o: Objective, i: int, s: CodeSample, layout: Layout) -> SampleBlock:
     return SampleBlock(anchor_for(o.id, f"s{i}"), caption, s.language, html)
 
 
-def _table(t: Table, clean, rich) -> TableBlock:  # type: ignore[no-untyped-def]
+def _table(t: Table, clean, rich, layout: Layout) -> TableBlock:  # type: ignore[no-untyped-def]
+    from builder.sheets.measure import table_fit  # fontTools: only when a sheet is made
+
     width = len(t.header)
     rows = tuple(tuple(cell_html(c, rich) for c in (row.cells + (RichText(),) * width)[:width])
                  for row in t.rows)
-    return TableBlock(clean(t.title), tuple(cell_html(h, rich) for h in t.header), rows)
+    return TableBlock(clean(t.title), tuple(cell_html(h, rich) for h in t.header), rows,
+                      table_fit(t, layout.paper, layout.orientation, layout.columns))
 
 
 def _timeline(o: Objective, clean) -> tuple[TimelineStrip, ...]:  # type: ignore[no-untyped-def]

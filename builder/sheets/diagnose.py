@@ -26,6 +26,7 @@ def entry_for(rendered: Any, node: Objective | Topic, templates: tuple[Path, ...
         found.append((locate_char(node, char), "warning", "sheet-missing-glyph",
                       f"no installed font draws {char!r} (U+{ord(char):04X}): it prints as a box; "
                       f"{font_advice(char)}, or change the text"))
+    found += _overflow(node, getattr(rendered, "overflow", ()))
     for level, message in dict.fromkeys(rendered.log):
         if message.startswith(ECHOES):
             continue
@@ -34,6 +35,17 @@ def entry_for(rendered: Any, node: Objective | Topic, templates: tuple[Path, ...
     diagnostics = tuple(dict.fromkeys((pos.path, _offset(pos, node), pos.col, severity, rule, msg)
                                       for pos, severity, rule, msg in found))
     return Entry(rendered.pages, diagnostics)
+
+
+def _overflow(node: Objective | Topic, outside: Any) -> list[tuple[SourcePos, str, str, str]]:
+    """One warning per model node whose text prints past its column, with how far and where."""
+    by_pos: dict[SourcePos, list[tuple[int, str, float]]] = {}
+    for page, text, past in outside:
+        by_pos.setdefault(locate_char(node, text), []).append((page, text, past))
+    return [(pos, "warning", "sheet-overflow",
+             f"{len(items)} piece(s) of text print past their column, up to {max(i[2] for i in items)} mm "
+             f"(page {items[0][0]}: {items[0][1]!r}); a word or table too wide for the column")
+            for pos, items in by_pos.items()]
 
 
 # Scripts by code point range, with the Debian package whose fonts draw them (the stylesheet
@@ -87,7 +99,7 @@ def _url_pos(node: Objective | Topic, url: str, templates: tuple[Path, ...]) -> 
 
 
 def locate_char(node: Any, char: str) -> SourcePos:
-    """The position of the innermost model node whose text holds `char`."""
+    """The position of the innermost model node whose text holds `char` (or a longer text)."""
     found = _search(node, char, node.pos)
     return found or node.pos
 

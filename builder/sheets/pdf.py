@@ -15,6 +15,8 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from builder.sheets.copytext import actual_text, fold_spans
+from builder.sheets.overflow import overflows
+from builder.sheets.pagerefs import fill_page_refs
 from builder.media import MediaRejected, read_bounded
 
 NOTDEF = re.compile(r"\.notdef glyph rendered for .*\(U\+([0-9A-F]{4,6})\)")
@@ -93,6 +95,7 @@ class Rendered:
     refused: tuple[tuple[str, str], ...]  # (url, reason)
     log: tuple[tuple[str, str], ...]  # (level, message)
     missing_glyphs: tuple[str, ...]  # characters no font could draw
+    overflow: tuple[tuple[int, str, float], ...] = ()  # (page, text, mm) printed past a column
 
 
 class PdfRenderer:
@@ -116,11 +119,14 @@ class PdfRenderer:
         with _captured() as capture:
             page = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
             document = page.render(stylesheets=[self.css], font_config=self.fonts)
+            fill_page_refs(document)  # page numbers from this one layout: none laid out again
+            outside = overflows(document)
             with actual_text(fold_spans(page, document)):  # a folded line copies as one
                 pdf = document.write_pdf(pdf_variant=self.variant)
         glyphs = tuple(dict.fromkeys(chr(int(m.group(1), 16)) for _, text in capture.records
                                      if (m := NOTDEF.search(text))))
-        return Rendered(pdf, len(document.pages), tuple(fetcher.refused), tuple(capture.records), glyphs)
+        return Rendered(pdf, len(document.pages), tuple(fetcher.refused), tuple(capture.records), glyphs,
+                        outside)
 
 
 class _captured:

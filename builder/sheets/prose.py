@@ -93,20 +93,32 @@ def _printed_elsewhere(o: Objective) -> list[str]:
 
 
 def condense(p: Prose) -> RichText:
-    """The first sentence that carries bold or italic text, else the first sentence, clipped
-    to about IDEA_CHARS at a clause or word boundary (an ellipsis marks the cut)."""
+    """The first sentence (it says what the piece is about, and what a later "it" means), and
+    the first sentence with bold or italic text after it when there is one; clipped to about
+    IDEA_CHARS a sentence at a clause or word boundary (an ellipsis marks the cut)."""
     text = p.text
-    bounds = sentences(text.plain)
-    marked = [b for b in bounds if _emphasised(text, *b)]
-    start, end = (marked or bounds or [(0, len(text.plain))])[0]
-    return clip(slice_rich(text, start, end))
+    bounds = sentences(text.plain) or [(0, len(text.plain))]
+    marked = [b for b in bounds[1:] if _emphasised(text, *b)]
+    first = slice_rich(text, *bounds[0])
+    if not marked:
+        return clip(first)
+    both = slice_rich(text, bounds[0][0], marked[0][1])
+    if marked[0] is bounds[1]:  # adjacent: the two sentences as written
+        return clip(both, 2 * IDEA_CHARS)
+    return clip(RichText(first.spans + (Span(" … "),) + slice_rich(text, *marked[0]).spans),
+                2 * IDEA_CHARS)
+
+
+# A cut that would leave out no more than this many characters is not worth its ellipsis.
+SHORT_REST = 20
 
 
 def clip(text: RichText, limit: int = IDEA_CHARS) -> RichText:
     """`text` cut to at most `limit` characters before a clause mark (`, ; :` or a dash) in its
-    second half, else before a word; never inside a code span."""
+    second half, else before a word; never inside a code span, and not at all when what it
+    would leave out is short."""
     plain = text.plain
-    if len(plain) <= limit:
+    if len(plain) <= limit + SHORT_REST:
         return text
     plain_at = _plain_offsets(text)
     cuts = [m.start() for m in _CLAUSE.finditer(plain, 0, limit)]

@@ -15,6 +15,9 @@ from builder.sheets.folders import sheet_template_dirs
 from builder.sheets.context import ObjectiveSheet, SheetMeta, TopicCover
 
 STYLESHEET = "sheet.css"
+# What a PDF's page references are laid out holding before their numbers are filled in
+# (builder/sheets/pagerefs.py): two digits, as most topic pages have. HTML pages hold none.
+PAGE_PLACEHOLDER = "00"
 
 
 def css_string(value: object) -> Markup:
@@ -68,18 +71,20 @@ class SheetRenderer:
             sheet=sheet, meta=sheet.meta, layout=sheet.layout, body_class="sheet",
             header_right=header, footer_left=footer(sheet.meta),
             stylesheet_href=STYLESHEET if standalone else None,
-            media_prefix="media/" if standalone else "")
+            media_prefix="media/" if standalone else "", spanning=True,
+            page_ref="" if standalone else PAGE_PLACEHOLDER)
 
     def article(self, sheet: ObjectiveSheet) -> str:
         """One objective's article alone, as the topic's standalone page includes it."""
-        return self.env.get_template("article.html").render(sheet=sheet, media_prefix="media/")
+        return self.env.get_template("article.html").render(sheet=sheet, media_prefix="media/", page_ref="",
+                                                              spanning=True)
 
     def topic(self, cover: TopicCover, articles: tuple[str, ...]) -> str:
         """A topic's standalone HTML: the cover, then every objective's article (from article())."""
         return self.env.get_template("topic.html").render(
             cover=cover, articles=articles, meta=cover.meta, layout=cover.layout, body_class="topic",
             header_right=topic_words(cover.number), footer_left=footer(cover.meta),
-            stylesheet_href=STYLESHEET, media_prefix="media/")
+            stylesheet_href=STYLESHEET, media_prefix="media/", page_ref="")
 
 
 def footer(meta: SheetMeta) -> str:

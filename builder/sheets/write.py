@@ -11,7 +11,7 @@ from builder.output import atomic_write
 from builder.sheets.context import ContentsEntry, Layout, TopicCover, anchor_for, meta_for, objective_sheet
 from builder.sheets.index import topic_index
 from builder.sheets.pool import PageJob, PageResult, RenderPool, RenderSetup, TopicJob
-from builder.sheets.render import footer, topic_words
+from builder.sheets.render import PAGE_PLACEHOLDER, footer, topic_words
 
 from builder.sheets.plan import Planned, SheetPlan
 
@@ -110,7 +110,9 @@ def _topic_job(build: SheetPlan, p: Planned, layout: Layout) -> TopicJob:
     sheets = [objective_sheet(build.guide, p.topic, q.objective, layout, build.created)
               for q in _members(build, p) if q.objective]
     env = build.renderer.env
-    articles = tuple(env.get_template("article.html").render(sheet=sheet, media_prefix="")
+    # one run of columns for the whole topic: a table too wide for its column prints row by row
+    articles = tuple(env.get_template("article.html").render(sheet=sheet, media_prefix="",
+                                                             page_ref=PAGE_PLACEHOLDER, spanning=False)
                      for sheet in sheets)
     targets = {sheet.id: {c.name: c.target for c in sheet.cited} for sheet in sheets}
     index = topic_index(tuple(q.objective for q in _members(build, p) if q.objective), targets)
@@ -118,7 +120,7 @@ def _topic_job(build: SheetPlan, p: Planned, layout: Layout) -> TopicJob:
     html = env.get_template("topic-pdf.html").render(
         cover=cover, articles=articles, index=index, meta=cover.meta, layout=layout,
         body_class="topic", header_right=topic_words(cover.number), footer_left=footer(cover.meta),
-        stylesheet_href=None, media_prefix="")
+        stylesheet_href=None, media_prefix="", page_ref=PAGE_PLACEHOLDER)
     return TopicJob(p.key, html, build.source_root, _info(cover), cover.meta.lang)
 
 
