@@ -149,3 +149,13 @@ def test_markers_change_no_card(tmp_path: Path):
     group = one.command_groups[0]
     assert group.purpose == "Add a box from the registry" and one.tables[0].title == "Registry post-processors"
     assert [s.reason for s in one.stubs] == ["empty section"]  # a marker is no content
+
+
+def test_a_marker_shown_in_a_code_span_is_an_example(tmp_path: Path):
+    path = tmp_path / "guide.md"
+    path.write_text("# Topic 910: T\n\n## 910.1 O\n\nWrite `<!-- until: 2026-12-31 -->` before a "
+                    "statement. A real one <!-- until: 2026-12-31 --> is text.\n", encoding="utf-8")
+    result = read_guide([str(path)])
+    assert result.guide.dated == ()
+    assert [(d.rule, d.pos.line) for d in result.diagnostics if d.rule.startswith("dated-")] == \
+        [("dated-fact-invalid", 5)]

@@ -1,4 +1,4 @@
-"""`<!-- until: DATE -->` and `<!-- review: DATE -->` markers: statements that hold until, or must
+"""`<!-- until: DAY -->` and `<!-- review: DAY -->` markers: statements that hold until, or must
 be checked again by, a day."""
 
 from __future__ import annotations
@@ -34,17 +34,30 @@ def read_dated(tokens: list[Token], path: str) -> tuple[list[DatedFact], list[Di
         if tok.type != "inline" or "<!--" not in tok.content or not _MARKER.search(tok.content):
             continue
         start = tok.map[0] + 1 if tok.map else 1
-        alone = i > 0 and tokens[i - 1].type == "paragraph_open" and is_marker_paragraph(tok.content)
-        block = _dated_block(tokens, i + 2, tokens[i - 1].level) if alone else None
+        if not (i > 0 and tokens[i - 1].type == "paragraph_open" and is_marker_paragraph(tok.content)):
+            found.extend(_markers_in_text(tok, path, start))
+            continue
+        block = _dated_block(tokens, i + 2, tokens[i - 1].level)
         for m in _MARKER.finditer(tok.content):
             pos = SourcePos(path, start + tok.content.count("\n", 0, m.start()))
-            if not alone:
-                found.append(warning(pos, "dated-fact-invalid", f"the marker '{m.group(0)}' is written "
-                                     "inside text, where it would show on cards: put it alone on the "
-                                     "line before the statement it dates, with a blank line after it"))
-            elif (fact := _parse_marker(m, pos, tokens, block, found)) is not None:
+            if (fact := _parse_marker(m, pos, tokens, block, found)) is not None:
                 facts.append(fact)
     return facts, found
+
+
+def _markers_in_text(tok: Token, path: str, line: int) -> list[Diagnostic]:
+    """Markers run into a paragraph, item, cell or heading: text that cards would show. An
+    example in a code span is no marker."""
+    found: list[Diagnostic] = []
+    for child in tok.children or ():
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif child.type == "text":
+            found.extend(warning(SourcePos(path, line), "dated-fact-invalid", f"the marker "
+                                 f"'{m.group(0)}' is written inside text, where it would show on "
+                                 "cards: put it alone on the line before the statement it dates, "
+                                 "with a blank line after it") for m in _MARKER.finditer(child.content))
+    return found
 
 
 def _parse_marker(m: re.Match[str], pos: SourcePos, tokens: list[Token], block: int | None,
