@@ -23,6 +23,7 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 README = "README.md#cheatdeck-check-the-rules"
 EXAMS = "docs/exams.md#what-cheatdeck-check-reports"
 SHEETS = "docs/sheets.md#diagnostics"
+DATED = "README.md#dated-facts"
 
 # Adding a code: one row here, one fixture that triggers it, then `make rules-table` (README).
 CATALOGUE: tuple[Code, ...] = (
@@ -123,6 +124,12 @@ CATALOGUE: tuple[Code, ...] = (
          README, "rules/broken-link.md"),
     Code("unknown-code", WARNING, "an ignore comment names a code that does not exist, so it "
          "ignores nothing", README, "rules/unknown-code.md"),
+    Code("dated-fact-expired", WARNING, "a statement marked `<!-- until: DAY -->` or `<!-- review: "
+         "DAY -->` whose day has passed may be stale: revisit it before learners memorise it",
+         DATED, "rules/dated-facts.md"),
+    Code("dated-fact-invalid", WARNING, "a dated-fact marker without a YYYY-MM-DD day, with nothing "
+         "after it to date, or inside text (where cards would show it) dates nothing",
+         DATED, "rules/dated-facts.md"),
     # -- practice exams -----------------------------------------------------------------------------
     Code("exam-no-key", WARNING, "a question the key does not answer gets no card (or there is no "
          "key at all)", EXAMS, "exam/bad/no-key.md"),

@@ -3,6 +3,7 @@
 This module and `cli.py` are the only places that touch the process environment: the build
 time is read here once (SOURCE_DATE_EPOCH, else the source's last commit, else the clock) and
 every writer takes it from the context, so no writer can see another one's clock.
+The day `check` compares the guide's dated facts with is read here too (`check_day`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,15 @@ class BuildTime:
         given = (os.environ if environ is None else environ).get(EPOCH)
         epoch = parse_epoch(given) if given is not None else last_commit_time(source_root)
         return cls(epoch, int(time.time()))
+
+
+def check_day(environ: Mapping[str, str] | None = None) -> date:
+    """The day (UTC) the guide's dated facts are checked against: SOURCE_DATE_EPOCH's, else the
+    clock's. Never the source's last commit, which the build time falls back to: a guide nobody
+    commits to must still learn that a date in it has passed."""
+    given = (os.environ if environ is None else environ).get(EPOCH)
+    seconds = parse_epoch(given) if given is not None else int(time.time())
+    return datetime.fromtimestamp(seconds, tz=timezone.utc).date()
 
 
 @dataclass(frozen=True, slots=True)

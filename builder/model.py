@@ -336,6 +336,27 @@ class Topic:
     pos: SourcePos
 
 
+class DateKind(str, Enum):
+    """What the date of a dated fact means."""
+
+    UNTIL = "until"  # the statement holds until that day; after it, it is stale
+    REVIEW = "review"  # the statement may change: check it against its source again by that day
+
+
+@dataclass(frozen=True, slots=True)
+class DatedFact:
+    """A statement the guide marks with the date it depends on: `<!-- until: 2026-12-31 -->`
+    on the line before it. A note to the maintainer: it never becomes content."""
+
+    kind: DateKind
+    date: str  # the day, ISO 8601 (`2026-12-31`); the reader keeps only real dates
+    note: str  # what the marker says after the date (which fact, which source); "" when nothing
+    statement: str  # the start of the block it dates, as the warning quotes it
+    first: int  # the first and last line of that block (1-based, inclusive)
+    last: int
+    pos: SourcePos  # the marker
+
+
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     """A guide file that was read."""
@@ -359,6 +380,7 @@ class Guide:
     exams: tuple[Exam, ...] = ()  # practice exams read from exam-shaped files, in file order
     deck: str | None = None  # the top-level deck's name when it is not the exam's
     lang: str = "en"  # the guide's language, a BCP 47 tag
+    dated: tuple[DatedFact, ...] = ()  # statements marked with a date they depend on, in file order
 
     @property
     def deck_title(self) -> str:

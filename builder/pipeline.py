@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from builder.artifacts import Artifact, WriterResult
 from builder.catalogue import CODES
 from builder.config import BuildConfig
-from builder.context import BuildContext
+from builder.context import BuildContext, check_day
 from builder.diagnostics import (BuildError, Diagnostic, DiagnosticFilter, Ignore, SelectionError,
                                  Severity, matches, name_languages, sort_diagnostics, warning)
 from builder.media import vet_images
@@ -91,7 +91,8 @@ def _check_one(sources: list[str], exam: str | None, version: str, settings: Gui
     keep = DiagnosticFilter(select_codes, ignore_codes, result.ignores)
     guide, rejected = vet_images(result.guide, Path(result.guide.root))  # writers never read these
     from builder.anki.counts import card_diagnostics  # cards are checked by their own makers' rule
-    found = [*result.diagnostics, *check_guide(result.guide), *card_diagnostics(result.guide), *rejected,
+    found = [*result.diagnostics, *check_guide(result.guide, check_day()), *card_diagnostics(result.guide),
+             *rejected,
              *unknown_codes(result.ignores)]
     return CheckResult(guide, tuple(sort_diagnostics(keep(found))), keep, before), result.languages
 

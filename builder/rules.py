@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 
 from builder.catalogue import CODES
 from builder.diagnostics import Diagnostic, name_languages
-from builder.model import Guide, Objective, SourcePos
+from builder.model import DateKind, Guide, Objective, SourcePos
 
 Check = Callable[[Objective], Iterator[Diagnostic]]
+# A check over the whole guide, given the day of the check (None: no day, dated facts unchecked).
+GuideCheck = Callable[[Guide, date | None], Iterator[Diagnostic]]
 
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A check over one objective and the codes (rows of builder/catalogue.py) it may report."""
+    """A check and the codes (rows of builder/catalogue.py) it may report: run once per
+    objective, or once per guide (`per_guide`) for what the guide holds outside objectives."""
 
     codes: tuple[str, ...]
-    check: Check
+    check: Check | GuideCheck
+    per_guide: bool = False
 
 
 RULES: list[Rule] = []
@@ -30,14 +35,25 @@ def rule(*codes: str) -> Callable[[Check], Check]:
     return register
 
 
+def guide_rule(*codes: str) -> Callable[[GuideCheck], GuideCheck]:
+    def register(fn: GuideCheck) -> GuideCheck:
+        RULES.append(Rule(codes, fn, per_guide=True))
+        return fn
+    return register
+
+
 def found(pos: SourcePos, code: str, message: str) -> Diagnostic:
     """A finding at its code's catalogued severity."""
     return Diagnostic(pos, CODES[code].severity, code, message)
 
 
-def check_guide(guide: Guide) -> list[Diagnostic]:
-    """Run every rule over every objective."""
-    found = [d for objective in guide.objectives for r in RULES for d in r.check(objective)]
+def check_guide(guide: Guide, today: date | None = None) -> list[Diagnostic]:
+    """Run every rule over every objective, and the guide's own rules once; `today` is the day
+    dated facts are checked against (the pipeline's `check_day()`)."""
+    per_objective = [r.check for r in RULES if not r.per_guide]
+    found = [d for objective in guide.objectives for check in per_objective
+             for d in check(objective)]  # type: ignore[call-arg]
+    found += [d for r in RULES if r.per_guide for d in r.check(guide, today)]  # type: ignore[call-arg]
     return name_languages(found, guide.languages)
 
 
@@ -104,3 +120,20 @@ def _broken_refs(o: Objective) -> Iterator[Diagnostic]:
         if link.exists is False:
             yield found(link.pos, "broken-link", f"link target '{link.target}' does not exist under "
                                                  "the source folder")
+
+
+@guide_rule("dated-fact-expired")
+def _dated_facts(guide: Guide, today: date | None) -> Iterator[Diagnostic]:
+    if today is None:
+        return
+    for fact in guide.dated:
+        if date.fromisoformat(fact.date) >= today:
+            continue
+        note = f" ({fact.note})" if fact.note else ""
+        if fact.kind is DateKind.UNTIL:
+            what = (f"'{fact.statement}' holds until {fact.date}{note}, and that day has passed "
+                    f"(checked on {today}): rewrite it for what is true now, then remove the marker")
+        else:
+            what = (f"'{fact.statement}' was due for review on {fact.date}{note} (checked on "
+                    f"{today}): check it against its source again, then set the next review date")
+        yield found(fact.pos, "dated-fact-expired", what)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from builder.diagnostics import Diagnostic, Ignore, SourceError, error, info, name_languages, warning
-from builder.model import Exam, Guide, Objective, SourceFile, SourcePos, Topic
+from builder.model import DatedFact, Exam, Guide, Objective, SourceFile, SourcePos, Topic
 from builder.reader.assemble import FileAssembler, FileResult
 from builder.reader.merge import merge_files as _merge
 from builder.reader.shapes import objective_from_path
@@ -25,6 +25,7 @@ from builder.reader.fences import FenceCut, tokenize
 from builder.reader.identity import resolve_identities
 from builder.reader.exam_lines import looks_like_exam, may_be_exam, read_lines
 from builder.reader.opening import MAX_FILE_BYTES, Refused, read_source
+from builder.reader.dated import read_dated
 from builder.reader.ignores import read_ignores
 
 GUIDE_SUFFIXES = (".md", ".markdown")
@@ -140,6 +141,7 @@ def _read_guide(sources: list[str], *, settings: GuideSettings, version: str | N
     headings: list[tuple[SourcePos, str]] = []  # every file's first headings, for "nothing found"
     texts: list[tuple[str, str, list[str], str]] = []  # name, text, lines, language
     ignores: list[Ignore] = []
+    dated: list[DatedFact] = []
     for name in files:
         data = _read_bytes(name, root, diags)
         if data is None:
@@ -169,6 +171,10 @@ def _read_guide(sources: list[str], *, settings: GuideSettings, version: str | N
         diags.extend(_cut_diagnostic(name, cut) for cut in cuts)
         if "cheatdeck:" in text:
             ignores.extend(read_ignores(tokens, name, len(lines)))
+        if "<!--" in text:  # `<!-- until: 2026-12-31 -->`: the statements that can go stale
+            facts, found = read_dated(tokens, name)
+            dated.extend(facts)
+            diags.extend(found)
         if (deep := nesting_limit_line(tokens)) is not None:
             diags.append(warning(SourcePos(name, deep), "nesting-too-deep",
                                  f"lists or block quotes nest deeper than {MAX_NESTING} levels; "
@@ -212,7 +218,7 @@ def _read_guide(sources: list[str], *, settings: GuideSettings, version: str | N
     given_root = Path(os.path.normpath(settings.root)).as_posix() if settings.root else root_as_given(sources)
     guide = Guide(tuple(topics), tuple(source_files), given_root, exam=named.name,
                   version=version, exams=tuple(exams), deck=settings.deck, lang=lang,
-                  namespace=namespace_for(lang))
+                  namespace=namespace_for(lang), dated=tuple(dated))
     langs = {name: file_lang for name, _, _, file_lang in texts}
     return ReadResult(guide, tuple(name_languages(diags, langs)), tuple(ignores), languages)
 

@@ -9,6 +9,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from builder.model import RichText, Span, SpanStyle
+from builder.reader.dated import is_marker_paragraph
 
 # Deep nesting beyond this is read as text by markdown-it instead of recursing.
 MAX_NESTING = 40
@@ -186,6 +187,9 @@ def read_blocks(tokens: list[Token], lines: list[str]) -> list[Block]:
         elif kind == "heading_open":
             blocks.append(Heading(int(tok.tag[1:]), convert_inline(tokens[i + 1]), _line(tok)))
             i += 2
+        elif kind == "paragraph_open" and is_marker_paragraph(tokens[i + 1].content):
+            i += 3  # a dated-fact marker is a note to the maintainer: no content, no lead-in
+            continue
         elif kind == "paragraph_open":
             fresh = bool(item_fresh) and item_fresh[-1]
             if item_fresh:
