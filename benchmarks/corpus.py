@@ -4,8 +4,8 @@ Run with `make corpus CORPUS=folder` (or `python benchmarks/corpus.py FOLDER...`
 under FOLDER (or each FOLDER given) is one guide repository, built whole as
 `cheatdeck build REPO -f json -f anki` into a temporary folder, never into the repository.
 The table: exit status, decks written, objectives and weights read, stubs, command groups with a
-purpose, cards, cards whose back adds nothing to the front (empty, a bare URL, "no more"), and
-the first error. `--json FILE` writes the same rows as JSON. Not part of `make test`: it measures.
+purpose, cards, cards whose back adds nothing or whose front gives the answer away (the measures
+of `cheatdeck inspect --cards`), and the first error. `--json FILE` writes the same rows as JSON. Not part of `make test`: it measures.
 """
 
 from __future__ import annotations
@@ -24,8 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from builder.anki.notes import guide_notes  # noqa: E402
 from builder.anki.notetypes import load_text, note_types_for  # noqa: E402
-from builder.anki.quality import rendered_cards  # noqa: E402
-from builder.anki.render import plain  # noqa: E402
+from builder.anki.quality import asks_nothing, leaked, rendered_cards, seen  # noqa: E402
 from builder.model import Guide  # noqa: E402
 from builder.pipeline import check  # noqa: E402
 from builder.project import plan  # noqa: E402
@@ -82,16 +81,11 @@ def card_counts(repo: Path) -> tuple[int, int]:
     return total, empty
 
 
-NO_MORE = ("gives no more about it", "não diz mais")
-
-
 def empty_back(card) -> bool:  # noqa: ANN001
-    """A back that adds nothing to its front: no new words, only a URL, or "no more"."""
-    front, back = plain(card.front), plain(card.back)
-    extra = back[len(front):] if back.startswith(front) else back
-    extra = " ".join(w for w in extra.split() if w not in front.split())
-    words = [w for w in extra.split() if not w.startswith(("http://", "https://"))]
-    return not any(ch.isalnum() for ch in " ".join(words)) or any(n in back for n in NO_MORE)
+    """A back that adds nothing (no answer, a link, every word on the front) or a front that
+    gives the answer away: the measures of `cheatdeck inspect --cards`."""
+    s = seen(card)
+    return asks_nothing(s) or leaked(s)
 
 
 def _cards(guide: Guide) -> list:

@@ -309,7 +309,9 @@ def shipped_images(dist: Path) -> set[bytes]:
 def image_repo(tmp_path: Path, image: bytes) -> Path:
     repo = tmp_path / "repo"
     repo.mkdir()
-    (repo / "README.md").write_text(CLEAN.read_text(encoding="utf-8") + "\n![photo](photo.png)\n",
+    # the definition beside the picture shows it on its card (overview cards carry no pictures)
+    (repo / "README.md").write_text(CLEAN.read_text(encoding="utf-8") + "\n![photo](photo.png)\n\n"
+                                    "**Photo**: what the host looks like from the front.\n",
                                     encoding="utf-8")
     (repo / "photo.png").write_bytes(image)
     return repo

@@ -87,8 +87,10 @@ def option_spans(card: CommandCard, line: CommandLine, subcommands: set[str],
     # Only the program's own words: `grep -E` after a `|`, or `-alF` inside `alias ll='ls -alF'`,
     # belongs to another program.
     cut = next((i for i, (_, _, tok) in enumerate(tokens) if tok in _PIPES), len(tokens))
+    after = line.text[tokens[cut][0]:] if cut < len(tokens) else ""  # shown, never blanked
     tokens = [t for t in tokens[:cut] if not _quoted(line.text, t[0])]
     names = {tok.split("=", 1)[0] for _, _, tok in tokens if _OPTION.match(tok)}
+    names = {n for n in names if not re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", after)}
     names = {n for n in names if not gives_away(n, _front(card, line.text, n), "term")}
     ranked = sorted(names, key=lambda n: (seen[(prog, n)], n))
     if ranked:
@@ -106,7 +108,8 @@ def option_spans(card: CommandCard, line: CommandLine, subcommands: set[str],
     # A cue names the sub-command; in a group of several lines the purpose would fit another
     # line's sub-command too ("pause a guest and let it continue": suspend or resume?).
     ok = (tok in subcommands and not card.cue and len(units(card.group)) == 1
-          and not gives_away(tok, _front(card, line.text, tok), "term"))
+          and not gives_away(tok, _front(card, line.text, tok), "term")
+          and not re.search(rf"(?<![\w-]){re.escape(tok)}(?![\w-])", after))
     return [(start, end, 1)] if ok else []
 
 

@@ -662,10 +662,13 @@ def _named_words(line: str) -> list[str]:
 
 
 def _link_list(rows: list[TableRow]) -> list[tuple[str, str, SourcePos]]:
-    """A table one of whose columns holds only web addresses (`Site | URL`): each row as a link."""
+    """A table of at most three columns, one of which holds only web addresses (`Site | URL`,
+    `Site | URL | Video`): each row as a link."""
     if not rows:
         return []
     width = max(len(r.cells) for r in rows)
+    if width > 3:
+        return []  # a table of facts that also cites its sources: still a table
     for column in range(width):
         cells = [r.cells[column].plain.strip() if column < len(r.cells) else "" for r in rows]
         if any(cells) and all(_URL.match(c) for c in cells if c):
