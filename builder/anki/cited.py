@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import re
 from html import escape
 
@@ -96,34 +98,40 @@ def _section_says(o: Objective, titles: set[str]) -> str | None:
 def meaning(o: Objective, obj: CitedObject) -> str | None:
     """The guide's own words about the object: a definition of it, else the first heading,
     paragraph (not a link), definition or table row that names it, else a key knowledge area or
-    the purpose of a command that uses or names it; None when the guide says nothing about it
-    (then it makes no card)."""
+    the purpose of a command that uses or names it; never words that only repeat its name; None
+    when the guide says nothing about it (then it makes no card)."""
+    name = {w.casefold() for n in names(obj) for w in re.findall(r"\w+", n)}
+    return next((said for said in _said(o, obj)
+                 if {w.casefold() for w in re.findall(r"\w+", re.sub(r"<[^>]+>", " ", said))} - name), None)
+
+
+def _said(o: Objective, obj: CitedObject) -> Iterator[str]:
+    """Every place the guide says something about the object, best first."""
     rx = matcher(obj)
     for d in o.definitions:
         if _defines(d, obj):
-            return f"<b>{f.text(d.term)}</b>: {rich_to_html(d.text)}"
+            yield f"<b>{f.text(d.term)}</b>: {rich_to_html(d.text)}"
     if (said := _section_says(o, _under(o, rx))) is not None:
-        return said
+        yield said
     for p in o.prose:
-        if not _says(p.text.plain):
-            continue
-        if (s := _sentence(p.text.plain, rx)) is not None:
-            return f.text(s)
+        if _says(p.text.plain) and (s := _sentence(p.text.plain, rx)) is not None:
+            yield f.text(s)
     for d in o.definitions:
         if (s := _sentence(d.text.plain, rx)) is not None:
-            return f"<b>{f.text(d.term)}</b>: {f.text(s)}"
+            yield f"<b>{f.text(d.term)}</b>: {f.text(s)}"
     for table in o.tables:
         for row in table.rows:
             if row.cells and rx.search(row.cells[0].plain):
-                return f"<b>{f.text(table.title)}</b>" + f.row_cells(table, row)
+                yield f"<b>{f.text(table.title)}</b>" + f.row_cells(table, row)
     # "Understand the various Hypervisors" names the object but says little: after the rest.
     for area in o.key_knowledge_areas:
         if rx.search(area.plain):
-            return rich_to_html(area)
+            yield rich_to_html(area)
     # A purpose of one word ("docs") says nothing of what the object is for.
-    group = next((g for g in o.command_groups if len(purpose_words(g.purpose or "")) >= 2 and (
-        any(rx.search(ln.normalized) for ln in g.commands) or rx.search(g.purpose or ""))), None)
-    return used_to(group.purpose) if group is not None else None
+    for g in o.command_groups:
+        if len(purpose_words(g.purpose or "")) >= 2 and (
+                any(rx.search(ln.normalized) for ln in g.commands) or rx.search(g.purpose or "")):
+            yield used_to(g.purpose or "")
 
 
 def explained(o: Objective, obj: CitedObject) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from builder.anki.cloze import safe
 from builder.anki.fields import breakable
-from builder.anki.leaks import gives_away, ubiquitous_key
+from builder.anki.leaks import URL, gives_away, ubiquitous_key
 from builder.model import CodeSample, Definition, Objective, RichText, SourcePos, Span, SpanStyle
 
 MAX_BLANKS = 3  # cards per sentence
@@ -58,7 +58,7 @@ def _sentence_fact(sentence: list[Span], context: str | None,
         rest = " ".join([x.text for j, x in enumerate(sentence) if j != i] + [context])
         if (s.style in _MARKED and 1 < len(term) <= MAX_TERM and blocked(term.casefold()) == 1
                 and term.casefold().strip(":=,.() ") not in context and len(numbers) < MAX_BLANKS
-                and not gives_away(term, rest, "term")):
+                and not gives_away(term, rest, "term") and not URL.fullmatch(term)):  # an address teaches nothing
             numbers.setdefault(term, len(numbers) + 1)
     if not numbers or sum(len(t) for t in numbers) > 0.6 * len(plain.strip()):
         return None

@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Callable
 
-from builder.reader.shellwords import PROMPT, reads_as_sentence
+from builder.reader.shellwords import PROMPT, is_root_session, reads_as_sentence
 
 _SQL = re.compile(r"^\s*(?:SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|GRANT|REVOKE|USE|DESCRIBE|FROM|"
                   r"WHERE|JOIN|ORDER\s+BY|GROUP\s+BY|VALUES|SET\s+\w+\s*=|BEGIN|COMMIT|PRIMARY|\))\b",
@@ -121,6 +121,6 @@ def _joined(content: str) -> list[str]:
 def code_kind(content: str) -> str | None:
     """What a shell-marked block holds when it is not commands (`sql`, `yaml`, ...), else None."""
     lines = [line for line in _joined(content) if line.strip() and not line.lstrip().startswith("#")]
-    if not lines or any(PROMPT.match(line) for line in lines):
+    if not lines or any(PROMPT.match(line) for line in lines) or is_root_session(content.split("\n")):
         return None
     return next((name for name, detect in DETECTORS if detect(content, lines)), None)

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from builder.model import CommandGroup, CommandLine, GroupKind, SourcePos
-from builder.reader.shellwords import PROMPT, ROOT_PROMPT, comment_is_prose, is_banner, is_label_comment
+from builder.reader.shellwords import (PROMPT, ROOT_PROMPT, comment_is_prose, is_banner, is_label_comment,
+                                       is_root_session)
 
 SHELL_LANGUAGES = {"", "sh", "bash", "shell", "console", "zsh", "shell-session", "terminal", "ksh",
                    "fish", "bash-session", "sh-session", "shellsession"}
@@ -47,7 +48,7 @@ def parse_command_block(content: str, language: str, path: str, first_line: int,
     group without one, the sentence before the block that names its programs or files."""
     console = language.lower() in {"console", "shell-session", "bash-session", "sh-session",
                                    "shellsession", "terminal"} or any(
-        PROMPT.match(line) for line in content.splitlines())
+        PROMPT.match(line) for line in content.splitlines()) or is_root_session(content.split("\n"))
     groups: list[_Group] = []
     current = _Group()
     orphans: list[tuple[str, int]] = []

@@ -73,3 +73,12 @@ def is_label_comment(text: str) -> bool:
 PROMPT = re.compile(r"^\s*(?:\$|%|\[[^\]\n]{1,60}\][$#%]|[\w.-]+@[\w.-]+(?::[^\s$#]*)?\s?[$#%]|"
                     r"(?:PS\s+)?[A-Za-z]:\\[^>\n]*>)\s+")
 ROOT_PROMPT = re.compile(r"^\s*#\s+(?=\S)")  # `# cmd` in a block whose other lines carry prompts
+
+
+def is_root_session(lines: list[str]) -> bool:
+    """A terminal session at a root prompt (`# rmmod snd_ac97_codec` then its output): some
+    `# ` lines hold shell syntax, and output lines (no command shape) follow them."""
+    marked = [line.strip()[1:].strip() for line in lines if ROOT_PROMPT.match(line)]
+    output = [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    return len(marked) >= 2 and any(_SHELL_SYNTAX.search(m) for m in marked) and bool(output) and \
+        any(re.match(r"^\s*(?:\d|[A-Z]{2,}|[A-Z][a-z]+:)", line) for line in output)
