@@ -108,7 +108,7 @@ def fold(text: str) -> str:
 
 
 _MARKUP = str.maketrans("", "", "*`")
-_PART_TAIL = re.compile(r"\s+(?:of|in|for|do|da|de|del|des)\s+(?:the\s+)?(?:topic|objective|tópico|tema|thema)"
+_PART_TAIL = re.compile(r"\s+(?:of|in|for|do|da|de|del|des)\s+(?:the\s+)?(?:topic|objective|topico|tema|thema|objetivo)"
                         r"\s+[\d.]+$")
 
 
@@ -128,7 +128,6 @@ class Matcher:
     """The recognisers of one file: its language's vocabulary and English."""
 
     lang: str
-    topic: re.Pattern[str]
     part: re.Pattern[str]
     label: re.Pattern[str]
     cited_intro: re.Pattern[str]
@@ -136,14 +135,6 @@ class Matcher:
     removed: re.Pattern[str]
     parts: dict[str, str]  # folded part word -> part name ("cited_objects", ...)
     labels: dict[str, str]  # folded label word -> "weight", "description", "kka"
-
-    def match_topic(self, title: str) -> tuple[str, str] | None:
-        """`Tópico 351: Virtualização completa` -> ('351', 'Virtualização completa')."""
-        m = self.topic.match(fold(title))
-        if not m:
-            return None
-        rest = title.split(m.group(1), 1)[1]
-        return m.group(1), re.sub(r"^\s*[:.\-\u2013\u2014]?\s*", "", rest)
 
     def match_part(self, title: str) -> str | None:
         """The part a heading names ("cited_objects", ...), else None. `Important Files of topic
@@ -202,7 +193,6 @@ def _match_part(lang: str, title: str) -> str | None:
 def matcher(lang: str) -> Matcher:
     """The recognisers for a file in `lang` (its words and English)."""
     vocabularies = [VOCABULARIES[lang]] + ([EN] if lang != EN.lang else [])
-    topic = tuple(w for v in vocabularies for w in v.topic)
     parts: dict[str, str] = {}
     labels: dict[str, str] = {}
     intros: list[str] = []
@@ -221,7 +211,6 @@ def matcher(lang: str) -> Matcher:
         intros += v.cited_intro
     return Matcher(
         lang,
-        re.compile(rf"^(?:{_alternatives(topic)})\s+(\d{{3}})\b"),
         re.compile(rf"^({_alternatives(tuple(parts))})$"),
         re.compile(rf"^({_alternatives(tuple(labels))})\s*(?::\s*(.*)|$)", re.S),
         re.compile(_alternatives(tuple(intros))),
