@@ -4,7 +4,6 @@ laid out like the reviewer's, measured in a real Chromium (line boxes, computed 
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -13,9 +12,7 @@ from anki_helpers import T0, open_collection, import_deck, source_date_epoch
 from builder.config import BuildConfig
 from builder.pipeline import build
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+from chromium import CHROMIUM  # noqa: F401  (re-exported for the browser tests)
 PHONE = {"width": 390, "height": 844}
 # The classes the reviewers put on <body>: the desktop (and AnkiMobile) add both night classes,
 # AnkiDroid only `night_mode`; `card card<ord+1>` always.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from anki_reviewer import (ARGS, CHROMIUM, MODES, PHONE, BREAKS_JS, ShownCard, after_hyphen_break,
+from anki_reviewer import (CHROMIUM, MODES, PHONE, BREAKS_JS, ShownCard, after_hyphen_break,
                            broken_run, build_package, card_page, dash_option_break, deck_page,
                            shown_cards)
 from builder.anki.fields import NOWRAP_MAX
@@ -48,14 +48,6 @@ def deck(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[ShownCard]
     """The card CSS and every card of source/'s whole-exam package, as Anki's backend renders them."""
     tmp = tmp_path_factory.mktemp("render")
     return shown_cards(build_package([str(ROOT / "source")], tmp / "dist"), tmp / "col")
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def _cloze_sample(cards: list[ShownCard]) -> list[ShownCard]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,11 +12,9 @@ from builder.pipeline import check, select
 from builder.preview import write_preview
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from chromium import CHROMIUM
 sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")]
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 PHONE = {"width": 390, "height": 844}
 
 
@@ -26,14 +23,6 @@ def page_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The page for two objectives of source/ that between them have every card type."""
     guide = select(check([str(ROOT / "source")]).guide, ("351.1", "352.3"))
     return write_preview(guide, tmp_path_factory.mktemp("dist"))
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def test_the_page_loads_without_errors_and_filters(browser, page_file: Path) -> None:  # type: ignore[no-untyped-def]

@@ -3,16 +3,12 @@ relative font sizes, dark mode, and the print layout kept for printing."""
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 
 # Per .flow: its width, the column gap and width Chromium used, and the left edge of every
 # box that holds text, so the test can count the columns that received content.
@@ -24,17 +20,6 @@ COLUMNS_JS = """() => [...document.querySelectorAll('.flow')].map(flow => {
   return {width: box.width, gap: parseFloat(style.columnGap) || 0,
           colWidth: parseFloat(style.columnWidth) || 0, count: style.columnCount, lefts};
 })"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
