@@ -34,6 +34,8 @@ EXPECTED = {
     "boilerplate": ("LPIC-3 305-300", {"353.4": 3}, "en"),
     "link-tables": ("DevOps Tools Engineer 701", {"701.1": None, "701.2": None}, "en"),
     "prose-purposes": ("LPIC-1 102", {"108.1": 3}, "en"),
+    "label-layouts": ("LPIC-1 101", {"103.1": 4, "103.2": 2, "103.3": 4}, "en"),
+    "plain-objective-lines": ("Linux Essentials 010", {"1.1": 2, "1.2": 2}, "en"),
 }
 
 
@@ -128,6 +130,10 @@ def test_lpi_objectives_pasted_as_plain_spanish_lines_give_their_weights() -> No
     assert one.weight == 2 and one.description.plain.startswith("Los candidatos deberán")
     assert [k.plain for k in one.key_knowledge_areas] == ["Activar y desactivar los periféricos integrados."]
     assert [c.name for c in one.cited_objects] == ["/sys/", "lsusb"]
+    two = result.guide.objective("101.2")  # LPI's sentence shortened, as the last line of the areas
+    assert [k.plain for k in two.key_knowledge_areas] == [
+        "Dar órdenes al cargador de arranque.", "Revisar los sucesos del arranque en los ficheros de registro."]
+    assert [c.name for c in two.cited_objects] == ["dmesg", "journalctl"]
     listings = sorted(Path(d.pos.path).name for d in result.diagnostics if d.rule == "objective-listing")
     assert listings == ["cambios.md", "objetivos.md"]  # the changelog gives nothing, the list its weights
 
@@ -143,6 +149,41 @@ def test_labels_in_every_markup_a_reader_still_sees() -> None:
     assert two.description.plain.startswith("Candidates should be able to monitor")
     assert [c.name for c in two.cited_objects] == ["collectd", "Nagios"]
     assert [c.name for c in three.cited_objects] == ["sysctl", "/etc/sysctl.conf"]
+
+
+def test_labels_laid_out_as_tables_field_lines_and_one_line_lists() -> None:
+    result = check([str(GUIDES / "label-layouts")])
+    one, two, three = result.guide.objectives
+    # `|**Weight**|**4**|` over `|**Description**|...|`: labels, not a table to learn
+    assert one.description.plain.startswith("Candidates should be able to interact with shells")
+    assert [k.plain for k in one.key_knowledge_areas] == ["Use single shell commands",
+                                                          "Use and modify the shell environment"]
+    assert not one.tables and not two.tables
+    # `Partial list of files, terms, utilities:` with its entries on the next line; the fence under
+    # it is a command, not a cited object
+    assert [c.name for c in one.cited_objects] == ["bash", "echo", "env", "export", "pwd"]
+    assert [g.purpose for g in one.command_groups] == ["print the working directory"]
+    # the labels as the header and their values as the one row
+    assert two.description.plain == "Candidates should be able to apply filters to text streams."
+    assert [c.name for c in two.cited_objects] == ["cat", "cut", "head", "sort"]  # `Terms and Utilities: ...`
+    # `Exam 101 · Objective 103.3 · Weight 4`, and the areas on the label's line, `;` between them
+    assert [k.plain for k in three.key_knowledge_areas] == [
+        "copy, move and remove files one by one and by find", "create and remove directories",
+        "use simple globbing"]
+    assert any(s.text == "find" and s.style.value == "code" for s in three.key_knowledge_areas[0].spans)
+    assert [c.name for c in three.cited_objects] == ["cp", "find", "mkdir", "mv", "rm"]
+    assert [g.purpose for g in three.command_groups] == ["copy a tree, keeping modes and times"]
+
+
+def test_objective_lines_followed_by_their_labels_are_objectives_whatever_the_topic() -> None:
+    result = check([str(GUIDES / "plain-objective-lines")])
+    one, two = result.guide.objectives
+    assert one.description.plain == "Knowledge of how Linux came to be and of its major distributions."
+    assert [k.plain for k in one.key_knowledge_areas] == ["Distributions", "Embedded systems"]
+    assert [k.plain for k in two.key_knowledge_areas] == ["Desktop applications", "Server applications"]
+    # `### 1.3 Distributions in the notes` is a numbered section of the notes (no label follows it)
+    assert [g.purpose for g in two.command_groups] == ["show which distribution this system runs"]
+    assert [s.title for s in two.sections] == ["Distributions in the notes"]
 
 
 def test_command_blocks_as_a_reader_sees_them() -> None:

@@ -21,6 +21,8 @@ from builder.reader.shellwords import ACTION_WORDS, ASIDE_OPENERS
 from builder.reader.references import raw_html, resolve_target, unsafe_urls
 from builder.reader.certification import known_topic, topic_name
 from builder.reader.richtext import after_label, cell, row_pin, split_entries, trim
+from builder.reader.richtext import after_label as label_value  # add_plain_lines' flag shadows the name
+from builder.reader.spans import split_outside_code
 from builder.reader.shapes import Numbered, match_objective, match_topic
 from builder.reader.tables import check_table_lines, table_title
 from builder.reader.text import clean_title, is_ignorable_html, is_placeholder, split_icon, strip_icons
@@ -136,6 +138,7 @@ class FileAssembler:
         self.mode: str | None = None  # "cited", "commands" or "kka"
         self.mode_level = 0
         self.mode_list: int | None = None  # the list a label (Key Knowledge Areas:) opened
+        self.mode_depth = 1  # the depth of that list's entries (2 under a label that is a list item)
         self.stack: list[_OpenSection] = []
         self.prev: Block | None = None
         self.card_key: str | None = None
@@ -146,6 +149,7 @@ class FileAssembler:
         self.options: dict[str, str] = {}  # `-s : display only totals` said under this heading
         self.said: list[str] = []  # the sentences of the paragraphs under this heading, in order
         self.headings: list[tuple[SourcePos, str]] = []
+        self.labelled = False  # the heading being read is a plain line its objective labels follow
 
     def pos(self, line: int) -> SourcePos:
         return SourcePos(self.path, line)
@@ -220,7 +224,7 @@ class FileAssembler:
                                           f"under {self.obj.id}; fix the number"))
             self.mode = mode
             self.mode_level = h.level
-            self.mode_list = None
+            self.mode_list, self.mode_depth = None, 1
         elif self.obj and (label := self.words.match_heading_label(rest)):
             self.pending = label  # `### Description` then its paragraph
         self.open_section(title, icon, h.level, pos)
@@ -234,7 +238,8 @@ class FileAssembler:
         if self.words.match_part(rest) or not rest:
             return False
         number = oid.split(".")[0]
-        if len(number) < 3 and not (self.topic and self.topic.explicit and self.topic.number == number):
+        if len(number) < 3 and not self.labelled and not (
+                self.topic and self.topic.explicit and self.topic.number == number):
             return False  # `1.1 Intro` is a numbered section unless a `Topic 1` heading leads to it
         if self.obj and oid == self.obj.id:
             return False  # a heading that repeats the current objective's number is a section of it
@@ -322,9 +327,18 @@ class FileAssembler:
         if label and self.is_label(p.inline):
             self.on_label(label, p, pos)
             return
+        if p.depth == 1 and p.item_start and plain.endswith(":") and self.is_label(p.inline) \
+                and self.words.match_label(strip_icons(plain)) == "kka":
+            self.mode, self.mode_level, self.mode_list = "kka", self.obj.level, None
+            self.mode_depth = 2  # `* Key Knowledge Areas:` as a list item, the areas nested under it
+            return
+        if p.depth == 0 and self.fields_line(plain, pos):
+            return
+        if p.depth == 0 and ":" in plain[:60] and self.inline_part(p, plain):
+            return
         if p.depth == 0 and plain.endswith((":", ":**", ":__")) and len(plain) <= 80 and \
                 (mode := PART_MODES.get(self.words.match_part(plain) or "")):
-            self.mode, self.mode_level, self.mode_list = mode, 7, None  # the next heading ends it
+            self.mode, self.mode_level, self.mode_list, self.mode_depth = mode, 7, None, 1  # the next heading ends it
             return  # `**Terms and Utilities:**` as a paragraph: the list under it is that part
         if p.depth == 0 and (near := self.words.near_label(plain)):
             self.diags.append(warning(pos, "label-unrecognised",
@@ -333,8 +347,13 @@ class FileAssembler:
         if self.pending and (p.depth == 0 or p.item_start):
             self.set_label(self.pending, p.inline.text, pos)
             return
-        if self.words.is_cited_intro(plain):
-            self.mode, self.mode_level, self.mode_list = "cited", 7, None
+        if self.words.is_cited_intro(plain) and not (
+                self.mode == "kka" and p.depth == 0 and self.mode_list is None
+                and not self.words.is_cited_intro(self.raw_lines(p)[0])):  # areas, then the sentence
+            self.mode, self.mode_level, self.mode_list, self.mode_depth = "cited", 7, None, 1
+            if p.depth == 0 and ":" in plain and plain.split(":", 1)[1].strip(" *_\n") \
+                    and self.add_plain_lines(p, after_label=True):
+                self.mode = None  # the list was on the sentence's own lines
             return
         if p.depth == 0 and len(self.said) < 40:
             self.said += [x.strip() for x in _LAST_SENTENCE.split(" ".join(plain.split()))
@@ -344,11 +363,12 @@ class FileAssembler:
         if p.depth and self.mode in ("kka", "cited") and p.item_start:
             if self.mode_list is None:
                 self.mode_list = p.list_id
-            if p.list_id == self.mode_list and p.depth == 1 or self.mode == "cited" and p.depth == 1:
+            if p.list_id == self.mode_list and p.depth == self.mode_depth or self.mode == "cited" and p.depth == 1:
                 self.add_list_entry(p, pos)
                 return
         elif self.mode in ("kka", "cited") and p.depth == 0 and self.mode_list is None \
-                and not plain.endswith(":") and self.add_plain_lines(p):
+                and (not plain.endswith(":") or self.words.is_cited_intro(self.raw_lines(p)[-1])) \
+                and self.add_plain_lines(p):
             return  # `**Key Knowledge Areas:**` then one area a line, no list marks
         elif p.depth == 0 and self.mode_list is not None and (
                 self.mode == "kka" or self.mode == "cited" and self.mode_level == 7):
@@ -368,6 +388,34 @@ class FileAssembler:
         if plain:  # what no other node holds is kept as prose, so nothing the guide says is lost
             self.obj.prose.append(Prose(trim(p.inline.text), "item" if p.depth else "paragraph",
                                         self.section, p.depth, pos))
+
+    def raw_lines(self, p: Paragraph) -> list[str]:
+        """The paragraph's lines as written (never empty)."""
+        return self.lines[p.line - 1:p.end] or [p.inline.text.plain]
+
+    def fields_line(self, plain: str, pos: SourcePos) -> bool:
+        """`LPIC-1 · Exam 102-500 · Objective 102.5 · Weight 3`: a line of fields, one of them the
+        weight (with or without its colon)."""
+        assert self.obj is not None
+        fields = [f.strip() for f in _FIELDS.split(plain)] if "\n" not in plain else []
+        if len(fields) < 2 or self.obj.weight is not None:
+            return False
+        for f in fields:
+            head, _, value = f.partition(" ") if ":" not in f else f.partition(":")
+            if value.strip() and self.words.match_label(head.strip()) == "weight":
+                self.set_label("weight", RichText((Span(value.strip()),)), pos)
+                return True
+        return False
+
+    def inline_part(self, p: Paragraph, plain: str) -> bool:
+        """`**Terms and Utilities:** `rpm`, `yum``: a part's name and its entries on one line."""
+        head, _, rest = plain.partition(":")
+        if not rest.strip() or self.words.match_part(head) != "cited_objects":
+            return False
+        self.mode, self.mode_level, self.mode_list, self.mode_depth = "cited", 7, None, 1
+        read = self.add_plain_lines(p, after_label=True)
+        self.mode = None
+        return read
 
     def split_plain_structure(self, p: Paragraph) -> bool:
         """Objectives pasted as plain lines (`Tema 101: ...` / `101.1 Title` / `Importancia`, no
@@ -391,7 +439,16 @@ class FileAssembler:
                 continue
             inline = Inline(RichText((Span(line),)))
             if match_topic(line) or match_objective(line):
-                self.on_heading(Heading(6, inline, p.line + offset), virtual=True)
+                # a number line its labels follow is an objective whatever its topic's digits
+                # (`1.1 : Title` then `Weight: 2`), one level under the heading it sits beneath
+                following = next((x for x in lines[offset + 1:] if x), "")
+                self.labelled = bool(self.words.match_label(following))
+                self.on_heading(Heading(min(self.last_level + 1, 6), inline, p.line + offset), virtual=True)
+                self.labelled = False
+            elif self.obj and self.obj.description is None and not self.obj.prose \
+                    and self.words.match_label(lines[offset - 1]) == "weight" \
+                    and not self.words.match_label(line):
+                self.obj.description = RichText((Span(line),))  # LPI's order: weight, then description
             else:
                 self.on_paragraph(Paragraph(inline, p.line + offset, None, 0, False, p.line + offset))
         return True
@@ -405,6 +462,7 @@ class FileAssembler:
         value = after_label(p.inline.text)
         if name == "kka":
             self.mode, self.mode_level, self.mode_list = "kka", self.obj.level, None
+            self.mode_depth = 1
             if value.plain.strip():  # the areas on the label's own lines
                 self.add_plain_lines(p, after_label=True)
                 self.mode = None
@@ -437,11 +495,19 @@ class FileAssembler:
         numbered = [(p.line + i, line.strip().strip("*_").strip()) for i, line in enumerate(raw)]
         numbered = [(n, line) for n, line in numbered if line]
         lines = [line for _, line in numbered]
-        if not lines or self.mode == "cited" and any(len(line.split()) > 8 for line in lines) \
-                or len(lines) == 1 and len(lines[0]) > 200:
+        if not lines or self.mode == "cited" and any(len(part.split()) > 8 for line in lines
+                                                    for part in split_entries(line)) \
+                or len(lines) == 1 and len(lines[0]) > 200 and not (after_label and self.mode == "kka"):
             return False
+        if after_label and self.mode == "kka" and len(numbered) == 1 and len(raw) == 1:
+            value = label_value(p.inline.text)  # the areas after the label, `;` between them
+            self.obj.kka.extend(split_outside_code(value, ";") if ";" in value.plain else [value])
+            return True
         for line_no, line in numbered:
             at = self.pos(line_no)
+            if self.mode == "kka" and self.words.is_cited_intro(line):
+                self.mode, self.mode_level, self.mode_list, self.mode_depth = "cited", 7, None, 1
+                continue  # the areas' last line is LPI's sentence: the cited objects follow
             if self.mode == "kka":
                 self.obj.kka.append(RichText((Span(line.lstrip("-*+ ")),)))
             else:
@@ -625,10 +691,34 @@ class FileAssembler:
             if len(row.cells) >= 2 and _OPTION_CELL.match(row.cells[0].plain.strip()):
                 self.options[row.cells[0].plain.strip().split()[0].rstrip(",")] = row.cells[1].plain.strip()
         header = tuple(trim(c.text) for c in t.header)
+        if labels := self.label_cells(header, rows):
+            for name, value, at in labels:
+                if name == "kka":
+                    self.obj.kka.extend(RichText((Span(x.strip()),)) for x in re.split(r"<br\s*/?>|;", value.plain)
+                                        if x.strip())
+                else:
+                    self.set_label(name, value, at)
+            return  # `|**Weight**|**2**|` over `|**Description**|...|`: the objective's labels, not a table
         if links := _link_list(rows):
             self.obj.links.extend(Link(url, text, None, at) for url, text, at in links)
             return  # a table of links to read elsewhere: nothing to learn by heart
         self.obj.tables.append(Table(title, icon, header, tuple(rows), self.section, pos))
+
+    def label_cells(self, header: tuple[RichText, ...], rows: list[TableRow]
+                    ) -> list[tuple[str, RichText, SourcePos]]:
+        """A table of the objective's labels: each row a label and its value (the header row
+        too), or the header the labels and one row their values. Empty when any row is not."""
+        assert self.obj is not None
+        pos = self.pos(rows[0].pos.line - 2) if rows else self.obj.pos
+        name = self.words.match_label
+        lines = [(header, pos)] + [(r.cells, r.pos) for r in rows]
+        if all(len(cells) == 2 and name(cells[0].plain.strip()) for cells, _ in lines):
+            return [(name(cells[0].plain.strip()), trim(cells[1]), at) for cells, at in lines]  # type: ignore[misc]
+        if len(rows) == 1 and len(header) == len(rows[0].cells) >= 2 \
+                and all(name(c.plain.strip()) for c in header):
+            return [(name(c.plain.strip()), trim(v), rows[0].pos)  # type: ignore[misc]
+                    for c, v in zip(header, rows[0].cells)]
+        return []
 
     # -- links, images, raw HTML ---------------------------------------------------------
     def collect_refs(self, inline: Inline, pos: SourcePos) -> None:
@@ -648,6 +738,9 @@ _URL = re.compile(r"^<?https?://\S+>?$")
 _OPTION_ITEM = re.compile(r"^(-{1,2}[A-Za-z][\w-]*)\s*(?:[:=\u2013\u2014]|-\s)\s*(\w.*)$")
 _OPTION_CELL = re.compile(r"^-{1,2}[A-Za-z][\w-]*(?:,?\s|$)")
 _LAST_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+_FIELDS = re.compile(r"\s+[·•|]\s+")
 
 
 def _named_words(line: str) -> list[str]:

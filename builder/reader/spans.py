@@ -69,3 +69,17 @@ def _append(spans: list[Span], span: Span) -> None:
         spans[-1] = Span(spans[-1].text + span.text)
     elif span.text:
         spans.append(span)
+
+
+def split_outside_code(text: RichText, separator: str) -> list[RichText]:
+    """`text` cut at each `separator` that is not inside a code span, each part stripped; empty
+    parts dropped."""
+    parts: list[RichText] = []
+    rest, offset = text, 0
+    for i, ch in enumerate(text.plain):
+        if ch == separator and style_at(text, i) is not SpanStyle.CODE:
+            head, rest = split_at(rest, i - offset)
+            parts.append(head)
+            rest, offset = drop_prefix(rest, 1), i + 1
+    parts.append(rest)
+    return [part for part in (strip(x) for x in parts) if part.plain]

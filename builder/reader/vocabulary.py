@@ -172,7 +172,20 @@ class Matcher:
         return bool(self.description_opening.match(fold(text.lstrip("-*> "))))
 
     def is_cited_intro(self, text: str) -> bool:
-        return bool(self.cited_intro.search(fold(text)))
+        """LPI's sentence that opens the cited list, however worded: `Partial list of the used
+        files, terms and utilities`, `Partial list of files, terms, utilities:`."""
+        return bool(self.cited_intro.search(_content_words(text)))
+
+
+# Words a cited-list sentence may have or leave out ("the used files, terms and utilities").
+_FILLERS = frozenset(("the", "used", "and", "of", "los", "las", "utilizados", "y", "de", "dos", "das",
+                      "usados", "e", "der", "verwendeten", "und"))
+
+
+def _content_words(text: str) -> str:
+    """Folded words without punctuation and fillers, one space apart, with a space each side."""
+    words = re.sub(r"[^\w]+", " ", fold(text.translate(_MARKUP))).split()
+    return " " + " ".join(w for w in words if w not in _FILLERS) + " "
 
 
 @lru_cache(maxsize=8192)
@@ -213,7 +226,7 @@ def matcher(lang: str) -> Matcher:
         lang,
         re.compile(rf"^({_alternatives(tuple(parts))})$"),
         re.compile(rf"^({_alternatives(tuple(labels))})\s*(?::\s*(.*)|$)", re.S),
-        re.compile(_alternatives(tuple(intros))),
+        re.compile("|".join(re.escape(_content_words(w)) for w in sorted(set(intros), key=len, reverse=True))),
         re.compile(rf"^(?:{_alternatives(openings)})\b"),
         re.compile(rf"^\W*(?:{_alternatives(removed)})\b(?:\W*$|\s*[(\[:,;-])"),
         parts, labels)
