@@ -34,7 +34,7 @@ EXPECTED = {
     "boilerplate": ("LPIC-3 305-300", {"353.4": 3}, "en"),
     "link-tables": ("DevOps Tools Engineer 701", {"701.1": None, "701.2": None}, "en"),
     "prose-purposes": ("LPIC-1 102", {"108.1": 3}, "en"),
-    "label-layouts": ("LPIC-1 101", {"103.1": 4, "103.2": 2, "103.3": 4}, "en"),
+    "label-layouts": ("LPIC-1 101", {"103.1": 4, "103.2": 2, "103.3": 4, "103.4": 4}, "en"),
     "plain-objective-lines": ("Linux Essentials 010", {"1.1": 2, "1.2": 2}, "en"),
 }
 
@@ -153,7 +153,7 @@ def test_labels_in_every_markup_a_reader_still_sees() -> None:
 
 def test_labels_laid_out_as_tables_field_lines_and_one_line_lists() -> None:
     result = check([str(GUIDES / "label-layouts")])
-    one, two, three = result.guide.objectives
+    one, two, three, four = result.guide.objectives
     # `|**Weight**|**4**|` over `|**Description**|...|`: labels, not a table to learn
     assert one.description.plain.startswith("Candidates should be able to interact with shells")
     assert [k.plain for k in one.key_knowledge_areas] == ["Use single shell commands",
@@ -173,6 +173,13 @@ def test_labels_laid_out_as_tables_field_lines_and_one_line_lists() -> None:
     assert any(s.text == "find" and s.style.value == "code" for s in three.key_knowledge_areas[0].spans)
     assert [c.name for c in three.cited_objects] == ["cp", "find", "mkdir", "mv", "rm"]
     assert [g.purpose for g in three.command_groups] == ["copy a tree, keeping modes and times"]
+    # `#####Weight: 4` (no space: a paragraph to markdown), `### Description: ...` as a heading, and
+    # LPI's cited-list sentence as the last area, its entries in the list after it
+    assert four.description.plain == "Candidates should be able to redirect streams and connect them."
+    assert [k.plain for k in four.key_knowledge_areas] == [
+        "Redirect standard input, output and error.", "Pipe the output of one command to the input of another."]
+    assert [c.name for c in four.cited_objects] == ["tee", "xargs"]
+    assert not [s for s in four.sections if s.title.startswith("Description")]
 
 
 def test_objective_lines_followed_by_their_labels_are_objectives_whatever_the_topic() -> None:

@@ -227,6 +227,10 @@ class FileAssembler:
             self.mode_list, self.mode_depth = None, 1
         elif self.obj and (label := self.words.match_heading_label(rest)):
             self.pending = label  # `### Description` then its paragraph
+        elif self.obj and not self.obj.prose and self.words.match_label(rest) in ("weight", "description") \
+                and (value := after_label(h.inline.text)).plain.strip():
+            self.set_label(self.words.match_label(rest), value, pos)  # `#### Description: Candidates ...`
+            return
         self.open_section(title, icon, h.level, pos)
         if title.endswith("?"):
             self.question = (title, pos)
@@ -323,7 +327,8 @@ class FileAssembler:
             self.obj.stubs.append(Stub(self.stack[-1].title, "placeholder", self.stack[-1].pos))
             return
         self.mark_content()
-        label = self.words.match_label(strip_icons(plain)) if p.depth == 0 else None
+        # `#####Weight: 5`: a heading's marks without their space are a paragraph to markdown
+        label = self.words.match_label(strip_icons(plain).lstrip("#")) if p.depth == 0 else None
         if label and self.is_label(p.inline):
             self.on_label(label, p, pos)
             return
