@@ -36,6 +36,8 @@ EXPECTED = {
     "prose-purposes": ("LPIC-1 102", {"108.1": 3}, "en"),
     "label-layouts": ("LPIC-1 101", {"103.1": 4, "103.2": 2, "103.3": 4, "103.4": 4}, "en"),
     "plain-objective-lines": ("Linux Essentials 010", {"1.1": 2, "1.2": 2}, "en"),
+    "french": ("LPIC-1 101", {"103.3": 4}, "fr"),
+    "italian": ("LPIC-1 101", {"103.3": 4}, "it"),
 }
 
 
@@ -136,6 +138,14 @@ def test_lpi_objectives_pasted_as_plain_spanish_lines_give_their_weights() -> No
     assert [c.name for c in two.cited_objects] == ["dmesg", "journalctl"]
     listings = sorted(Path(d.pos.path).name for d in result.diagnostics if d.rule == "objective-listing")
     assert listings == ["cambios.md", "objetivos.md"]  # the changelog gives nothing, the list its weights
+
+
+@pytest.mark.parametrize("name", ["german", "french", "italian"])
+def test_each_language_reads_its_own_labels(name: str) -> None:
+    (o,) = check([str(GUIDES / name)]).guide.objectives
+    assert o.description and len(o.key_knowledge_areas) == 2 and o.weight
+    assert [c.name for c in o.cited_objects] in (["/sys/", "lsusb"], ["cp", "find"])
+    assert len(o.command_groups) == 1 and o.command_groups[0].purpose
 
 
 def test_labels_in_every_markup_a_reader_still_sees() -> None:

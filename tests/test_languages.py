@@ -154,11 +154,11 @@ def test_notes_json_records_the_language(tmp_path: Path) -> None:
 
 def test_an_unsupported_language_in_the_project_file_lists_the_supported_ones(tmp_path: Path) -> None:
     shutil.copy(LANG / "guide.md", tmp_path / "guide.md")
-    (tmp_path / "cheatdeck.toml").write_text('[languages]\n"guide.md" = "fr"\n')
+    (tmp_path / "cheatdeck.toml").write_text('[languages]\n"guide.md" = "nl"\n')
     done = subprocess.run([sys.executable, "-m", "builder", "check", str(tmp_path)], capture_output=True,
                           text=True, cwd=HERE.parent)
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert "'fr' is not a supported language (choose from en, pt-BR, es, de)" in done.stderr
+    assert "'nl' is not a supported language (choose from en, pt-BR, es, de, fr, it)" in done.stderr
 
 
 def test_the_project_file_sets_a_files_language(tmp_path: Path) -> None:

@@ -92,7 +92,34 @@ DE = Vocabulary(
     description_opening=("kandidaten sollten", "die kandidaten sollten", "der kandidat sollte"),
     removed=("entfernt", "gestrichen"),
 )
-VOCABULARIES: dict[str, Vocabulary] = {v.lang: v for v in (EN, PT_BR, ES, DE)}
+# French and Italian as LPI's translated objectives and their communities' notes word them.
+FR = Vocabulary(
+    "fr", "français", ("fr", "fr-fr", "fr_fr", "francais", "français", "french"),
+    topic=("thème", "sujet"), weight=("poids", "pondération"), description=("description",),
+    key_knowledge_areas=("domaines de connaissance les plus importants", "domaines de connaissances clés",
+                         "domaines de connaissance clés", "connaissances clés", "domaines de connaissances"),
+    cited_objects=("fichiers, termes et utilitaires", "termes et utilitaires", "objets cités"),
+    important_commands=("commandes importantes",), notes=("notes",), examples=("exemples",),
+    cited_intro=("liste partielle des fichiers, termes et utilitaires utilisés",
+                 "voici une liste partielle des fichiers, termes et utilitaires utilisés"),
+    points=("points",), objective=("objectif",),
+    description_opening=("les candidats doivent", "le candidat doit", "les candidats devraient"),
+    removed=("supprimé", "supprimée", "retiré", "retirée"),
+)
+IT = Vocabulary(
+    "it", "italiano", ("it", "it-it", "it_it", "italiano", "italian"),
+    topic=("argomento",), weight=("peso",), description=("descrizione",),
+    key_knowledge_areas=("aree di conoscenza chiave", "aree chiave di conoscenza",
+                         "principali aree di conoscenza", "aree di conoscenza"),
+    cited_objects=("file, termini e utilità", "termini e utilità", "oggetti citati"),
+    important_commands=("comandi importanti",), notes=("note",), examples=("esempi",),
+    cited_intro=("elenco parziale dei file, termini e utilità utilizzati",
+                 "lista parziale dei file, termini e utilità utilizzati"),
+    points=("punti",), objective=("obiettivo",),
+    description_opening=("i candidati dovrebbero", "i candidati devono", "il candidato deve"),
+    removed=("rimosso", "rimossa", "eliminato", "eliminata"),
+)
+VOCABULARIES: dict[str, Vocabulary] = {v.lang: v for v in (EN, PT_BR, ES, DE, FR, IT)}
 DEFAULT_LANG = "en"
 # What a heading that names a part of an objective is for (the reader's modes).
 PART_MODES = {"cited_objects": "cited", "important_commands": "commands",
@@ -179,7 +206,8 @@ class Matcher:
 
 # Words a cited-list sentence may have or leave out ("the used files, terms and utilities").
 _FILLERS = frozenset(("the", "used", "and", "of", "los", "las", "utilizados", "y", "de", "dos", "das",
-                      "usados", "e", "der", "verwendeten", "und"))
+                      "usados", "e", "der", "verwendeten", "und", "des", "et", "utilises", "voici", "dei",
+                      "utilizzati"))
 
 
 def _content_words(text: str) -> str:
