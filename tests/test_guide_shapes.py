@@ -14,6 +14,7 @@ from builder.cli import cli
 from builder.config import BuildConfig
 from builder.pipeline import build, check
 from builder.reader.codekinds import DETECTORS, code_kind
+from builder.reader.containers import CONTAINERS, unwrap_containers
 from builder.reader.shapes import PATH_SHAPES, match_objective, match_topic, objective_from_path, \
     objective_shapes, split_weight, topic_shapes
 from builder.reader.shellwords import PROMPT, comment_is_prose, is_banner, is_label_comment
@@ -38,6 +39,7 @@ EXPECTED = {
     "plain-objective-lines": ("Linux Essentials 010", {"1.1": 2, "1.2": 2}, "en"),
     "french": ("LPIC-1 101", {"103.3": 4}, "fr"),
     "italian": ("LPIC-1 101", {"103.3": 4}, "it"),
+    "containers": ("LPIC-1 101", {"104.1": 2}, "en"),
 }
 
 
@@ -201,6 +203,36 @@ def test_objective_lines_followed_by_their_labels_are_objectives_whatever_the_to
     # `### 1.3 Distributions in the notes` is a numbered section of the notes (no label follows it)
     assert [g.purpose for g in two.command_groups] == ["show which distribution this system runs"]
     assert [s.title for s in two.sections] == ["Distributions in the notes"]
+
+
+def test_callouts_of_every_dialect_are_read_as_their_content() -> None:
+    result = check([str(GUIDES / "containers")])
+    (o,) = result.guide.objectives
+    # MkDocs' indented content is a paragraph and a fenced command, not a code block of markup
+    assert [(g.purpose, [line.text for line in g.lines]) for g in o.command_groups] == [
+        ("make an ext4 filesystem on the first partition", ["mkfs.ext4 /dev/sdb1"]),
+        ("create a swap area on the second partition", ["mkswap /dev/sdb2"])]
+    assert [g.lines[0].pos.line for g in o.command_groups] == [21, 44]  # the lines the author wrote
+    prose = [p.text.plain for p in o.prose]
+    assert prose == ["mkfs is a front end for the filesystem-specific builders such as mkfs.ext4.",
+                     "Use lsblk -f to see the filesystem type of each partition.",
+                     "The parted tool can also resize partitions.",
+                     "mkswap prepares a partition for use as swap space.",
+                     "Which command shows the UUID of a partition?", "blkid /dev/sdb1"]
+    assert not [d for d in result.diagnostics if d.rule == "raw-html"]
+    (sample,) = o.samples  # a markdown sample keeps its markup
+    assert "!!! note" in sample.text and "> [!TIP]" in sample.text
+
+
+def test_every_container_shape_unwraps_its_example_and_keeps_the_line_count() -> None:
+    for container in CONTAINERS:
+        assert unwrap_containers([container.example]) != [container.example], container.name
+    lines = (GUIDES / "containers" / "README.md").read_text().split("\n")
+    unwrapped = unwrap_containers(lines)
+    assert len(unwrapped) == len(lines)
+    assert unwrapped[lines.index("```markdown") + 1] == '!!! note "a sample of MkDocs markup stays as written"'
+    plain = ["# Title", "", "Text with ::: inside and {% raw %} inline.", "    indented code"]
+    assert unwrap_containers(plain) is plain
 
 
 def test_command_blocks_as_a_reader_sees_them() -> None:

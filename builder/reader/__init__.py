@@ -17,6 +17,7 @@ from builder.reader.assemble import FileAssembler, FileResult
 from builder.reader.merge import merge_files as _merge
 from builder.reader.shapes import objective_from_path
 from builder.reader.blocks import MAX_NESTING, make_parser, nesting_limit_line, read_blocks
+from builder.reader.containers import unwrap_containers
 from builder.reader.decode import decode_source
 from builder.reader.exam import read_exam
 from builder.reader.certification import name_exam
@@ -167,6 +168,7 @@ def _read_guide(sources: list[str], *, settings: GuideSettings, version: str | N
                                      f"{lang}: it is left out (name its language under [languages] "
                                      f"in cheatdeck.toml, or build it on its own: cheatdeck build {name})"))
             continue
+        lines = unwrap_containers(lines)  # `!!! note`, `> [!TIP]`, `{% hint %}`, `:::tip`, `<details>`
         tokens, cuts = tokenize(parser, lines)
         diags.extend(_cut_diagnostic(name, cut) for cut in cuts)
         if "cheatdeck:" in text:

@@ -1,0 +1,98 @@
+"""Callouts and containers of other markdown dialects, unwrapped to the CommonMark their content is.
+
+Guides are written for MkDocs, GitBook, Docusaurus, Obsidian or GitHub, and each dialect wraps a
+note, a tip or a collapsed answer in its own markers: `!!! note "Title"` with the content indented
+under it (which CommonMark reads as a code block), `> [!TIP]`, `{% hint style="info" %}`,
+`:::tip`, `<details><summary>`. The markers say how the content is shown, never what it is, so
+they are removed before markdown-it reads the file, and the content is read as any other
+paragraph, list or code block. Lines are blanked or shortened, never added or removed, so every
+position the reader reports is still the line the author wrote.
+
+Each dialect is one `Container` in `CONTAINERS` with an example (held to it by
+tests/test_guide_shapes.py) and the fixture guide `tests/guides/containers`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True, slots=True)
+class Container:
+    name: str
+    example: str  # a line of the dialect this entry unwraps
+    pattern: re.Pattern[str]
+    keep: str | None = None  # the group whose text stays on the line (a summary's words), else blank
+    indented: bool = False  # the content is the indented block under the marker (MkDocs)
+
+
+CONTAINERS: tuple[Container, ...] = (
+    Container("mkdocs-admonition", '!!! note "Remember"',
+              re.compile(r"^ {0,3}(?:!!!|\?\?\?\+?)[ \t]*[A-Za-z][\w-]*(?:[ \t]+\"[^\"]*\")?[ \t]*$"),
+              indented=True),
+    Container("github-alert", "> [!TIP]",
+              re.compile(r"^(?P<quote>[ \t]*(?:>[ \t]?)+)\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION|[A-Za-z-]+)\][+-]?"
+                         r"(?:[ \t]+.*)?$", re.IGNORECASE),
+              keep="quote"),
+    Container("gitbook-tag", '{% hint style="info" %}',
+              re.compile(r"^[ \t]*\{%[ \t]*(?:end)?(?:hint|tabs|tab|code|content-ref|embed|file|swagger|"
+                         r"include|raw)\b[^%]*%\}[ \t]*$")),
+    Container("fenced-container", ":::tip",
+              re.compile(r"^ {0,3}:{3,}[ \t]*(?:[A-Za-z][\w-]*(?:[ \t].*)?|\{[^}]*\}[ \t]*)?$")),
+    Container("html-details", "<details>",
+              re.compile(r"^[ \t]*</?details(?:[ \t][^>]*)?>[ \t]*$", re.IGNORECASE)),
+    Container("html-summary", "<summary>Which command shows the UUID?</summary>",
+              re.compile(r"^[ \t]*(?:<details(?:[ \t][^>]*)?>[ \t]*)?<summary>(?P<text>.*?)</summary>[ \t]*$",
+                         re.IGNORECASE),
+              keep="text"),
+)
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_QUICK = re.compile(r"^[ \t]*(?:!!!|\?\?\?|>|\{%|:::|</?details|<summary)", re.IGNORECASE)
+
+
+def unwrap_containers(lines: list[str]) -> list[str]:
+    """The file's lines with every dialect's container markers removed (same number of lines)."""
+    if not any(_QUICK.match(line) for line in lines):
+        return lines  # most files
+    out = list(lines)
+    fence: str | None = None
+    indented = False  # inside the indented content of a MkDocs admonition
+    for i, line in enumerate(lines):
+        if indented:
+            if not line.strip():
+                out[i] = ""
+                continue
+            if line.startswith(("    ", "\t")):
+                line = out[i] = line[4:] if line.startswith("    ") else line[1:]
+            else:
+                indented = False
+        if m := _FENCE.match(line):
+            marker = m.group(1)
+            if fence is None:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip()[len(marker):].strip():
+                fence = None
+            continue
+        if fence is not None or not _QUICK.match(line):
+            continue
+        if (found := _match(line)) is None:
+            continue
+        container, m = found
+        out[i] = m.group(container.keep) if container.keep else ""
+        indented = indented or container.indented
+    return out
+
+
+def _match(line: str) -> tuple[Container, re.Match[str]] | None:
+    for container in CONTAINERS:
+        if m := container.pattern.match(line):
+            return container, m
+    return None
+
+
+@lru_cache(maxsize=1)
+def container_names() -> tuple[str, ...]:
+    return tuple(c.name for c in CONTAINERS)
