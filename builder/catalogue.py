@@ -47,6 +47,9 @@ CATALOGUE: tuple[Code, ...] = (
          "shows the first headings seen", "docs/guide-shapes.md#nothing-found", "bad/empty.md"),
     Code("label-unrecognised", WARNING, "a line that opens like an objective label, a letter or two "
          "off (`**Weigth:** 3`), is not read as one", "docs/guide-shapes.md#labels", "rules/label-typo.md"),
+    Code("objective-unrecognised", WARNING, "a paragraph that opens like an objective the guide does "
+         "not have (`101.2 Boot the system`) is read as text, and said so", "docs/guide-shapes.md#objectives",
+         "rules/objective-unrecognised.md"),
     Code("objective-removed", INFO, "an objective whose title says LPI removed it (`104.4 Removed`) "
          "is reported, not built", "docs/guide-shapes.md#objectives", "../guides/removed-objective"),
     Code("objective-listing", INFO, "a file that only lists objectives other files hold gives them "

@@ -40,6 +40,7 @@ EXPECTED = {
     "french": ("LPIC-1 101", {"103.3": 4}, "fr"),
     "italian": ("LPIC-1 101", {"103.3": 4}, "it"),
     "containers": ("LPIC-1 101", {"104.1": 2}, "en"),
+    "objective-lines": ("LPIC-1 101", {"101.1": 2, "101.2": 3, "101.3": 3}, "en"),
 }
 
 
@@ -113,7 +114,7 @@ def test_a_topic_page_gives_weights_and_descriptions_to_the_objective_pages() ->
 def test_notes_in_folders_named_for_objectives_are_those_objectives() -> None:
     guide = check([str(GUIDES / "numbered-folders")]).guide
     one = guide.objective("1.1")
-    assert one.title == "Linux evolution and distributions"
+    assert one.title == "Linux Evolution and Popular Operating Systems"  # the README's bold line names it
     assert guide.topics[0].title == "The Linux Community and a Career in Open Source"
     assert {s.title for s in one.sections} >= {"Linux Distributions", "Embedded Systems"}
 
@@ -277,6 +278,24 @@ def test_an_objective_written_as_a_line_of_its_own_and_a_label_with_a_typo(tmp_p
     assert (o.id, o.title, o.weight) == ("101.3", "Change runlevels", 3)
     (typo,) = [d for d in result.diagnostics if d.rule == "label-unrecognised"]
     assert typo.pos.line == 5 and "'Weigth' looks like the label 'Weight'" in typo.message
+
+
+def test_objectives_written_as_a_bold_line_an_html_heading_or_a_setext_heading() -> None:
+    result = check([str(GUIDES / "objective-lines")])
+    assert [(o.id, o.pos.line, len(o.command_groups)) for o in result.guide.objectives] == [
+        ("101.1", 3, 1), ("101.2", 12, 1), ("101.3", 21, 1)]
+    assert not [d for d in result.diagnostics if d.rule in ("raw-html", "objective-unrecognised")]
+
+
+def test_a_line_that_opens_like_an_objective_the_guide_lacks_is_reported() -> None:
+    result = check([str(GUIDES.parent / "fixtures" / "rules" / "objective-unrecognised.md")])
+    assert [o.id for o in result.guide.objectives] == ["101.1"]
+    (said,) = [d for d in result.diagnostics if d.rule == "objective-unrecognised"]
+    assert said.pos.line == 13 and "opens like objective 101.2" in said.message
+    # an objective the guide has elsewhere, or a numbered line inside an objective's own text, is not
+    again = check([str(GUIDES / "objective-lines"), str(GUIDES.parent / "fixtures" / "rules"
+                                                         / "objective-unrecognised.md")])
+    assert not [d for d in again.diagnostics if d.rule == "objective-unrecognised"]
 
 
 def test_a_removed_objective_is_reported_not_built() -> None:

@@ -223,7 +223,7 @@ def test_project_file_with_an_unknown_key_names_its_line(tmp_path: Path) -> None
 @pytest.mark.parametrize("text, message", [
     ('exam = 3\n', "'exam' must be a string"),
     ('paper = "a3"\n', "paper 'a3' is not supported"),
-    ('language = "xx"\n', "language 'xx' is not supported (choose from en, pt-BR, es, de)"),
+    ('language = "xx"\n', "language 'xx' is not supported (choose from en, pt-BR, es, de, fr, it)"),
     ('sources = ["nothing/*.md"]\n', "matches no file"),
     ('exam = "x\n', "not valid TOML")])
 def test_project_file_errors_are_one_line(tmp_path: Path, text: str, message: str) -> None:

@@ -202,6 +202,7 @@ def _read_guide(sources: list[str], *, settings: GuideSettings, version: str | N
         headings.extend(result.headings)
         results.append(result)
     topics = _merge(results, diags)
+    diags.extend(_unread_objectives(results, topics))
     if not topics and no_objectives and not exams:
         diags.append(_nothing_found(no_objectives, headings))
     elif no_objectives:
@@ -223,6 +224,25 @@ def _read_guide(sources: list[str], *, settings: GuideSettings, version: str | N
                   namespace=namespace_for(lang), dated=tuple(dated))
     langs = {name: file_lang for name, _, _, file_lang in texts}
     return ReadResult(guide, tuple(name_languages(diags, langs)), tuple(ignores), languages)
+
+
+def _unread_objectives(results: list[FileResult], topics: list[Topic]) -> list[Diagnostic]:
+    """`objective-unrecognised`: a paragraph that opens like an objective the guide does not have
+    (each number once), so that an objective written in a shape cheatdeck does not read is never
+    lost in silence."""
+    have = {o.id for t in topics for o in t.objectives} | {o.id for r in results for o in r.objectives}
+    found: list[Diagnostic] = []
+    for result in results:
+        for pos, number, title in result.unread:
+            if number in have:
+                continue
+            have.add(number)
+            found.append(warning(pos, "objective-unrecognised",
+                                 f"'{number} {title}' opens like objective {number}, which the guide does "
+                                 f"not have, and is read as a paragraph: as a heading ('## {number} "
+                                 f"{title}'), a bold line, or a line with 'Weight:' under it, it would "
+                                 f"be read as the objective"))
+    return found
 
 
 def file_language(name: str, lines: list[str], settings: GuideSettings) -> str:

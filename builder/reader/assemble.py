@@ -117,6 +117,8 @@ class FileResult:
     diagnostics: list[Diagnostic]
     title: str | None = None  # the file's first level-1 heading that is not a topic or objective
     headings: list[tuple[SourcePos, str]] = field(default_factory=list)  # its first few headings
+    # paragraphs that open like an objective (`101.1 Title`) and were read as text: (pos, number, title)
+    unread: list[tuple[SourcePos, str, str]] = field(default_factory=list)
 
 
 class FileAssembler:
@@ -150,6 +152,7 @@ class FileAssembler:
         self.said: list[str] = []  # the sentences of the paragraphs under this heading, in order
         self.headings: list[tuple[SourcePos, str]] = []
         self.labelled = False  # the heading being read is a plain line its objective labels follow
+        self.unread: list[tuple[SourcePos, str, str]] = []
 
     def pos(self, line: int) -> SourcePos:
         return SourcePos(self.path, line)
@@ -172,7 +175,7 @@ class FileAssembler:
             if not (isinstance(block, Paragraph) and is_ignorable_html(block.inline.text.plain.strip())):
                 self.prev = block  # an anchor or an ignore comment is never a block's lead-in
         self.close_sections(0)
-        return FileResult(self.topics, self.objectives, self.diags, self.title, self.headings)
+        return FileResult(self.topics, self.objectives, self.diags, self.title, self.headings, self.unread)
 
     # -- headings -------------------------------------------------------------------------
     def on_heading(self, h: Heading, virtual: bool = False) -> None:
@@ -320,6 +323,10 @@ class FileAssembler:
         self.diags.extend(unsafe_urls(plain, pos))
         if p.depth == 0 and self.split_plain_structure(p):
             return
+        if p.depth == 0 and self.bold_objective_line(p, plain):
+            return
+        if p.depth == 0 and plain[:1].isdigit():
+            self.note_unread(p)
         self.collect_refs(p.inline, pos)
         if not self.obj:
             return
@@ -393,6 +400,29 @@ class FileAssembler:
         if plain:  # what no other node holds is kept as prose, so nothing the guide says is lost
             self.obj.prose.append(Prose(trim(p.inline.text), "item" if p.depth else "paragraph",
                                         self.section, p.depth, pos))
+
+    def bold_objective_line(self, p: Paragraph, plain: str) -> bool:
+        """`**101.1 Determine and configure hardware settings**`: an objective written as a bold
+        line instead of a heading, one level under the heading above it."""
+        spans = [s for s in p.inline.text.spans if s.text.strip()]
+        if not spans or "\n" in plain or any(s.style is not SpanStyle.STRONG for s in spans) \
+                or not (found := match_objective(" ".join(plain.split()))):
+            return False
+        level = min(self.last_level + 1, 6)
+        if not self.is_objective_heading(found, level, self.pos(p.line)):
+            return False
+        self.on_heading(Heading(level, p.inline, p.line), virtual=True)
+        return True
+
+    def note_unread(self, p: Paragraph) -> None:
+        """A paragraph whose first line opens like an objective of an LPI topic (`101.1 Determine
+        and configure hardware settings`) but is read as text: kept so that the guide can say so
+        when it has no such objective."""
+        first = self.raw_lines(p)[0].strip().strip("*_#").strip()
+        found = match_objective(first)
+        if found and len(found.number.split(".")[0]) == 3 and known_topic(found.number.split(".")[0]) \
+                and len(found.title.split()) >= 2 and not (self.obj and self.obj.id == found.number):
+            self.unread.append((self.pos(p.line), found.number, clean_title(found.title)))
 
     def raw_lines(self, p: Paragraph) -> list[str]:
         """The paragraph's lines as written (never empty)."""

@@ -3,7 +3,8 @@
 Guides are written for MkDocs, GitBook, Docusaurus, Obsidian or GitHub, and each dialect wraps a
 note, a tip or a collapsed answer in its own markers: `!!! note "Title"` with the content indented
 under it (which CommonMark reads as a code block), `> [!TIP]`, `{% hint style="info" %}`,
-`:::tip`, `<details><summary>`. The markers say how the content is shown, never what it is, so
+`:::tip`, `<details><summary>`, and headings and paragraphs written as HTML (`<h2>...</h2>`,
+`<p>...</p>` on one line). The markers say how the content is shown, never what it is, so
 they are removed before markdown-it reads the file, and the content is read as any other
 paragraph, list or code block. Lines are blanked or shortened, never added or removed, so every
 position the reader reports is still the line the author wrote.
@@ -26,6 +27,13 @@ class Container:
     pattern: re.Pattern[str]
     keep: str | None = None  # the group whose text stays on the line (a summary's words), else blank
     indented: bool = False  # the content is the indented block under the marker (MkDocs)
+    heading: bool = False  # `<h2>Title</h2>`: the line becomes the markdown heading of its level
+
+    def rewrite(self, m: re.Match[str]) -> str:
+        if self.heading:
+            return "#" * int(m.group("level")) + " " + _TAG.sub("", m.group("text")).strip()
+        return _TAG.sub("", m.group(self.keep)).strip() if self.keep == "text" else \
+            (m.group(self.keep) if self.keep else "")
 
 
 CONTAINERS: tuple[Container, ...] = (
@@ -47,10 +55,16 @@ CONTAINERS: tuple[Container, ...] = (
               re.compile(r"^[ \t]*(?:<details(?:[ \t][^>]*)?>[ \t]*)?<summary>(?P<text>.*?)</summary>[ \t]*$",
                          re.IGNORECASE),
               keep="text"),
+    Container("html-heading", "<h2>101.2 Boot the system</h2>",
+              re.compile(r"^ {0,3}<h(?P<level>[1-6])(?:[ \t][^>]*)?>(?P<text>.*?)</h(?P=level)>[ \t]*$", re.IGNORECASE),
+              heading=True),
+    Container("html-paragraph", "<p>Weight: 3</p>",
+              re.compile(r"^ {0,3}<p(?:[ \t][^>]*)?>(?P<text>.*?)</p>[ \t]*$", re.IGNORECASE), keep="text"),
 )
 
+_TAG = re.compile(r"<[^>]*>")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_QUICK = re.compile(r"^[ \t]*(?:!!!|\?\?\?|>|\{%|:::|</?details|<summary)", re.IGNORECASE)
+_QUICK = re.compile(r"^[ \t]*(?:!!!|\?\?\?|>|\{%|:::|</?details|<summary|<h[1-6]|<p)", re.IGNORECASE)
 
 
 def unwrap_containers(lines: list[str]) -> list[str]:
@@ -81,7 +95,7 @@ def unwrap_containers(lines: list[str]) -> list[str]:
         if (found := _match(line)) is None:
             continue
         container, m = found
-        out[i] = m.group(container.keep) if container.keep else ""
+        out[i] = container.rewrite(m)
         indented = indented or container.indented
     return out
 
