@@ -15,7 +15,7 @@ from builder.config import BuildConfig
 from builder.pipeline import build, check
 from builder.reader.codekinds import DETECTORS, code_kind
 from builder.reader.containers import CONTAINERS, unwrap_containers
-from builder.reader.shapes import PATH_SHAPES, match_objective, match_topic, objective_from_path, \
+from builder.reader.shapes import NESTED_PATH, PATH_SHAPES, match_objective, match_topic, objective_from_path, \
     objective_shapes, split_weight, topic_shapes
 from builder.reader.shellwords import PROMPT, comment_is_prose, is_banner, is_label_comment
 
@@ -41,6 +41,7 @@ EXPECTED = {
     "italian": ("LPIC-1 101", {"103.3": 4}, "it"),
     "containers": ("LPIC-1 101", {"104.1": 2}, "en"),
     "objective-lines": ("LPIC-1 101", {"101.1": 2, "101.2": 3, "101.3": 3}, "en"),
+    "nested-folders": ("LPIC-1 101", {"101.1": None, "101.2": None}, "en"),
 }
 
 
@@ -70,7 +71,9 @@ def test_every_shape_reads_its_example_and_has_a_fixture() -> None:
     for shape in PATH_SHAPES:
         found = objective_from_path(f"{shape.example}/notes.md", ".")
         assert found and found.shape == shape.name, shape
-    for shape in (*objective_shapes(), *topic_shapes(), *PATH_SHAPES):
+    found = objective_from_path(f"g/{NESTED_PATH.example}/notes.md", "g")
+    assert found and found.shape == NESTED_PATH.name
+    for shape in (*objective_shapes(), *topic_shapes(), *PATH_SHAPES, NESTED_PATH):
         assert shape.fixture in EXPECTED, f"{shape.name}: no guide tests/guides/{shape.fixture}"
 
 
@@ -296,6 +299,19 @@ def test_a_line_that_opens_like_an_objective_the_guide_lacks_is_reported() -> No
     again = check([str(GUIDES / "objective-lines"), str(GUIDES.parent / "fixtures" / "rules"
                                                          / "objective-unrecognised.md")])
     assert not [d for d in again.diagnostics if d.rule == "objective-unrecognised"]
+
+
+def test_objectives_numbered_by_a_topic_folder_and_a_number_folder_under_it() -> None:
+    one, two = check([str(GUIDES / "nested-folders")]).guide.objectives
+    assert (one.id, one.title, two.id, two.title) == (
+        "101.1", "Determine and configure hardware settings", "101.2", "Boot the system")
+    assert one.description.plain == "Should be able to determine and configure fundamental system hardware."
+    assert [c.name for c in one.cited_objects] == ["/sys", "lspci"]  # under a heading in LPI's words
+    assert [k.plain for k in one.key_knowledge_areas][0] == "Enable and disable integrated peripherals."
+    assert [c.name for c in two.cited_objects] == ["dmesg"]
+    assert [g.purpose for g in one.command_groups] == ["show PCI devices with the kernel driver in use"]
+    assert objective_from_path("g/101-architecture/2-boot.md", "g").number == "101.2"
+    assert objective_from_path("g/101/0/README.md", "g") is None and objective_from_path("g/7/1.md", "g") is None
 
 
 def test_a_removed_objective_is_reported_not_built() -> None:

@@ -206,6 +206,10 @@ class FileAssembler:
             self.start_topic(topic.number, clean_title(topic.title) or topic_name(topic.number), icon, pos)
             return
         objective = match_objective(titled)
+        if self.obj and self.obj.implied and not self.obj.title and not objective and not self.stack \
+                and (named := _SUB_NUMBER.sub("", title)) and not self.words.match_part(named):
+            self.obj.title = named  # `# 1. Determine and configure ...` in 101/1/README.md names 101.1
+            return
         if h.level == 1 and self.title is None and not objective and title:
             self.title = title
         if objective and self.is_objective_heading(objective, h.level, pos):
@@ -228,6 +232,8 @@ class FileAssembler:
             self.mode = mode
             self.mode_level = h.level
             self.mode_list, self.mode_depth = None, 1
+        elif self.obj and self.words.is_cited_intro(rest):  # `## Partial list of used files, ...`
+            self.mode, self.mode_level, self.mode_list, self.mode_depth = "cited", 7, None, 1  # its list only
         elif self.obj and (label := self.words.match_heading_label(rest)):
             self.pending = label  # `### Description` then its paragraph
         elif self.obj and not self.obj.prose and self.words.match_label(rest) in ("weight", "description") \
@@ -775,6 +781,7 @@ _OPTION_CELL = re.compile(r"^-{1,2}[A-Za-z][\w-]*(?:,?\s|$)")
 _LAST_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
+_SUB_NUMBER = re.compile(r"^\d{1,2}[.)]?\s+")  # `1. ` before the title in an objective's own folder
 _FIELDS = re.compile(r"\s+[·•|]\s+")
 
 

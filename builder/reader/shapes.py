@@ -145,6 +145,10 @@ PATH_SHAPES: tuple[Shape, ...] = (
     Shape("path-joined", re.compile(r"^(?P<id>\d{4})(?:[._\s-]+(?P<title>.*))?$"),
           "1011-determine-and-configure-hardware-settings", "joined-file-names"),
 )
+# A topic's folder and the objective's number under it: `101/1/README.md`, `101-architecture/2-boot.md`.
+NESTED_PATH = Shape("path-nested", re.compile(r"^(?P<topic>\d{1,3})(?:[._\s-][^/]*)?/(?P<n>\d{1,2})(?![\d.])"
+                                              r"(?:[._\s-]+(?P<title>[^/]*))?$"),
+                    "101/1", "nested-folders")
 
 
 def humanize(name: str) -> str:
@@ -173,4 +177,10 @@ def objective_from_path(path: str, root: str) -> Numbered | None:
             if not known_topic(oid.split(".")[0]) or oid.endswith(".0"):
                 continue
             return Numbered(oid, humanize(m.group("title") or ""), None, shape.name)
+    stems = [*parts[:-1], PurePath(parts[-1]).stem] if parts else []
+    for parent, child in reversed(list(zip(stems, stems[1:]))):  # nearest pair first
+        if (m := NESTED_PATH.pattern.match(f"{parent}/{child}")) and known_topic(m.group("topic")) \
+                and int(m.group("n")):
+            return Numbered(f"{m.group('topic')}.{int(m.group('n'))}", humanize(m.group("title") or ""),
+                            None, NESTED_PATH.name)
     return None

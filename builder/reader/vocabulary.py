@@ -47,7 +47,7 @@ EN = Vocabulary(
     notes=("notes",), examples=("examples",),
     cited_intro=("partial list of the used files, terms and utilities",),
     points=("points", "point", "pts"), objective=("objective", "exam objective", "lpi objective"),
-    description_opening=("candidates should", "the candidate should"),
+    description_opening=("candidates should", "the candidate should", "should be able to"),
     removed=("removed", "deleted", "dropped", "withdrawn"),
 )
 PT_BR = Vocabulary(
