@@ -123,10 +123,6 @@ def _said(o: Objective, obj: CitedObject) -> Iterator[str]:
         for row in table.rows:
             if row.cells and rx.search(row.cells[0].plain):
                 yield f"<b>{f.text(table.title)}</b>" + f.row_cells(table, row)
-    # "Understand the various Hypervisors" names the object but says little: after the rest.
-    for area in o.key_knowledge_areas:
-        if rx.search(area.plain):
-            yield rich_to_html(area)
     # A purpose of one word ("docs") says nothing of what the object is for.
     for g in o.command_groups:
         if len(purpose_words(g.purpose or "")) >= 2 and (
