@@ -369,6 +369,10 @@ def test_comment_words_or_code(comment: str, prose: bool) -> None:
 def test_banners_labels_and_prompts() -> None:
     assert is_banner("------------ KUBERNETES COMMANDS ------------") and not is_banner("list pods")
     assert is_label_comment("syntax") and is_label_comment("Example 2:") and not is_label_comment("list")
+    for who in ("root", "user", "as root", "on the server", "as a normal user", "client side"):
+        assert is_label_comment(who), who  # who runs the lines, not what they do
+    for purpose in ("show all users", "list the root directory", "restart the server"):
+        assert not is_label_comment(purpose), purpose
     for line in ("$ ls", "[root@centos7 ~]# ls", "user@host:~$ ls", "root@host:/etc# ls", "PS C:\\> dir"):
         assert PROMPT.match(line), line
     assert not PROMPT.match("ls -l")

@@ -63,10 +63,21 @@ def is_banner(text: str) -> bool:
     return bool(_BANNER.search(text.strip()))
 
 
+# Who or where the lines under a comment run: `# root`, `# as user`, `# on the server`.
+ROLE_WORDS = frozenset("root user users superuser admin administrator server client host guest node "
+                       "controller worker master sudo".split())
+_ROLE = re.compile(r"^(?:(?:as|on|in|from)\s+)?(?:(?:the|a|an|normal|regular|ordinary|unprivileged)\s+)*"
+                   r"(?P<role>[a-z]+)(?:\s+(?:side|shell|terminal|machine|only))?$")
+
+
 def is_label_comment(text: str) -> bool:
-    """`syntax`, `Example 1:`, `Output`: a comment that names what follows without saying what it does."""
+    """`syntax`, `Example 1:`, `Output`, `root`, `on the server`: a comment that names what follows
+    or who runs it without saying what it does."""
     words = re.sub(r"\d+", "", text.strip().lower()).strip(" :.-").split()
-    return len(words) == 1 and words[0] in LABEL_WORDS
+    if len(words) == 1 and words[0] in LABEL_WORDS:
+        return True
+    m = _ROLE.match(" ".join(words))
+    return bool(m) and m.group("role") in ROLE_WORDS
 
 
 # Prompts: `$ `, `user@host:~$ `, `[root@host ~]# `, `root@host:/etc# `, `PS C:\> `, `% `.
