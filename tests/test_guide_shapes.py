@@ -248,7 +248,10 @@ def test_command_blocks_as_a_reader_sees_them() -> None:
     session = next(lines for _, lines in groups if lines[0].startswith("apachectl -M"))
     assert session == ["apachectl -M | grep ssl", "openssl x509 -in server.crt -noout -dates"]  # no output
     assert not any("APACHE COMMANDS" in (p or "") for p, _ in groups)
-    assert [s.language for s in o.samples] == ["conf", "xml", "sql", "yaml", "text", "help"]
+    # `Usage:` over a syntax line makes it a sample; `Example:` is never a purpose
+    assert [s.language for s in o.samples] == ["conf", "xml", "sql", "yaml", "text", "help", "help"]
+    assert o.samples[-1].text == "apachectl [options] command"
+    assert (None, ["apachectl -k graceful-stop"]) in groups
     assert not [d for d in result.diagnostics if d.severity.value == "error"]
 
 

@@ -619,6 +619,8 @@ class FileAssembler:
             return
         kind = None if lang not in SHELL_LANGUAGES else "text" if is_tree_listing(f.content) \
             else code_kind(f.content)
+        if lang in SHELL_LANGUAGES and not kind and lead_in and self.words.lead_kind(lead_in) == "synopsis":
+            kind = "help"  # `Usage:` over `iostat options interval count`: a syntax, not a command to run
         if lang not in SHELL_LANGUAGES or kind:
             self.mark_content()
             if f.content.strip():
@@ -635,7 +637,8 @@ class FileAssembler:
             where = sec.pos if sec and is_placeholder(sec.title) else self.pos(f.line + 1)
             self.obj.stubs.append(Stub(sec.title if sec else self.obj.title, "placeholder", where))
             return
-        lead_in = lead_in or self.lead_in(commands=True) or self.action_title()
+        said = [x for x in (lead_in, self.lead_in(commands=True)) if x and not self.words.lead_kind(x)]
+        lead_in = said[0] if said else self.action_title()  # `Example:` says nothing of what lines do
         block = parse_command_block(f.content, lang, self.path, f.line, section=self.section,
                                     important=self.mode == "commands", lead_in=lead_in,
                                     card_key=card_key, naming=self.sentence_naming())

@@ -35,6 +35,8 @@ class Vocabulary:
     objective: tuple[str, ...] = ()  # a word before an objective's number: "Objective 200.1;"
     description_opening: tuple[str, ...] = ()  # how LPI's descriptions open: "Candidates should"
     removed: tuple[str, ...] = ()  # an objective title that says LPI dropped it: "Removed (see 104.3)"
+    synopsis: tuple[str, ...] = ()  # a lead-in that says the block is a command's syntax: "Usage:"
+    showing: tuple[str, ...] = ()  # a lead-in that only says examples follow: "Example:", "Output:"
 
 
 EN = Vocabulary(
@@ -49,6 +51,8 @@ EN = Vocabulary(
     points=("points", "point", "pts"), objective=("objective", "exam objective", "lpi objective"),
     description_opening=("candidates should", "the candidate should", "should be able to"),
     removed=("removed", "deleted", "dropped", "withdrawn"),
+    synopsis=("usage", "syntax", "synopsis", "general syntax", "command syntax", "the syntax is", "format"),
+    showing=("example", "examples", "for example", "for instance", "some examples", "just some examples", "an example", "output", "sample output", "result", "results", "e.g."),
 )
 PT_BR = Vocabulary(
     "pt-BR", "português (Brasil)", ("pt", "pt-br", "pt_br", "ptbr", "portugues", "português"),
@@ -61,6 +65,8 @@ PT_BR = Vocabulary(
     points=("pontos",), objective=("objetivo",),
     description_opening=("os candidatos devem", "o candidato deve", "os candidatos deverão"),
     removed=("removido", "removida", "excluído", "excluída"),
+    synopsis=("uso", "sintaxe", "modo de uso", "sintaxe do comando"),
+    showing=("exemplo", "exemplos", "por exemplo", "saída", "resultado"),
 )
 # LPI's Spanish objectives: "Importancia", "Descripción", "Áreas de conocimiento clave", "Lista
 # parcial de los archivos, términos y utilidades utilizados".
@@ -75,6 +81,8 @@ ES = Vocabulary(
     points=("puntos",), objective=("objetivo",),
     description_opening=("los candidatos deberán", "los candidatos deben", "el candidato debe"),
     removed=("eliminado", "eliminada", "suprimido", "retirado"),
+    synopsis=("uso", "sintaxis", "modo de uso"),
+    showing=("ejemplo", "ejemplos", "por ejemplo", "salida", "resultado"),
 )
 # LPI's German objectives: "Gewichtung", "Beschreibung", "Wichtigste Wissensgebiete", "Hier ist
 # eine unvollständige Liste der verwendeten Dateien, Begriffe und Hilfsprogramme".
@@ -91,6 +99,8 @@ DE = Vocabulary(
     points=("punkte", "punkt"), objective=("lernziel", "prüfungsziel"),
     description_opening=("kandidaten sollten", "die kandidaten sollten", "der kandidat sollte"),
     removed=("entfernt", "gestrichen"),
+    synopsis=("syntax", "verwendung", "aufruf"),
+    showing=("beispiel", "beispiele", "zum beispiel", "ausgabe", "ergebnis"),
 )
 # French and Italian as LPI's translated objectives and their communities' notes word them.
 FR = Vocabulary(
@@ -105,6 +115,8 @@ FR = Vocabulary(
     points=("points",), objective=("objectif",),
     description_opening=("les candidats doivent", "le candidat doit", "les candidats devraient"),
     removed=("supprimé", "supprimée", "retiré", "retirée"),
+    synopsis=("syntaxe", "utilisation", "usage"),
+    showing=("exemple", "exemples", "par exemple", "sortie", "résultat"),
 )
 IT = Vocabulary(
     "it", "italiano", ("it", "it-it", "it_it", "italiano", "italian"),
@@ -118,6 +130,8 @@ IT = Vocabulary(
     points=("punti",), objective=("obiettivo",),
     description_opening=("i candidati dovrebbero", "i candidati devono", "il candidato deve"),
     removed=("rimosso", "rimossa", "eliminato", "eliminata"),
+    synopsis=("sintassi", "utilizzo", "uso"),
+    showing=("esempio", "esempi", "per esempio", "output", "risultato"),
 )
 VOCABULARIES: dict[str, Vocabulary] = {v.lang: v for v in (EN, PT_BR, ES, DE, FR, IT)}
 DEFAULT_LANG = "en"
@@ -162,6 +176,7 @@ class Matcher:
     removed: re.Pattern[str]
     parts: dict[str, str]  # folded part word -> part name ("cited_objects", ...)
     labels: dict[str, str]  # folded label word -> "weight", "description", "kka"
+    leads: dict[str, str] = field(default_factory=dict)  # folded lead-in -> "synopsis" or "showing"
 
     def match_part(self, title: str) -> str | None:
         """The part a heading names ("cited_objects", ...), else None. `Important Files of topic
@@ -197,6 +212,12 @@ class Matcher:
     def opens_description(self, text: str) -> bool:
         """Does a paragraph open as LPI's objective descriptions do ("Candidates should ...")?"""
         return bool(self.description_opening.match(fold(text.lstrip("-*> "))))
+
+    def lead_kind(self, text: str) -> str | None:
+        """What a block's lead-in says of it when it says nothing more: "synopsis" (`Usage:`, `Syntax:`)
+        or "showing" (`Example:`, `Output:`); None for a lead-in with words of its own."""
+        words = " ".join(re.sub(r"[^\w.\s]+", " ", fold(text.translate(_MARKUP))).split()).strip(" .")
+        return self.leads.get(words)
 
     def is_cited_intro(self, text: str) -> bool:
         """LPI's sentence that opens the cited list, however worded: `Partial list of the used
@@ -237,6 +258,7 @@ def matcher(lang: str) -> Matcher:
     parts: dict[str, str] = {}
     labels: dict[str, str] = {}
     intros: list[str] = []
+    leads: dict[str, str] = {}
     # Whatever a file's language, these two are read in every language: they open a sentence or
     # a title, where no other word could be mistaken for them.
     openings = tuple(w for v in VOCABULARIES.values() for w in v.description_opening)
@@ -250,6 +272,9 @@ def matcher(lang: str) -> Matcher:
             for word in getattr(v, name):
                 labels.setdefault(fold(word), key)
         intros += v.cited_intro
+        for kind in ("synopsis", "showing"):
+            for word in getattr(v, kind):
+                leads.setdefault(fold(word), kind)
     return Matcher(
         lang,
         re.compile(rf"^({_alternatives(tuple(parts))})$"),
@@ -257,7 +282,7 @@ def matcher(lang: str) -> Matcher:
         re.compile("|".join(re.escape(_content_words(w)) for w in sorted(set(intros), key=len, reverse=True))),
         re.compile(rf"^(?:{_alternatives(openings)})\b"),
         re.compile(rf"^\W*(?:{_alternatives(removed)})\b(?:\W*$|\s*[(\[:,;-])"),
-        parts, labels)
+        parts, labels, leads)
 
 
 _TAG_AT_END = re.compile(r"[._-]([A-Za-z]{2,3}(?:[-_][A-Za-z]{2})?)$")
