@@ -42,6 +42,7 @@ EXPECTED = {
     "containers": ("LPIC-1 101", {"104.1": 2}, "en"),
     "objective-lines": ("LPIC-1 101", {"101.1": 2, "101.2": 3, "101.3": 3}, "en"),
     "nested-folders": ("LPIC-1 101", {"101.1": None, "101.2": None}, "en"),
+    "site-pages": ("LPIC-3 305", {"351.1": 6, "351.2": None}, "en"),
 }
 
 
@@ -315,6 +316,17 @@ def test_objectives_numbered_by_a_topic_folder_and_a_number_folder_under_it() ->
     assert [g.purpose for g in one.command_groups] == ["show PCI devices with the kernel driver in use"]
     assert objective_from_path("g/101-architecture/2-boot.md", "g").number == "101.2"
     assert objective_from_path("g/101/0/README.md", "g") is None and objective_from_path("g/7/1.md", "g") is None
+
+
+def test_static_site_pages_front_matter_prefixed_titles_and_hyphenated_file_names() -> None:
+    result = check([str(GUIDES / "site-pages")])
+    one, two = result.guide.objectives
+    # the front matter's `weight: 1` orders the site's pages: the objective's weight is its title's
+    assert (one.title, one.weight, two.title) == ("Virtualization Concepts and Theory", 6, "Xen")
+    assert [k.plain for k in one.key_knowledge_areas] == ["Types of hypervisors",
+                                                          "Paravirtualization and full virtualization"]
+    assert [g.purpose for g in two.command_groups] == ["list the running domains"]
+    assert not [d for d in result.diagnostics if d.rule in ("heading-skip", "objective-unrecognised")]
 
 
 def test_a_removed_objective_is_reported_not_built() -> None:

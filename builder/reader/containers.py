@@ -4,7 +4,8 @@ Guides are written for MkDocs, GitBook, Docusaurus, Obsidian or GitHub, and each
 note, a tip or a collapsed answer in its own markers: `!!! note "Title"` with the content indented
 under it (which CommonMark reads as a code block), `> [!TIP]`, `{% hint style="info" %}`,
 `:::tip`, `<details><summary>`, and headings and paragraphs written as HTML (`<h2>...</h2>`,
-`<p>...</p>` on one line). The markers say how the content is shown, never what it is, so
+`<p>...</p>` on one line), and a static site's front matter (its `title:` stays as a heading). The
+markers say how the content is shown, never what it is, so
 they are removed before markdown-it reads the file, and the content is read as any other
 paragraph, list or code block. Lines are blanked or shortened, never added or removed, so every
 position the reader reports is still the line the author wrote.
@@ -67,8 +68,30 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _QUICK = re.compile(r"^[ \t]*(?:!!!|\?\?\?|>|\{%|:::|</?details|<summary|<h[1-6]|<p)", re.IGNORECASE)
 
 
+_TITLE = re.compile(r"^title\s*[:=]\s*(?P<q>[\"']?)(?P<text>.*?)(?P=q)\s*$", re.IGNORECASE)
+
+
+def front_matter(lines: list[str]) -> list[str] | None:
+    """A static-site generator's front matter (`---` YAML or `+++` TOML at the top of the file)
+    blanked, its `title:` kept as the page's level-1 heading; None when the file has none.
+    Its keys are the site's (`weight: 4` orders pages), never the objective's labels."""
+    if not lines or lines[0].strip() not in ("---", "+++"):
+        return None
+    marker = lines[0].strip()
+    end = next((i for i, line in enumerate(lines[1:200], 1)
+                if line.strip() == marker or marker == "---" and line.strip() == "..."), None)
+    if end is None or not any(re.match(r"^[\w-]+\s*[:=]", line) for line in lines[1:end]):
+        return None
+    out = list(lines)
+    for i in range(end + 1):
+        m = _TITLE.match(lines[i].strip())
+        out[i] = f"# {m.group('text')}" if m and m.group("text") else ""
+    return out
+
+
 def unwrap_containers(lines: list[str]) -> list[str]:
     """The file's lines with every dialect's container markers removed (same number of lines)."""
+    lines = front_matter(lines) or lines
     if not any(_QUICK.match(line) for line in lines):
         return lines  # most files
     out = list(lines)

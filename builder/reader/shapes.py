@@ -81,6 +81,9 @@ def objective_shapes() -> tuple[Shape, ...]:
               "Objective 200.1; Measure and Troubleshoot Resource Usage (6 points)", "topic-pages"),
         Shape("number-last", re.compile(rf"^(?P<title>.*?\w.*?)\s*[(\[]\s*{_ID}\s*[)\]]$"),
               "Kernel Components (201.1)", "topic-pages"),
+        # a page title's own words before the number: `Tech Tutorial: 351.1 Title`, `LPIC-2 | 208.3 Title`
+        Shape("after-prefix", re.compile(rf"^[^:|]{{2,40}}?\s*[:|\u2013\u2014]\s*{_ID}(?!\d)(?!\.\d)\.?{_SEP}(?P<title>\D.*)$"),
+              "Tech Tutorial: 351.1 Virtualization Concepts and Theory (weight: 6)", "site-pages"),
     )
 
 
@@ -144,6 +147,8 @@ PATH_SHAPES: tuple[Shape, ...] = (
           "lpic2.201.1", "topic-pages"),
     Shape("path-joined", re.compile(r"^(?P<id>\d{4})(?:[._\s-]+(?P<title>.*))?$"),
           "1011-determine-and-configure-hardware-settings", "joined-file-names"),
+    Shape("path-hyphen", re.compile(r"^(?:[A-Za-z][\w]*?[._-])?(?P<id>\d{3}-\d{1,2})(?![\d])(?:[._\s-]+(?P<title>\D.*))?$"),
+          "351-1", "site-pages"),
 )
 # A topic's folder and the objective's number under it: `101/1/README.md`, `101-architecture/2-boot.md`.
 NESTED_PATH = Shape("path-nested", re.compile(r"^(?P<topic>\d{1,3})(?:[._\s-][^/]*)?/(?P<n>\d{1,2})(?![\d.])"
@@ -173,7 +178,7 @@ def objective_from_path(path: str, root: str) -> Numbered | None:
             if not m:
                 continue
             raw = m.group("id")
-            oid = f"{raw[:3]}.{raw[3]}" if shape.name == "path-joined" else raw
+            oid = f"{raw[:3]}.{raw[3]}" if shape.name == "path-joined" else raw.replace("-", ".")
             if not known_topic(oid.split(".")[0]) or oid.endswith(".0"):
                 continue
             return Numbered(oid, humanize(m.group("title") or ""), None, shape.name)
