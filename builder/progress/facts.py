@@ -1,0 +1,147 @@
+"""The guide's notes as the progress report needs them: identity, objective, and the fact from the model."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from builder.anki.context import AnkiNote
+from builder.anki.notes import guide_notes
+from builder.html import rich_to_html
+from builder.model import Guide, Objective, SourcePos
+
+_CLOZE = re.compile(r"\{\{c(\d+)::")
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """What the guide says that a note asks, taken from the model (never from the card's HTML)."""
+
+    kind: str  # "command", "row", "definition", "timeline", "cited", "prose", "sample", "objective"
+    heading: str  # the section, table title or timeline title it sits under ("" when none)
+    term: str  # the defined term, the cited object's name, the period; "" when none
+    text_html: str  # the purpose, definition or prose as HTML made from the model's rich text
+    lines: tuple[str, ...] = ()  # command lines, or a sample's lines
+    columns: tuple[tuple[str, str], ...] = ()  # a table row: (column name HTML, cell HTML)
+    pos: str = ""  # where the guide says it: path:line:col
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveInfo:
+    """An objective as the report names it."""
+
+    id: str
+    title: str
+    weight: int | None
+    topic: str
+
+
+@dataclass(frozen=True, slots=True)
+class GuideNote:
+    """One note the guide makes: its GUID, objective, card count and fact."""
+
+    guid: str
+    objective: str
+    kind: str
+    identity: str
+    cards: int  # the cards Anki makes of it: one per template, or one per cloze number
+    fact: Fact
+
+
+@dataclass(frozen=True, slots=True)
+class GuideNotes:
+    """Every note of a guide, by GUID, and its objectives in guide order."""
+
+    exam: str
+    objectives: tuple[ObjectiveInfo, ...]
+    notes: dict[str, GuideNote]
+
+
+def read_guide_notes(guide: Guide) -> GuideNotes:
+    """The notes a build of `guide` makes, each with the model node it was made from."""
+    made = guide_notes(guide, Path(guide.root).resolve())
+    by_id = {o.id: o for t in guide.topics for o in t.objectives}
+    indexes = {oid: _index(o) for oid, o in by_id.items()}
+    notes = {n.guid: GuideNote(n.guid, n.objective, n.kind, n.identity, card_count(n),
+                               fact_for(n, by_id[n.objective], indexes[n.objective])) for n in made}
+    objectives = tuple(ObjectiveInfo(o.id, o.title, o.weight, t.number) for t in guide.topics for o in t.objectives)
+    return GuideNotes(guide.exam, objectives, notes)
+
+
+def card_count(note: AnkiNote) -> int:
+    """Cards Anki makes of a note: one per cloze number, else one per template."""
+    nt = note.note_type
+    if not nt.cloze:
+        return len(nt.templates)
+    text = " ".join(note.fields)
+    return max(1, len(set(_CLOZE.findall(text))))
+
+
+def _index(o: Objective) -> dict[tuple[str, int, int], tuple[str, object]]:
+    """Model nodes of one objective by source position; the first claim of a position wins."""
+    index: dict[tuple[str, int, int], tuple[str, object]] = {}
+
+    def put(pos: SourcePos, kind: str, node: object) -> None:
+        index.setdefault((pos.path, pos.line, pos.col), (kind, node))
+
+    for group in o.command_groups:
+        put(group.pos, "command", group)
+        for line in group.lines:
+            put(line.pos, "command", group)
+    for d in o.definitions:
+        put(d.pos, "definition", d)
+    for t in o.tables:
+        for row in t.rows:
+            put(row.pos, "row", (t, row))
+    for ev in o.timeline:
+        put(ev.pos, "timeline", ev)
+    for c in o.cited_objects:
+        put(c.pos, "cited", c)
+    for p in o.prose:
+        put(p.pos, "prose", p)
+    for s in o.samples:
+        put(s.pos, "sample", s)
+    return index
+
+
+def fact_for(note: AnkiNote, o: Objective, index: dict[tuple[str, int, int], tuple[str, object]]) -> Fact:
+    """The model node a note was made from, as a Fact; the objective itself when none matches."""
+    p = note.pos
+    found = index.get((p.path, p.line, p.col))
+    where = str(p)
+    if found is None:
+        return _objective_fact(o, note, where)
+    kind, node = found
+    if kind == "command":
+        purposes = (node.purpose or "",) + tuple(node.also)  # type: ignore[attr-defined]
+        return Fact("command", node.section or "", "", _escape(" · ".join(x for x in purposes if x)),  # type: ignore[attr-defined]
+                    tuple(line.text for line in node.lines), pos=where)  # type: ignore[attr-defined]
+    if kind == "definition":
+        return Fact("definition", node.section or "", node.term, rich_to_html(node.text), pos=where)  # type: ignore[attr-defined]
+    if kind == "row":
+        table, row = node  # type: ignore[misc]
+        names = tuple(rich_to_html(h) for h in table.header)
+        cells = tuple(rich_to_html(c) for c in row.cells)
+        return Fact("row", table.title, "", "", columns=tuple(zip(names, cells)), pos=where)
+    if kind == "timeline":
+        return Fact("timeline", node.timeline or "", node.period, _escape(", ".join(node.events)), pos=where)  # type: ignore[attr-defined]
+    if kind == "cited":
+        return Fact("cited", node.kind.value, node.name, _escape(node.note or ""), pos=where)  # type: ignore[attr-defined]
+    if kind == "prose":
+        return Fact("prose", node.section or "", "", rich_to_html(node.text), pos=where)  # type: ignore[attr-defined]
+    return Fact("sample", node.section or "", node.caption or "", "",  # type: ignore[attr-defined]
+                tuple(node.text.splitlines()), pos=where)  # type: ignore[attr-defined]
+
+
+def _objective_fact(o: Objective, note: AnkiNote, where: str) -> Fact:
+    """An overview note (the weight) or a key knowledge area's fact: the objective's own words."""
+    areas = "".join(f"<li>{rich_to_html(k)}</li>" for k in o.key_knowledge_areas)
+    text = rich_to_html(o.description) + (f"<ul>{areas}</ul>" if areas else "")
+    weight = f" (weight {o.weight})" if o.weight is not None else ""
+    return Fact("objective", f"{o.id} {o.title}{weight}", "", text, pos=where)
+
+
+def _escape(text: str) -> str:
+    return escape(text, quote=False)
