@@ -20,7 +20,7 @@ METHODS = {
     "interval": "intervals: R = (1 + t/(9*S))^-1 with stability S = the card's interval "
                 "(so R = 0.9 at t = S), t = days since the last review",
 }
-EXAM_METHOD = ("exam readiness = sum over objectives of weight * readiness / sum of weights; an "
+EXAM_METHOD = ("Exam readiness = sum over objectives of weight * readiness / sum of weights; an "
                "objective's readiness = the mean R of its cards in the guide, unseen cards counting 0")
 
 
