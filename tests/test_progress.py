@@ -37,16 +37,19 @@ def _age_one_day(col: Collection) -> None:
     col.db.execute("update revlog set id = id - ?", DAY_MS)
     col.db.execute("update cards set due = due - 1 where type != 0 and due < 1000000000")
     col.db.execute("update cards set due = due - 86400 where type != 0 and due >= 1000000000")
+    col.db.execute("update cards set data = json_set(data, '$.lrt', json_extract(data, '$.lrt') - 86400) "
+                   "where data != '' and json_extract(data, '$.lrt') is not null")
 
 
 class Study:
     """A learner: every new card Easy, reviews Good, the `weak` cards Again whenever they come
     due as reviews, the `skipped` ones buried unseen; what was answered is logged here."""
 
-    def __init__(self, path: Path, apkg: Path) -> None:
+    def __init__(self, path: Path, apkg: Path, fsrs: bool = False) -> None:
         self.path = path
         col = Collection(str(path))
         import_deck(col, apkg)
+        col.set_config("fsrs", fsrs)
         other = col.decks.id("Other deck")
         note = col.new_note(col.models.by_name("Basic"))
         note["Front"], note["Back"] = "capital of France", "Paris"
@@ -295,3 +298,44 @@ def test_a_missing_anki_names_the_extra(monkeypatch: pytest.MonkeyPatch, tmp_pat
     path.write_bytes(b"")
     code, output = _progress(str(path), str(GUIDE))
     assert code == 1 and "pip install 'cheatdeck[progress]'" in output and len(output.strip().splitlines()) == 1
+
+
+def test_fsrs_collections_are_scored_by_their_memory_state(tmp_path: Path) -> None:
+    apkg = build_package([str(GUIDE)], tmp_path / "dist")
+    (tmp_path / "profile").mkdir()
+    study = Study(tmp_path / "profile" / "collection.anki2", apkg, fsrs=True)
+    study.run(12)
+    data = _report(study.path, tmp_path / "out", "--no-sheet")
+    assert data["method"]["retrievability"] == "fsrs"
+    col = sqlite3.connect(study.path)
+    state = {cid: json.loads(d) for cid, d in col.execute("select id, data from cards where type != 0")}
+    col.close()
+    last_seen = {cid: day for day, cid, _, _ in study.log}
+    for o in WEIGHTS:
+        rs = []
+        for cid, memory in state.items():
+            if study.objective[cid] == o:
+                decay = memory.get("decay", 0.5)
+                t = 11 - last_seen[cid]
+                rs.append((1 + (0.9 ** (-1 / decay) - 1) * t / memory["s"]) ** -decay)
+        row = next(r for r in data["objectives"] if r["id"] == o)
+        assert row["mean_retrievability"] == (pytest.approx(sum(rs) / len(rs)) if rs else None)
+
+
+def test_the_guide_notes_are_kept_until_a_guide_file_changes(studied: tuple[Study, Path], tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import builder.progress.facts as facts
+
+    study, _ = studied
+    guide = tmp_path / "guide"
+    shutil.copytree(GUIDE, guide)
+    made = []
+    real = facts.read_guide_notes
+    monkeypatch.setattr(facts, "read_guide_notes", lambda g: made.append(1) or real(g))
+    first = _report(study.path, tmp_path / "a", "--no-sheet", guide=guide)
+    again = _report(study.path, tmp_path / "b", "--no-sheet", guide=guide)
+    assert first == again and len(made) == 1
+    page = guide / "353-vm.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("**Weight:** 2", "**Weight:** 4"), encoding="utf-8")
+    changed = _report(study.path, tmp_path / "c", "--no-sheet", guide=guide)
+    assert len(made) == 2 and changed["objectives"][2]["weight"] == 4

@@ -81,10 +81,18 @@ def read_collection(path: Path, window: int = 30) -> Snapshot:
             col = Collection(str(copy))
         except Exception as exc:  # the backend's DBError and friends: all one answer to the user
             raise CollectionError(f"{path}: not a readable Anki collection ({_first_line(exc)}): {HELP}") from None
-        try:
-            return _snapshot(col, window)
+        try:  # the scheduler's own day and setting; the rows are read with SQLite, faster than the backend
+            today, cutoff, fsrs = col.sched.today, col.sched.day_cutoff, bool(col.get_config("fsrs", False))
         finally:
             col.close()
+        db = sqlite3.connect(copy)
+        db.create_collation("unicase", _unicase)
+        try:
+            return _snapshot(db, today, cutoff, fsrs, window)
+        except sqlite3.Error as exc:
+            raise CollectionError(f"{path}: not a readable Anki collection ({exc}): {HELP}") from None
+        finally:
+            db.close()
 
 
 def _restore_package(path: Path, copy: Path) -> None:
@@ -145,17 +153,14 @@ def _stat(path: Path) -> os.stat_result | None:
         return None
 
 
-def _snapshot(col, window: int) -> Snapshot:  # type: ignore[no-untyped-def]
-    today, cutoff = col.sched.today, col.sched.day_cutoff
-    fsrs = bool(col.get_config("fsrs", False))
-    last = dict(col.db.all("select cid, max(id) from revlog where type < 4 or ease > 0 group by cid"))
+def _snapshot(db: sqlite3.Connection, today: int, cutoff: int, fsrs: bool, window: int) -> Snapshot:
+    last = dict(db.execute("select cid, max(id) from revlog where type < 4 or ease > 0 group by cid"))
     cards = []
-    for cid, guid, tags, ctype, queue, due, odue, odid, ivl, lapses, data in col.db.all(
+    for cid, guid, tags, ctype, queue, due, odue, odid, ivl, lapses, data in db.execute(
             "select c.id, n.guid, n.tags, c.type, c.queue, c.due, c.odue, c.odid, c.ivl, c.lapses, "
             "c.data from cards c join notes n on c.nid = n.id"):
-        memory = _memory(data)
-        stability = memory.get("s") if fsrs else None
-        decay = memory.get("decay")
+        memory = _memory(data) if fsrs else {}  # the state is read only where it is used
+        stability, decay = memory.get("s"), memory.get("decay")
         seen_at = last.get(cid)
         cards.append(CardState(
             cid, guid, tuple(tags.split()), ctype, queue < 0,
@@ -164,9 +169,9 @@ def _snapshot(col, window: int) -> Snapshot:  # type: ignore[no-untyped-def]
             _days_ago(seen_at / 1000, cutoff) if seen_at else None))
     since = (cutoff - window * DAY) * 1000
     reviews = tuple(Review(cid, _days_ago(rid / 1000, cutoff), ease, kind) for rid, cid, ease, kind in
-                    col.db.all("select id, cid, ease, type from revlog where id >= ?", since))
+                    db.execute("select id, cid, ease, type from revlog where id >= ?", (since,)))
     day = datetime.fromtimestamp(cutoff - DAY).date()
-    return Snapshot(day, fsrs, tuple(cards), reviews, col.db.scalar("select count() from revlog"))
+    return Snapshot(day, fsrs, tuple(cards), reviews, db.execute("select count() from revlog").fetchone()[0])
 
 
 def _memory(data: str) -> dict[str, float]:
