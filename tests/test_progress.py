@@ -8,6 +8,7 @@ import json
 import math
 import shutil
 import sqlite3
+import zipfile
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -174,6 +175,7 @@ def test_weak_spots_are_the_failed_cards_heaviest_objective_first(studied: tuple
     lapses = {g: sum(1 for _, c, r, t in study.log if study.guid[c] == g and t == 2 and r == CardAnswer.AGAIN)
               for g in notes}
     assert all(w["lapses"] == lapses[w["guid"]] for w in weak)
+    assert all(w["leech"] for w in weak)  # failed far more than Anki's 8 lapses: tagged leech
     first = [w for w in weak if w["objective"] == "352.1"]
     assert [w["lapses"] for w in first] == sorted((w["lapses"] for w in first), reverse=True)
 
@@ -264,6 +266,11 @@ def test_a_corrupt_collection_is_one_line(tmp_path: Path) -> None:
     assert code == 1
     lines = output.strip().splitlines()
     assert len(lines) == 1 and str(bad) in lines[0] and "Check Database" in lines[0]
+    package = tmp_path / "backup.colpkg"
+    with zipfile.ZipFile(package, "w") as z:
+        z.writestr("collection.anki21b", b"not zstd at all")
+    code, output = _progress(str(package), str(GUIDE), "--no-sheet")
+    assert code == 1 and len(output.strip().splitlines()) == 1 and str(package) in output
     code, output = _progress(str(tmp_path / "missing.anki2"), str(GUIDE))
     assert code != 0 and "missing.anki2" in output
 
@@ -339,3 +346,26 @@ def test_the_guide_notes_are_kept_until_a_guide_file_changes(studied: tuple[Stud
     page.write_text(page.read_text(encoding="utf-8").replace("**Weight:** 2", "**Weight:** 4"), encoding="utf-8")
     changed = _report(study.path, tmp_path / "c", "--no-sheet", guide=guide)
     assert len(made) == 2 and changed["objectives"][2]["weight"] == 4
+
+
+def test_the_plan_spreads_each_objectives_unseen_cards_heaviest_first() -> None:
+    from builder.progress.collection import Snapshot
+    from builder.progress.facts import GuideNotes
+    from builder.progress.plan import make_plan
+    from builder.progress.readiness import ObjectiveRow, Readiness
+
+    today = date(2027, 3, 1)
+    rows = tuple(ObjectiveRow(oid, oid, weight, cards, seen, 0, 0, 0, 0, 0, None, 0.0)
+                 for oid, weight, cards, seen in (("1.1", 2, 5, 5), ("1.2", 7, 40, 10), ("1.3", 6, 12, 2)))
+    report = Readiness(today, "interval", rows, None, 0, 0, 0, ())
+    snapshot = Snapshot(today, False, (CardState(9, "g", (), 2, False, -3, 5, 0, None, None, 8),
+                                       CardState(8, "g", (), 2, False, 2, 5, 0, None, None, 3),
+                                       CardState(7, "x", (), 2, False, 1, 5, 0, None, None, 3)), ())
+    plan = make_plan(report, snapshot, GuideNotes("e", (), {"g": None}), date(2027, 3, 18), 7)  # type: ignore[dict-item]
+    # 11 days (March 1 to 11): 30 unseen -> 3 a day, done on day 10; 10 -> 1 a day, done on day 10.
+    assert plan.days == 11 and plan.last_day == date(2027, 3, 11)
+    assert [(r.objective, r.unseen, r.per_day, r.finished) for r in plan.rows] == [
+        ("1.2", 30, 3, date(2027, 3, 10)), ("1.3", 10, 1, date(2027, 3, 10)), ("1.1", 0, 0, None)]
+    assert plan.per_day == 4
+    # The overdue card today, the other of ours in two days; card 7 is not the guide's.
+    assert [n for _, n in plan.forecast[:4]] == [1, 0, 1, 0] and len(plan.forecast) == 17

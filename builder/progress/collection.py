@@ -60,7 +60,6 @@ class Snapshot:
     fsrs: bool  # the collection schedules with FSRS
     cards: tuple[CardState, ...]
     reviews: tuple[Review, ...]  # the last `window` days only
-    review_count: int  # entries in the whole review log
 
 
 def read_collection(path: Path, window: int = 30) -> Snapshot:
@@ -171,7 +170,7 @@ def _snapshot(db: sqlite3.Connection, today: int, cutoff: int, fsrs: bool, windo
     reviews = tuple(Review(cid, _days_ago(rid / 1000, cutoff), ease, kind) for rid, cid, ease, kind in
                     db.execute("select id, cid, ease, type from revlog where id >= ?", (since,)))
     day = datetime.fromtimestamp(cutoff - DAY).date()
-    return Snapshot(day, fsrs, tuple(cards), reviews, db.execute("select count() from revlog").fetchone()[0])
+    return Snapshot(day, fsrs, tuple(cards), reviews)
 
 
 def _memory(data: str) -> dict[str, float]:
