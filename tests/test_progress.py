@@ -369,3 +369,15 @@ def test_the_plan_spreads_each_objectives_unseen_cards_heaviest_first() -> None:
     assert plan.per_day == 4
     # The overdue card today, the other of ours in two days; card 7 is not the guide's.
     assert [n for _, n in plan.forecast[:4]] == [1, 0, 1, 0] and len(plan.forecast) == 17
+
+
+def test_every_note_of_source_has_its_fact_from_the_model() -> None:
+    from builder.pipeline import check
+    from builder.project import plan
+    from builder.progress.facts import read_guide_notes
+
+    run = plan([str(Path(__file__).parents[1] / "source")], "source")
+    notes = read_guide_notes(check(run.sources, settings=run.settings).guide).notes.values()
+    assert notes and all((n.fact.kind == "objective") == (n.kind == "overview") for n in notes)
+    assert all(n.fact.lines for n in notes if n.fact.kind == "command")
+    assert all(len(n.fact.columns) >= 2 for n in notes if n.fact.kind == "row")

@@ -6,11 +6,13 @@ import re
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import Union
 
 from builder.anki.context import AnkiNote
 from builder.anki.notes import guide_notes
 from builder.html import rich_to_html
-from builder.model import Guide, Objective, SourcePos
+from builder.model import (CitedObject, CodeSample, CommandGroup, Definition, Guide, Objective, Prose, SourcePos,
+                           Table, TableRow, TimelineEvent)
 
 _CLOZE = re.compile(r"\{\{c(\d+)::")
 
@@ -79,63 +81,58 @@ def card_count(note: AnkiNote) -> int:
     return max(1, len(set(_CLOZE.findall(text))))
 
 
-def _index(o: Objective) -> dict[tuple[str, int, int], tuple[str, object]]:
-    """Model nodes of one objective by source position; the first claim of a position wins."""
-    index: dict[tuple[str, int, int], tuple[str, object]] = {}
+# A model node a note is made from (a table row with its table).
+Node = Union[CommandGroup, Definition, tuple[Table, TableRow], TimelineEvent, CitedObject, Prose, CodeSample]
 
-    def put(pos: SourcePos, kind: str, node: object) -> None:
-        index.setdefault((pos.path, pos.line, pos.col), (kind, node))
+
+def _index(o: Objective) -> dict[tuple[str, int, int], Node]:
+    """Model nodes of one objective by source position; the first claim of a position wins."""
+    index: dict[tuple[str, int, int], Node] = {}
+
+    def put(pos: SourcePos, node: Node) -> None:
+        index.setdefault((pos.path, pos.line, pos.col), node)
 
     for group in o.command_groups:
-        put(group.pos, "command", group)
+        put(group.pos, group)
         for line in group.lines:
-            put(line.pos, "command", group)
+            put(line.pos, group)
     for d in o.definitions:
-        put(d.pos, "definition", d)
+        put(d.pos, d)
     for t in o.tables:
         for row in t.rows:
-            put(row.pos, "row", (t, row))
-    for ev in o.timeline:
-        put(ev.pos, "timeline", ev)
-    for c in o.cited_objects:
-        put(c.pos, "cited", c)
-    for p in o.prose:
-        put(p.pos, "prose", p)
-    for s in o.samples:
-        put(s.pos, "sample", s)
+            put(row.pos, (t, row))
+    for node in (*o.timeline, *o.cited_objects, *o.prose, *o.samples):
+        put(node.pos, node)
     return index
 
 
-def fact_for(note: AnkiNote, o: Objective, index: dict[tuple[str, int, int], tuple[str, object]]) -> Fact:
+def fact_for(note: AnkiNote, o: Objective, index: dict[tuple[str, int, int], Node]) -> Fact:
     """The model node a note was made from, as a Fact; the objective itself when none matches."""
     p = note.pos
-    found = index.get((p.path, p.line, p.col))
+    node = index.get((p.path, p.line, p.col))
     where = str(p)
-    if found is None:
-        return _objective_fact(o, note, where)
-    kind, node = found
-    if kind == "command":
-        purposes = (node.purpose or "",) + tuple(node.also)  # type: ignore[attr-defined]
-        return Fact("command", node.section or "", "", _escape(" · ".join(x for x in purposes if x)),  # type: ignore[attr-defined]
-                    tuple(line.text for line in node.lines), pos=where)  # type: ignore[attr-defined]
-    if kind == "definition":
-        return Fact("definition", node.section or "", node.term, rich_to_html(node.text), pos=where)  # type: ignore[attr-defined]
-    if kind == "row":
-        table, row = node  # type: ignore[misc]
-        names = tuple(rich_to_html(h) for h in table.header)
-        cells = tuple(rich_to_html(c) for c in row.cells)
-        return Fact("row", table.title, "", "", columns=tuple(zip(names, cells)), pos=where)
-    if kind == "timeline":
-        return Fact("timeline", node.timeline or "", node.period, _escape(", ".join(node.events)), pos=where)  # type: ignore[attr-defined]
-    if kind == "cited":
-        return Fact("cited", node.kind.value, node.name, _escape(node.note or ""), pos=where)  # type: ignore[attr-defined]
-    if kind == "prose":
-        return Fact("prose", node.section or "", "", rich_to_html(node.text), pos=where)  # type: ignore[attr-defined]
-    return Fact("sample", node.section or "", node.caption or "", "",  # type: ignore[attr-defined]
-                tuple(node.text.splitlines()), pos=where)  # type: ignore[attr-defined]
+    if isinstance(node, CommandGroup):
+        purposes = " · ".join(x for x in (node.purpose, *node.also) if x)
+        return Fact("command", node.section or "", "", _escape(purposes), tuple(ln.text for ln in node.lines),
+                    pos=where)
+    if isinstance(node, Definition):
+        return Fact("definition", node.section or "", node.term, rich_to_html(node.text), pos=where)
+    if isinstance(node, tuple):
+        table, row = node
+        columns = tuple(zip((rich_to_html(h) for h in table.header), (rich_to_html(c) for c in row.cells)))
+        return Fact("row", table.title, "", "", columns=columns, pos=where)
+    if isinstance(node, TimelineEvent):
+        return Fact("timeline", node.timeline or "", node.period, _escape(", ".join(node.events)), pos=where)
+    if isinstance(node, CitedObject):
+        return Fact("cited", f"cited {node.kind.value}", node.name, _escape(node.note or ""), pos=where)
+    if isinstance(node, Prose):
+        return Fact("prose", node.section or "", "", rich_to_html(node.text), pos=where)
+    if isinstance(node, CodeSample):
+        return Fact("sample", node.section or "", node.caption or "", "", tuple(node.text.splitlines()), pos=where)
+    return _objective_fact(o, where)
 
 
-def _objective_fact(o: Objective, note: AnkiNote, where: str) -> Fact:
+def _objective_fact(o: Objective, where: str) -> Fact:
     """An overview note (the weight) or a key knowledge area's fact: the objective's own words."""
     areas = "".join(f"<li>{rich_to_html(k)}</li>" for k in o.key_knowledge_areas)
     text = rich_to_html(o.description) + (f"<ul>{areas}</ul>" if areas else "")
