@@ -1,6 +1,6 @@
 """The guide's notes kept between runs of `cheatdeck progress`: making them is most of its time, and
 a learner asks again and again of one guide. Keyed by the tool version, the guide's settings and
-the bytes of every guide file; kept only in a cache folder no other user may write."""
+the bytes of every guide file and of cheatdeck's code; kept only in a cache folder no other user may write."""
 
 from __future__ import annotations
 
@@ -21,8 +21,11 @@ GUIDE_FILES = ("*.md", "cheatdeck.toml", "pyproject.toml")
 
 
 def guide_key(sources: list[str], settings: object) -> str:
-    """A digest of what the notes are made from: every guide file under `sources`, in order."""
+    """A digest of what the notes are made from: every guide file under `sources`, in order, and
+    cheatdeck's own code (a checkout between releases changes the notes without the version)."""
     digest = hashlib.sha256(f"{FORMAT}\x1f{__version__}\x1f{settings!r}".encode("utf-8"))
+    for path in sorted(Path(__file__).resolve().parents[1].rglob("*.py")):
+        digest.update(path.read_bytes())
     for source in sources:
         root = Path(source)
         files = [root] if root.is_file() else sorted(p for pattern in GUIDE_FILES for p in root.rglob(pattern)

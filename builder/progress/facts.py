@@ -124,12 +124,22 @@ def fact_for(note: AnkiNote, o: Objective, index: dict[tuple[str, int, int], Nod
     if isinstance(node, TimelineEvent):
         return Fact("timeline", node.timeline or "", node.period, _escape(", ".join(node.events)), pos=where)
     if isinstance(node, CitedObject):
-        return Fact("cited", f"cited {node.kind.value}", node.name, _escape(node.note or ""), pos=where)
+        return _cited_fact(o, node, where)
     if isinstance(node, Prose):
         return Fact("prose", node.section or "", "", rich_to_html(node.text), pos=where)
     if isinstance(node, CodeSample):
         return Fact("sample", node.section or "", node.caption or "", "", tuple(node.text.splitlines()), pos=where)
     return _objective_fact(o, where)
+
+
+def _cited_fact(o: Objective, c: CitedObject, where: str) -> Fact:
+    """A cited object with its annotation and the first command group of the objective that uses
+    it (its purpose and lines), as the objective's sheet links them."""
+    rx = c.mention_regex()
+    group = next((g for g in o.command_groups if any(rx.search(ln.normalized) for ln in g.lines)), None)
+    said = [_escape(x) for x in (c.note, group.purpose if group else None) if x]
+    return Fact("cited", f"cited {c.kind.value}", c.name, " · ".join(said),
+                tuple(ln.text for ln in group.lines) if group else (), pos=where)
 
 
 def _objective_fact(o: Objective, where: str) -> Fact:
