@@ -194,6 +194,7 @@ def test_the_sheet_holds_the_facts(studied: tuple[Study, Path], tmp_path: Path) 
     assert "run a shell in a new PID namespace with its own /proc" in flat
     assert "sudo unshare --fork --pid --mount-proc bash" in flat
     assert "launch an Ubuntu container called web" in flat and "lxc launch ubuntu:24.04 web" in flat
+    assert "nsenter" in flat and "sudo nsenter -t <PID> -n ip addr show" in flat  # a cited object, where used
     assert flat.upper().index("352.1 CONTAINER") < flat.upper().index("352.2 LXC · WEIGHT")  # weight order
     assert "{{c1::" not in html and "class=\"card" not in html  # never a card's HTML
 
