@@ -382,3 +382,23 @@ def test_every_note_of_source_has_its_fact_from_the_model() -> None:
     assert notes and all((n.fact.kind == "objective") == (n.kind == "overview") for n in notes)
     assert all(n.fact.lines for n in notes if n.fact.kind == "command")
     assert all(len(n.fact.columns) >= 2 for n in notes if n.fact.kind == "row")
+
+
+def test_a_collection_that_changes_while_copied_is_refused(studied: tuple[Study, Path], tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import builder.progress.collection as reading
+
+    study, _ = studied
+    path = tmp_path / "collection.anki2"
+    shutil.copyfile(study.path, path)
+    copy = shutil.copyfile
+
+    def anki_writes_meanwhile(source, target):  # type: ignore[no-untyped-def]
+        copy(source, target)
+        with open(path, "ab") as live:  # as Anki would, between our copy and our second look
+            live.write(b"\0" * 4096)
+
+    monkeypatch.setattr(reading.shutil, "copyfile", anki_writes_meanwhile)
+    code, output = _progress(str(path), str(GUIDE), "--no-sheet")
+    assert code == 1 and len(output.strip().splitlines()) == 1
+    assert "changed while it was copied" in output and "close Anki" in output
