@@ -167,6 +167,65 @@ def _pages(path: Path) -> int:
     return len(PdfReader(path).pages)
 
 
+# -- `cheatdeck progress` on a large collection ----------------------------------------------------
+
+PROGRESS_CARDS = 50_000
+
+
+def progress_collection(source: Path, work: Path) -> Path:
+    """A collection of PROGRESS_CARDS cards: the deck built from `source`, every card reviewed (a
+    few review-log entries each, some lapses), and filler notes of another deck up to the count.
+    Made once per bench folder (it takes a minute) and reused."""
+    path = work / "progress" / "collection.anki2"
+    if path.exists():
+        return path
+    from anki.collection import AddNoteRequest, Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    out = work / "progress-deck"
+    subprocess.run([sys.executable, "-m", "builder", "-q", "build", str(source), "-o", str(out), "-f", "anki",
+                    "--ledger", str(out / "cheatdeck.lock")], check=True, cwd=ROOT,
+                   env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"})
+    apkg = max((out / "anki").glob("*.apkg"), key=lambda p: p.stat().st_size)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    col = Collection(str(path))
+    col.import_anki_package(ImportAnkiPackageRequest(package_path=str(apkg), options=ImportAnkiPackageOptions()))
+    today, now = col.sched.today, int(time.time() * 1000)
+    col.db.execute("update cards set type = 2, queue = 2, ivl = 1 + id % 60, due = ? + id % 30 - 10, "
+                   "lapses = id % 4, reps = 5", today)
+    cards = col.db.list("select id from cards order by id")
+    col.db.executemany("insert into revlog values (?, ?, -1, ?, 1, 1, 2500, 6000, ?)",
+                       [(now - back * 86_400_000 - i, cid, 1 + (i + back) % 4, 1)
+                        for i, cid in enumerate(cards) for back in (3, 12, 40)])
+    filler = col.decks.id("Filler")
+    basic = col.models.by_name("Basic")
+    missing = PROGRESS_CARDS - col.card_count()
+    for start in range(0, missing, 5000):
+        requests = []
+        for i in range(start, min(start + 5000, missing)):
+            note = col.new_note(basic)
+            note["Front"], note["Back"] = f"filler question {i}", f"filler answer {i}"
+            requests.append(AddNoteRequest(note, filler))
+        col.add_notes(requests)
+    col.close()
+    return path
+
+
+def progress_seconds(source: Path, work: Path) -> dict[str, object]:
+    """`cheatdeck progress` on the large collection, JSON only, each run a whole process: the
+    first with an empty cache (the guide's notes made), then best of 3 with them kept."""
+    path = progress_collection(source, work)
+    cache = work / "progress-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = {**os.environ, "CHEATDECK_CACHE_DIR": str(cache)}
+    runs = []
+    for _ in range(4):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "builder", "-q", "progress", str(path), str(source), "--json",
+                        "--no-sheet"], check=True, cwd=ROOT, capture_output=True, env=env)
+        runs.append(time.perf_counter() - started)
+    return {"cards": PROGRESS_CARDS, "first_seconds": runs[0], "seconds": min(runs[1:])}
+
+
 # -- the driver ----------------------------------------------------------------------------------
 
 def measure(name: str, folder: Path, out: Path, jobs: int) -> dict[str, object]:
@@ -267,7 +326,12 @@ def main() -> None:
             small = run_guide("1x", small_dir, work, args.jobs)
             large = run_guide(f"{args.scale}x", large_dir, work, args.jobs)
             report.update({"1x": small, f"{args.scale}x": large})
+            progress = progress_seconds(args.source.resolve(), work)
+            report["progress"] = progress
             rows = verdicts(small, large, args.scale, args.jobs) + rows
+            rows.append((f"progress on a {progress['cards']:,}-card collection (whole process)",
+                         f"{progress['seconds']:.2f} s (target <= 2; first run "
+                         f"{progress['first_seconds']:.2f} s)", progress["seconds"] <= 2))
             print(table(small, large, args.scale))
             print()
     print("\n".join(peers_table(peers)))

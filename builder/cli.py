@@ -17,6 +17,7 @@ COMMANDS = {
     "inspect": "builder.commands.inspect:inspect_command",
     "preview": "builder.commands.preview:preview_command",
     "ledger": "builder.commands.ledger:ledger_group",
+    "progress": "builder.commands.progress:progress_command",
 }
 
 

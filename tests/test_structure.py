@@ -25,7 +25,7 @@ LAYERS: dict[str, int] = {
     "context": 5, "artifacts": 5,
     "workers": 6,
     "anki": 7, "sheets": 7,
-    "writers": 8, "writer_cache": 8, "preview": 8,
+    "writers": 8, "writer_cache": 8, "preview": 8, "progress": 8,
     "release": 9,
     "pipeline": 10,
     "cli": 11, "commands": 12, "__main__": 13, "rules_table": 12,
