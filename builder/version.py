@@ -59,6 +59,11 @@ def last_commit_time(folder: Path) -> int | None:
     return int(stamp) if stamp and stamp.isdigit() else None
 
 
+def git_output(folder: Path, *args: str) -> str | None:
+    """What a read-only git command prints in `folder`, trimmed; None outside a checkout."""
+    return _git(folder, *args)
+
+
 def _git(folder: Path, *args: str) -> str | None:
     """Git's trimmed output, or None outside a checkout or without git."""
     if not folder.is_dir():
