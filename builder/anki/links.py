@@ -26,7 +26,8 @@ INLINE = {"Section"}
 
 def link_html(url: str, inline: bool) -> str:
     """The small link itself; inline after a line's text, else a line of its own."""
-    anchor = f'<a class="src" href="{escape(url)}">{escape(_("source"))}</a>'
+    word = _("source")
+    anchor = f'<a class="src" href="{escape(url)}">{escape(word)}</a>'
     return clean_html(f' · {anchor}' if inline else f'<div class="foot">{anchor}</div>')
 
 
