@@ -27,6 +27,9 @@ FORGES = {
 _REMOTE = re.compile(r"^(?:(?:https?|ssh|git)://(?:[^@/]+@)?(?P<host>[^/:]+)(?::\d+)?/"
                      r"|[^@/]+@(?P<scp>[^:/]+):)(?P<repo>[^?#]+?)(?:\.git)?/?$")
 
+# owner/name, or group/subgroup/name on GitLab: nothing a URL or a format string would read
+_REPO = re.compile(r"[\w.-]+(?:/[\w.-]+)+")
+
 
 def template_for_remote(url: str | None) -> str | None:
     """The link template for a git remote URL, or None when its host is not a known forge."""
@@ -35,7 +38,7 @@ def template_for_remote(url: str | None) -> str | None:
         return None
     host = (found.group("host") or found.group("scp") or "").lower()
     repo = found.group("repo").strip("/")
-    if host not in FORGES or repo.count("/") < 1 or ".." in repo.split("/"):
+    if host not in FORGES or not _REPO.fullmatch(repo) or ".." in repo.split("/"):
         return None
     return FORGES[host].format(repo=repo)
 

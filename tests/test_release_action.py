@@ -251,9 +251,33 @@ def test_the_remote_gives_each_forges_line_links():
         "ssh://git@gitlab.com/group/sub/r.git": "https://gitlab.com/group/sub/r/-/blob/{commit}/{path}#L{line}",
         "https://codeberg.org/o/r": "https://codeberg.org/o/r/src/commit/{commit}/{path}#L{line}",
         "https://git.example.org/o/r.git": None, "/srv/git/r.git": None, "": None,
+        "https://github.com/o/{0}.git": None, "https://github.com/o/../r": None,
     }
     for remote, template in cases.items():
         assert template_for_remote(remote) == template, remote
+
+
+def test_sheet_blocks_and_tables_link_to_their_lines(releases, monkeypatch):
+    from builder.sheets.context import Layout, objective_sheet
+    from builder.sourcelinks import source_links
+
+    repo = releases[0]
+    monkeypatch.chdir(repo)
+    guide = read_guide(["source"]).guide
+    links = source_links(repo / "source")
+    assert links is not None and links.commit == git(repo, "rev-parse", "HEAD")
+    topic = guide.topics[0]
+    o = topic.objectives[0]
+    sheet = objective_sheet(guide, topic, o, Layout("a4", "landscape", "color"), links=links)
+    blocks = sheet.important + sheet.other
+    assert blocks and sheet.tables
+    groups = [g for g in o.command_groups if g.lines]
+    assert [b.source for b in blocks] == [links.url(g.pos) for g in sorted(
+        groups, key=lambda g: not g.important)]
+    assert [t.source for t in sheet.tables] == [links.url(t.pos) for t in o.tables]
+    assert all(LINK.search(f'<a class="src" href="{b.source}"') for b in blocks)
+    unlinked = objective_sheet(guide, topic, o, Layout("a4", "landscape", "color"))
+    assert all(b.source is None for b in unlinked.important + unlinked.other)
 
 
 def test_source_url_in_the_project_file_is_checked(tmp_path):
