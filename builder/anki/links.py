@@ -19,16 +19,19 @@ from builder.sourcelinks import SourceLinks
 
 # kind -> the field shown on every back of the type and on no front; the link ends it.
 LINK_FIELDS = {"overview": "Description", "command": "Section", "cited": "Shows", "row": "FullTable",
-               "definition": "Definition", "timeline": "FullTimeline", "cloze": "Extra"}
+               "definition": "Definition", "timeline": "FullTimeline", "cloze": "Extra",
+               "exam-choice": "Guide", "exam-fill-in": "Guide"}
 # Fields the back shows inside a line of text ("Section: …"): the link joins that line.
 INLINE = {"Section"}
 
 
-def link_html(url: str, inline: bool) -> str:
+def link_html(url: str, inline: bool, after_text: bool = True) -> str:
     """The small link itself; inline after a line's text, else a line of its own."""
     word = _("source")
     anchor = f'<a class="src" href="{escape(url)}">{escape(word)}</a>'
-    return clean_html(f' · {anchor}' if inline else f'<div class="foot">{anchor}</div>')
+    if inline:
+        return clean_html(f" · {anchor}" if after_text else anchor)
+    return clean_html(f'<div class="foot">{anchor}</div>')
 
 
 def linked(note: AnkiNote, links: SourceLinks | None, lang: str) -> AnkiNote:
@@ -39,6 +42,6 @@ def linked(note: AnkiNote, links: SourceLinks | None, lang: str) -> AnkiNote:
         return note
     index = note.note_type.field_names.index(name)
     with override(lang):
-        html = link_html(url, name in INLINE)
+        html = link_html(url, name in INLINE, bool(note.fields[index]))
     fields = note.fields[:index] + (note.fields[index] + html,) + note.fields[index + 1:]
     return replace(note, fields=fields)
