@@ -20,6 +20,7 @@ from typing import Any
 
 from builder.config import BuildConfig, Progress, _quiet
 from builder.diagnostics import BuildError
+from builder.sourcelinks import SourceLinks, source_links
 
 EPOCH = "SOURCE_DATE_EPOCH"
 LEDGER_NAME = "cheatdeck.lock"
@@ -101,6 +102,8 @@ class BuildContext:
     # Work kept across builds and outputs on this machine (prepared deck images), by content;
     # None: each output keeps its own in <output>/.cache.
     machine_cache: Path | None = None
+    # Links from cards and sheet entries to the guide's lines at this build's commit; None: none.
+    source_links: SourceLinks | None = None
 
     def named(self, name: str) -> str:
         """`name` with this build's language suffix before its extension: notes.pt-BR.json."""
@@ -148,7 +151,12 @@ class BuildContext:
                    locked=bool(raw.get("locked") or raw.get("release")), release=bool(raw.get("release")),
                    jobs=int(raw.get("jobs") or 0), progress_bar=raw.get("progress"),  # type: ignore[arg-type]
                    options=typed, progress=config.progress,
-                   machine_cache=machine_cache(os.environ if environ is None else environ))
+                   machine_cache=machine_cache(os.environ if environ is None else environ),
+                   source_links=source_links(root, _optional_str(raw.get("source_url"))))
+
+
+def _optional_str(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def machine_cache(environ: Mapping[str, str] | None = None) -> Path | None:

@@ -20,6 +20,7 @@ from builder.diagnostics import BuildError
 from builder.media import MediaRejected, read_bounded
 from builder.reader import GuideSettings
 from builder.reader.vocabulary import supported
+from builder.sourcelinks import check_template
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -41,6 +42,8 @@ KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "orientation": (str, "landscape or portrait"),
     "ledger": (str, "identity ledger file, relative to this file"),
     "output": (str, "output folder, relative to this file"),
+    "source_url": (str, "link from each card and sheet entry to its guide line: a URL template "
+                        "with {commit}, {path} and {line} (default: from the git remote; empty: none)"),
     "writers": (dict, "options of one output format: a [writers.NAME] table of its option fields"),
 }
 CHOICES = {"paper": OPTION_VALUES["paper"], "orientation": OPTION_VALUES["orientation"],
@@ -66,6 +69,7 @@ class Project:
     orientation: str | None = None
     ledger: str | None = None
     output: str | None = None
+    source_url: str | None = None  # None: from the git remote; "": no source links
     writers: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()  # [writers.NAME] tables
 
     def writer_tables(self) -> dict[str, dict[str, Any]]:
@@ -134,6 +138,8 @@ def _project(path: Path, text: str, data: dict[str, Any]) -> Project:
             value = _languages(value, where)
         if key == "writers":
             value = _writers(value, path, text)
+        if key == "source_url" and check_template(value):
+            raise ConfigError(f"{where}: error: source_url {check_template(value)}")
         if key in CHOICES and value not in CHOICES[key]:
             raise ConfigError(f"{where}: error: {key} '{value}' is not supported (choose from "
                               f"{', '.join(CHOICES[key])})")

@@ -14,13 +14,14 @@ from builder.context import BuildContext
 from builder.diagnostics import BuildError
 from builder.model import Guide
 from builder.output import atomic_write
+from builder.release_notes import CHANGES, Changes, manifest_section, release_changes, render_changes
 from builder.version import guide_version, source_commit
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
 REMOVED = "removed.txt"
 MANIFEST_FORMAT = 1  # bump when a field changes meaning
-RESERVED = {MANIFEST, SUMS}
+RESERVED = {MANIFEST, SUMS}  # CHANGES.md is an artifact like any other
 
 
 class ReleaseError(BuildError):
@@ -38,10 +39,17 @@ def write_release(guide: Guide, ctx: BuildContext, written: list[Artifact]) -> l
     removed = copy_removed(dist, files)
     if removed is not None:
         files.append(removed)
+    changes = release_changes(ctx.source_root, ctx.ledger) if "anki" in ctx.formats else None
+    notes = None
+    if changes is not None:
+        text = render_changes(guide, changes, guide.version or guide_version(ctx.source_root))
+        data = text.encode("utf-8")
+        notes = Artifact.of(atomic_write(dist / ctx.named(CHANGES), data), data)
+        files.append(notes)
     by_path = {relative_path(dist, a.path): a for a in files}
     artifacts = [{"path": rel, **by_path[rel].metadata()} for rel in sorted(by_path)]
     name_assets(artifacts)
-    manifest = render_manifest(guide, ctx, artifacts).encode("utf-8")
+    manifest = render_manifest(guide, ctx, artifacts, changes).encode("utf-8")
     manifest_path = atomic_write(dist / MANIFEST, manifest)
     sums = {str(a["path"]): str(a["sha256"]) for a in artifacts}
     sums[MANIFEST] = hashlib.sha256(manifest).hexdigest()
@@ -56,7 +64,7 @@ def write_release(guide: Guide, ctx: BuildContext, written: list[Artifact]) -> l
                      f"{', '.join(left_out)}")
     ctx.progress(f"release: {len(artifacts)} artifact(s) in {manifest_path} and {sums_path}")
     made = [Artifact.of(manifest_path, manifest), Artifact.of(sums_path, sums_text)]
-    return ([removed] if removed is not None else []) + made
+    return [a for a in (removed, notes) if a is not None] + made
 
 
 def copy_removed(dist: Path, files: list[Artifact]) -> Artifact | None:
@@ -115,8 +123,10 @@ def name_assets(artifacts: list[dict[str, object]]) -> None:
         a["asset"] = name if unique else str(a["path"]).replace("/", "-")
 
 
-def render_manifest(guide: Guide, ctx: BuildContext, artifacts: list[dict[str, object]]) -> str:
-    """manifest.json: what was built, from which guide commit, when, and every artifact."""
+def render_manifest(guide: Guide, ctx: BuildContext, artifacts: list[dict[str, object]],
+                    changes: Changes | None = None) -> str:
+    """manifest.json: what was built, from which guide commit, when, every artifact and, with a
+    ledger, the notes changed since the previous release."""
     folder = ctx.source_root
     data = {
         "manifest_format": MANIFEST_FORMAT,
@@ -128,6 +138,8 @@ def render_manifest(guide: Guide, ctx: BuildContext, artifacts: list[dict[str, o
                   "formats": list(ctx.formats), "locked": ctx.locked},
         "artifacts": artifacts,
     }
+    if changes is not None:
+        data["changes"] = manifest_section(guide, changes)
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 

@@ -34,6 +34,21 @@ def source_commit(folder: Path) -> str | None:
     return _git(folder, "rev-parse", "HEAD")
 
 
+def repository_root(folder: Path) -> Path | None:
+    """The top folder of the git checkout holding `folder`."""
+    top = _git(folder, "rev-parse", "--show-toplevel")
+    return Path(top) if top else None
+
+
+def remote_url(folder: Path) -> str | None:
+    """The URL of the checkout's `origin` remote, else of its first remote."""
+    found = _git(folder, "remote", "get-url", "origin")
+    if found:
+        return found
+    names = (_git(folder, "remote") or "").split()
+    return _git(folder, "remote", "get-url", names[0]) if names else None
+
+
 def last_commit_time(folder: Path) -> int | None:
     """Unix time of the last commit that touched the folder (else of HEAD), for SOURCE_DATE_EPOCH.
 
@@ -42,6 +57,11 @@ def last_commit_time(folder: Path) -> int | None:
     stamp = _git(folder, "log", "-1", "--format=%ct", "--", ".") or _git(folder, "log", "-1",
                                                                           "--format=%ct")
     return int(stamp) if stamp and stamp.isdigit() else None
+
+
+def git_output(folder: Path, *args: str) -> str | None:
+    """What a read-only git command prints in `folder`, trimmed; None outside a checkout."""
+    return _git(folder, *args)
 
 
 def _git(folder: Path, *args: str) -> str | None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -145,5 +148,73 @@ def test_a_deleted_then_re_added_note_keeps_its_id_and_is_updated(tmp_path: Path
         assert guid in updated and not log.new  # (the lxc cited-object card quotes it too)
         assert col.find_notes(f"Id:{guid}") == [nid]
         assert "named web" in col.get_note(nid)["Purpose"]
+    finally:
+        col.close()
+
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "Guide Maintainer", "GIT_AUTHOR_EMAIL": "maintainer@example.org",
+           "GIT_COMMITTER_NAME": "Guide Maintainer", "GIT_COMMITTER_EMAIL": "maintainer@example.org",
+           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+SRC_LINK = re.compile(r'<a class="src" href="https://github\.com/o/guide/blob/([0-9a-f]{40})/guide/[^"]+#L\d+"')
+
+
+def commit_all(repo: Path, message: str) -> str:
+    for args in (("add", "-A"), ("commit", "-q", "-m", message)):
+        subprocess.run(["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, check=True)
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def links_of(col) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
+    """GUID -> the commit its source link names (None: no link)."""
+    out = {}
+    for nid in col.find_notes(""):
+        note = col.get_note(nid)
+        found = SRC_LINK.search("\x1f".join(note.fields))
+        out[note.guid] = found.group(1) if found else None
+    return out
+
+
+@pytest.mark.slow
+def test_v2_with_source_links_keeps_reviews_and_updates_only_changed_facts(tmp_path: Path) -> None:
+    """A guide on GitHub: every card links to its line at the commit built; v2 moves every link to
+    a new commit, yet only the notes whose facts changed are updated, and reviews are kept."""
+    repo = tmp_path / "repo"
+    src = Path(shutil.copytree(GUIDE, repo / "guide"))
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
+    subprocess.run(["git", "remote", "add", "origin", "git@github.com:o/guide.git"], cwd=repo, check=True)
+    commit_all(repo, "guide")
+    build_decks(src, tmp_path / "v1")
+    first = commit_all(repo, "ledger")  # the ledger only: the guide's lines are as built
+    build_decks(src, tmp_path / "v1")
+    lock_v1 = json.loads((src / "cheatdeck.lock").read_text())
+    col = open_collection(tmp_path / "col")
+    try:
+        import_deck(col, tmp_path / "v1" / "anki" / APKG)
+        assert set(links_of(col).values()) == {first}  # every note has its link
+        types_before = {m["id"]: m["mod"] for m in col.models.all()}
+        review_every_card(col)
+        reviewed = history(col)
+
+        md = src / "352-containers.md"
+        md.write_text(md.read_text().replace(PURPOSE_OLD, PURPOSE_NEW))
+        build_decks(src, tmp_path / "v2", epoch=T0 + 100)
+        second = commit_all(repo, "v2")
+        out = build_decks(src, tmp_path / "v2", epoch=T0 + 100)  # built from the new commit
+        lock_v2 = json.loads((src / "cheatdeck.lock").read_text())
+        changed = changed_guids(lock_v1, lock_v2)
+        assert changed
+
+        log = import_deck(col, out / APKG)
+        updated = {col.get_note(n.id.nid).guid for n in log.updated}
+        assert not log.new and updated == changed  # a moved link alone updates nothing
+        assert {m["id"]: m["mod"] for m in col.models.all()} == types_before  # no note type changed
+        assert {cid: h for cid, h in history(col).items() if cid in reviewed} == reviewed
+        links = links_of(col)
+        assert all(links.values())
+        assert {g for g, c in links.items() if c == second} == changed
+        assert {g for g, c in links.items() if c == first} == set(links) - changed
+        guid = next(iter(changed))
+        assert len(col.find_notes(f"Id:{guid}")) == 1  # the Id field still holds the GUID alone
     finally:
         col.close()

@@ -217,7 +217,8 @@ def test_project_file_with_an_unknown_key_names_its_line(tmp_path: Path) -> None
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [
         f"cheatdeck: error: {tmp_path / 'cheatdeck.toml'}:2: error: unknown key 'papr' (known keys: "
-        "sources, exam, deck, language, languages, paper, orientation, ledger, output, writers)"]
+        "sources, exam, deck, language, languages, paper, orientation, ledger, output, source_url, "
+        "writers)"]
 
 
 @pytest.mark.parametrize("text, message", [

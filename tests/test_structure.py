@@ -20,19 +20,20 @@ LAYERS: dict[str, int] = {
     "diagnostics": 1, "html": 1, "resources": 1, "i18n": 1, "svg": 1,
     "catalogue": 2, "output": 2, "cachecheck": 2, "media": 2, "version": 2, "config": 2,
     "serialize": 2,
-    "reader": 3, "rules": 3,
+    "reader": 3, "rules": 3, "sourcelinks": 3,
     "snapshot": 4, "project": 4,
     "context": 5, "artifacts": 5,
     "workers": 6,
     "anki": 7, "sheets": 7,
-    "writers": 8, "writer_cache": 8, "preview": 8, "progress": 8,
+    "writers": 8, "writer_cache": 8, "preview": 8, "progress": 8, "release_notes": 8,
     "release": 9,
-    "pipeline": 10,
+    "pipeline": 10, "release_action": 10,
     "cli": 11, "commands": 12, "__main__": 13, "rules_table": 12,
 }
 # Where the process environment may be touched: the CLI, and the build context's constructor
-# (plus the helpers beside it that hand variables on to child processes and fontTools).
-ENVIRON_ALLOWED = {"builder/cli.py", "builder/context.py"}
+# (plus the helpers beside it that hand variables on to child processes and fontTools), and the
+# GitHub Action's entry point, whose inputs and outputs are variables (INPUT_*, GITHUB_OUTPUT).
+ENVIRON_ALLOWED = {"builder/cli.py", "builder/context.py", "builder/release_action.py"}
 ENVIRON = re.compile(r"\bos\.(environ|getenv|putenv|unsetenv)\b|\bfrom os import [^\n]*\b(environ|getenv)\b")
 
 

@@ -16,7 +16,8 @@ from builder.writers import available_writers
 
 DEFAULT_OUTPUT = "dist"
 BUILD_DEFAULTS: dict[str, object] = {"output": DEFAULT_OUTPUT, "paper": "a4",
-                                     "orientation": "landscape", "ledger": None}
+                                     "orientation": "landscape", "ledger": None,
+                                     "source_url": None}
 
 
 @click.command("build")

@@ -13,6 +13,7 @@ from builder.model import (CitedObject, CodeSample, CommandGroup, Guide, Image, 
                            Span, SpanStyle, Table, Topic)
 from builder.sheets.codelines import fold_html, lean_spans
 from builder.sheets.names import EMOJI, anchor_for
+from builder.sourcelinks import SourceLinks
 from builder.sheets.prose import DefinitionGroup, IdeaGroup, cell_html, definition_groups, key_ideas
 from builder.html import highlight_code, rich_to_html
 
@@ -73,6 +74,7 @@ class CommandBlock:
     rows: tuple[CodeRow, ...]
     section: str | None  # heading shown when it differs from the previous block's
     files: bool  # the lines are paths, not commands
+    source: str | None = None  # the guide line it came from, at the build's commit
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,7 @@ class TableBlock:
     # where it prints, from its measured min-content width (builder/sheets/measure.py): in its
     # column, across the page (`page`), or one block per row, "label: value" (`stack`)
     fit: str = "column"
+    source: str | None = None  # the guide line it came from, at the build's commit
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,11 +176,11 @@ def meta_for(guide: Guide, topic: Topic, title: str, subject: str, keywords: tup
 
 
 def objective_sheet(guide: Guide, topic: Topic, o: Objective, layout: Layout,
-                    created: str | None = None) -> ObjectiveSheet:
-    """The context of one objective's sheet."""
+                    created: str | None = None, links: SourceLinks | None = None) -> ObjectiveSheet:
+    """The context of one objective's sheet; `links` give each block its guide line's URL."""
     clean = _text_filter(layout.emoji)
     rich = _rich_filter(layout.emoji)
-    important, other = command_blocks(o, layout)
+    important, other = command_blocks(o, layout, links)
     samples = tuple(_sample(o, i, s, layout) for i, s in enumerate(o.samples))
     meta = meta_for(guide, topic, f"{o.id} {o.title}", _("{exam} objective {id}: {title}").format(exam=guide.exam, id=o.id, title=o.title),
                     tuple(c.name for c in o.cited_objects), created, layout.emoji)
@@ -187,7 +190,7 @@ def objective_sheet(guide: Guide, topic: Topic, o: Objective, layout: Layout,
         description_html=rich(o.description), knowledge_html=tuple(rich(k) for k in o.key_knowledge_areas),
         cited=cited_entries(o, important + other, samples),
         important=important, other=other,
-        tables=tuple(_table(t, clean, rich, layout) for t in o.tables),
+        tables=tuple(_table(t, clean, rich, layout, links) for t in o.tables),
         definitions=definition_groups(o, clean, rich),
         ideas=key_ideas(o, rich),
         samples=samples, timeline=_timeline(o, clean), figures=_figures(o.images),
@@ -216,7 +219,8 @@ def _ranges(numbers: list[int]) -> str:
     return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
-def command_blocks(o: Objective, layout: Layout) -> tuple[tuple[CommandBlock, ...], tuple[CommandBlock, ...]]:
+def command_blocks(o: Objective, layout: Layout,
+                   links: SourceLinks | None = None) -> tuple[tuple[CommandBlock, ...], tuple[CommandBlock, ...]]:
     """Groups with at least one line: the Important Commands ones first, then the rest in order."""
     clean = _text_filter(layout.emoji)
     blocks: dict[bool, list[CommandBlock]] = {True: [], False: []}
@@ -231,7 +235,7 @@ def command_blocks(o: Objective, layout: Layout) -> tuple[tuple[CommandBlock, ..
             anchor=anchor_for(o.id, f"g{i}"), purpose_html=escape(clean(group.purpose or "")),
             rows=tuple(_row(line.text, group.language, line.disabled, layout) for line in group.lines),
             section=None if section and _IMPORTANT.search(section) else shown,
-            files=group.kind.value == "files"))
+            files=group.kind.value == "files", source=links.url(group.pos) if links else None))
     return tuple(blocks[True]), tuple(blocks[False])
 
 
@@ -270,14 +274,16 @@ def _sample(o: Objective, i: int, s: CodeSample, layout: Layout) -> SampleBlock:
     return SampleBlock(anchor_for(o.id, f"s{i}"), caption, s.language, html)
 
 
-def _table(t: Table, clean, rich, layout: Layout) -> TableBlock:  # type: ignore[no-untyped-def]
+def _table(t: Table, clean, rich, layout: Layout,  # type: ignore[no-untyped-def]
+           links: SourceLinks | None = None) -> TableBlock:
     from builder.sheets.measure import table_fit  # fontTools: only when a sheet is made
 
     width = len(t.header)
     rows = tuple(tuple(cell_html(c, rich) for c in (row.cells + (RichText(),) * width)[:width])
                  for row in t.rows)
     return TableBlock(clean(t.title), tuple(cell_html(h, rich) for h in t.header), rows,
-                      table_fit(t, layout.paper, layout.orientation, layout.columns))
+                      table_fit(t, layout.paper, layout.orientation, layout.columns),
+                      links.url(t.pos) if links else None)
 
 
 def _timeline(o: Objective, clean) -> tuple[TimelineStrip, ...]:  # type: ignore[no-untyped-def]

@@ -51,9 +51,11 @@ def _weasyprint_version() -> str:
 def plan(guide: Guide, ctx: BuildContext, options: SheetOptions, templates_digest: str) -> list[Planned]:
     """Every sheet of the guide with its content key (objectives first, then topics)."""
     root = ctx.source_root
+    links = ctx.source_links
     base = (__version__, _weasyprint_version(), templates_digest, options.paper, options.orientation,
             options.emoji, options.pdf_variant, guide.exam, guide.version, ctx.time.iso,
-            guide.lang, catalogue_digest(guide.lang))
+            guide.lang, catalogue_digest(guide.lang),
+            links and (links.template, links.commit))
     sheets: list[Planned] = []
     topics: list[Planned] = []
     for topic in guide.topics:

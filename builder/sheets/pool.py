@@ -20,6 +20,7 @@ from builder.workers import die_with, installed_code_first
 
 if TYPE_CHECKING:
     from builder.sheets.pdf import Rendered
+    from builder.sourcelinks import SourceLinks
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class PageJob:
     layout: Layout
     created: str | None
     base: Path  # the source root: relative image URLs resolve against it
+    links: SourceLinks | None = None  # each block's link to its guide line
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +140,8 @@ def _page(job: PageJob) -> PageResult:
 
     with override(job.guide.lang):
         topic = job.guide.topics[0]
-        sheet = objective_sheet(job.guide, topic, topic.objectives[0], job.layout, job.created)
+        sheet = objective_sheet(job.guide, topic, topic.objectives[0], job.layout, job.created,
+                                job.links)
         rendered = _renderer.render(_pages.objective(sheet, standalone=False), job.base)
         return PageResult(rendered, _pages.objective(sheet, standalone=True), _pages.article(sheet))
 

@@ -71,13 +71,14 @@ def _page_job(build: SheetPlan, p: Planned, layout: Layout) -> PageJob:
     assert p.objective is not None
     topic = replace(p.topic, objectives=(p.objective,))
     return PageJob(p.key, replace(build.guide, topics=(topic,)), layout, build.created,
-                   build.source_root)
+                   build.source_root, build.ctx.source_links)
 
 
 def _reuse(build: SheetPlan, p: Planned, layout: Layout) -> None:
     """A stale output whose render is cached: copy the PDF, write the HTML from the model."""
     assert p.objective is not None
-    sheet = objective_sheet(build.guide, p.topic, p.objective, layout, build.created)
+    sheet = objective_sheet(build.guide, p.topic, p.objective, layout, build.created,
+                            build.ctx.source_links)
     _write_html(build, p, build.renderer.objective(sheet, standalone=True))
     _publish(build, p)
 
@@ -107,7 +108,8 @@ def _collect(build: SheetPlan, pool: RenderPool, planned: list[Planned]) -> None
 
 def _topic_job(build: SheetPlan, p: Planned, layout: Layout) -> TopicJob:
     """The whole topic as one document: cover, objectives, index (pages numbered through)."""
-    sheets = [objective_sheet(build.guide, p.topic, q.objective, layout, build.created)
+    sheets = [objective_sheet(build.guide, p.topic, q.objective, layout, build.created,
+                              build.ctx.source_links)
               for q in _members(build, p) if q.objective]
     env = build.renderer.env
     # one run of columns for the whole topic: a table too wide for its column prints row by row

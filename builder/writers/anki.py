@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.anki import ledger
+from builder.anki.links import linked
 from builder.anki.notes import AnkiNote, deck_description, deck_name, guide_notes
 from builder.anki.notetypes import NoteTypeText, load_text, note_types_for
 from builder.anki.media import build_media
@@ -41,6 +42,8 @@ def write(guide: Guide, ctx: BuildContext) -> WriterResult:
                      reuse=not ctx.release) as media:  # a release prepares every image itself
         notes = guide_notes(guide, ctx.source_root, media)
     stamps = _stamp(guide, ctx, notes, texts, ctx.time.stamp)
+    # After the ledger's hashes: a link that moves with each commit changes no note's `mod`.
+    notes = [linked(n, ctx.source_links, guide.lang) for n in notes]
     out = ctx.output / "anki"
     stem = slug(ctx.title or guide.deck_title)  # a translation is named after the guide
     jobs: list[tuple[Path, Topic | None, list[AnkiNote]]] = [

@@ -14,6 +14,7 @@ from pathlib import Path
 from builder.anki import ledger
 from builder.anki.notes import AnkiNote, deck_description
 from builder.anki.notetypes import NoteType, NoteTypeText, card_css, note_types_for
+from builder.anki.links import linked
 from builder.anki.exam import EXAM_NOTE_TYPES, TEMPLATE_DIR, deck_name, exam_notes
 from builder.anki.package import PackagePlan, apkg_bytes, note_rows, package_counts
 from builder.artifacts import Artifact, WriterResult
@@ -66,6 +67,8 @@ def write(guide: Guide, ctx: BuildContext) -> WriterResult:
     per_exam, shared = exam_notes(guide)
     notes = [n for _, mine in per_exam for n in mine]
     stamps = _stamp(ctx, notes, texts, ctx.time.stamp)
+    # After the ledger's hashes, as the guide's decks do: a moved link changes no note's mod.
+    per_exam = [(exam, [linked(n, ctx.source_links, guide.lang) for n in mine]) for exam, mine in per_exam]
     artifacts = []
     for exam, mine in per_exam:
         plan = _plan(guide, exam, mine, texts, stamps)
