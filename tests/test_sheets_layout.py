@@ -18,10 +18,10 @@ from builder.config import BuildConfig
 from builder.model import Guide, Objective
 from builder.pipeline import build
 from builder.sheets.codelines import BREAK_AFTER
-from builder.sheets.context import CODE_WIDTH, COLUMNS
+from builder.sheets.context import CODE_WIDTH, COLUMNS, Layout, objective_sheet
 from builder.sheets.index import command_name
 from builder.sheets.names import slug
-from builder.sheets.prose import MARK_GLYPHS, mark_of, selected_prose
+from builder.sheets.prose import MARK_GLYPHS, mark_of
 
 pypdf = pytest.importorskip("pypdf")
 pytestmark = pytest.mark.slow
@@ -376,7 +376,7 @@ def test_every_mark_only_cell_prints_its_glyph(built):
 
 # -- text coverage --------------------------------------------------------------------------
 
-def text_nodes(o: Objective) -> list[tuple[str, str]]:
+def text_nodes(guide: Guide, o: Objective) -> list[tuple[str, str]]:
     """(what, text) for every text of the model an objective's sheet must print.
 
     Documented omissions (docs/sheets.md): section titles that head nothing printed, links'
@@ -406,7 +406,9 @@ def text_nodes(o: Objective) -> list[tuple[str, str]]:
         nodes += [("term", d.term), ("definition", d.text.plain)]
     for e in o.timeline:
         nodes += [("period", e.period)] + [("event", x) for x in e.events]
-    nodes += [("key idea", short.plain) for _, short in selected_prose(o) if short is not None]
+    topic = next(t for t in guide.topics if o in t.objectives)
+    sheet = objective_sheet(guide, topic, o, Layout("a4", "landscape", "color"))
+    nodes += [("key idea", i.text) for g in sheet.ideas for i in g.ideas if i.printed]
     return [(what, text) for what, text in nodes if text and text.strip()]
 
 
@@ -416,6 +418,6 @@ def test_every_text_node_of_the_model_is_printed(built):
     for topic in built.guide.topics:
         for o in topic.objectives:
             printed = squeeze(body_text(built.sheets / f"{o.id}-{slug(o.title)}.pdf"))
-            missing += [f"{o.id} {what}: {text[:60]!r}" for what, text in text_nodes(o)
+            missing += [f"{o.id} {what}: {text[:60]!r}" for what, text in text_nodes(built.guide, o)
                         if not printed_in(text.translate(drop), printed)]
     assert missing == []

@@ -3,7 +3,9 @@ mark-only cells, code folds and highlighting, the topic index, font advice, opti
 
 from __future__ import annotations
 
+import math
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,9 +18,12 @@ from builder.sheets.codelines import BREAK_AFTER, fold_html
 from builder.sheets.context import Layout, command_blocks, objective_sheet
 from builder.sheets.diagnose import font_advice
 from builder.sheets.index import command_name, topic_index
-from builder.sheets.prose import IDEA_CHARS, IDEAS_PER_SECTION, clip, condense, definition_context, selected_prose
+from builder.sheets.budget import SLACK, page_budget, pages_needed
+from builder.sheets.context import prose_level
+from builder.sheets.prose import (IDEA_CHARS, IDEAS_PER_SECTION, LEANEST, LEVELS, clip, condense, definition_context,
+                                  key_ideas, selected_prose)
 from builder.sheets.render import SheetRenderer
-from builder.html import highlight_code
+from builder.html import highlight_code, rich_to_html
 from tests.test_sheets_context import _objective, group, parse_html, visible_lines
 
 LAYOUT = Layout("a4", "landscape", "color")
@@ -66,7 +71,7 @@ def test_a_long_sentence_is_clipped_at_a_clause_and_never_inside_code():
     assert clip(almost) == almost
     code = RichText((Span("Run "), Span("docker run --rm --name web --publish 8080:80 --volume data:/srv "
                                          "--env MODE=production nginx:latest", SpanStyle.CODE),
-                     Span(" to start the web server in the background")))
+                     Span(" to start the web server in the background, with its data kept in a volume")))
     cut = clip(code)
     assert cut.plain.endswith("\u2026") and any(s.style is SpanStyle.CODE and s.text.endswith("latest")
                                                 for s in cut.spans)
@@ -79,27 +84,82 @@ def test_lead_ins_repeats_and_a_sections_surplus_print_on_screen_only():
         prose(RichText.of("Use ldd to list the libraries:"), line=21),  # a lead-in: its block prints
         prose(RichText.of("Storage drivers."), line=22),  # the table's caption says it
         prose(RichText.of("Fact number 0."), "item", line=23)) + items)
-    printed = [s.plain for _, s in selected_prose(o) if s is not None]
+    printed = [s.plain for _, s in selected_prose(o) if s is not None]  # the leanest level
     assert printed == [f"Fact number {n}." for n in range(IDEAS_PER_SECTION)]
     _, sheet = sheet_for(o)
     (group_,) = sheet.ideas
-    assert [i.printed for i in group_.ideas].count(True) == IDEAS_PER_SECTION
+    # a sheet with room prints every piece that says something new
+    assert [i.text for i in group_.ideas if i.printed] == [f"Fact number {n}." for n in range(IDEAS_PER_SECTION + 2)]
     html = SheetRenderer().objective(sheet, standalone=True)
-    assert html.count('class="item extra"') == 3 and "ldd" in html  # all of it on screen
+    assert html.count('class="item extra"') == 1 and "ldd" in html  # all of it on screen
 
 
 def test_key_ideas_print_condensed_and_keep_the_full_text_for_the_screen():
     text = RichText.of("The daemon reads daemon.json at start. A -H flag clashes with its hosts key.")
     o = _objective(prose=(prose(text), prose(RichText.of("Use certs.d for registry CAs."), "item")))
-    _, sheet = sheet_for(o)
-    (group_,) = sheet.ideas
+    (group_,) = key_ideas(o, rich_to_html, LEANEST)
     assert group_.section == "Basics"
     assert [i.short_html for i in group_.ideas] == ["The daemon reads daemon.json at start.",
                                                      "Use certs.d for registry CAs."]
     assert group_.ideas[0].condensed and "clashes" in group_.ideas[0].full_html
+    _, sheet = sheet_for(replace(o, prose=o.prose * 1))
+    sheet = replace(sheet, ideas=(group_,))
     html = SheetRenderer().objective(sheet, standalone=True)
     parse_html(html)
     assert "Key ideas" in html and 'class="full"' in html
+
+
+def test_a_sheet_with_room_prints_its_prose_in_full():
+    """The last page's room is filled with prose before any of it is cut."""
+    text = RichText.of("The daemon reads daemon.json at start. A -H flag clashes with its hosts key.")
+    o = _objective(prose=(prose(text),))
+    _, sheet = sheet_for(o)
+    assert prose_level(sheet, o, rich_to_html) == LEVELS[0]
+    (group_,) = sheet.ideas
+    assert group_.ideas[0].text == text.plain and not group_.ideas[0].condensed
+
+
+def test_prose_that_would_start_another_page_is_condensed():
+    """A sheet whose commands nearly fill its page prints one clipped line a piece."""
+    pieces = tuple(prose(RichText.of(" ".join(f"Sentence {k} of piece {n} says one more thing about the daemon."
+                                              for k in range(12))), line=20 + n) for n in range(8))
+    groups = tuple(group(f"step {n}", f"run-step --number {n} --verbose") for n in range(150))
+    o = _objective(command_groups=groups, prose=pieces)
+    _, sheet = sheet_for(o)
+    lean = pages_needed(replace(sheet, ideas=key_ideas(o, rich_to_html, LEANEST)))
+    full = pages_needed(replace(sheet, ideas=key_ideas(o, rich_to_html, LEVELS[0])))
+    assert math.ceil(full - SLACK) > math.ceil(lean - SLACK)  # printed in full it would need a page more
+    assert pages_needed(sheet) <= page_budget(lean)
+    assert prose_level(sheet, o, rich_to_html) != LEVELS[0]
+
+
+def test_no_key_idea_opens_on_a_pronoun_without_what_it_stands_for():
+    text = RichText((Span("Xen is a type 1 hypervisor. Dom0 boots first. It runs the toolstack. "),
+                     Span("It owns only the CPUs", SpanStyle.STRONG), Span(" it is given.")))
+    # the emphasised sentence opens on "It": the sentence before it comes with it
+    assert condense(prose(text)).plain == ("Xen is a type 1 hypervisor. \u2026 It runs the toolstack. "
+                                           "It owns only the CPUs it is given.")
+    # a piece opening on a pronoun prints only when the piece before it (what "it" is) prints
+    repeat = prose(RichText.of("Storage drivers."), line=21)
+    orphan = prose(RichText.of("They decide how layers are stored."), line=22)
+    t = Table("Storage drivers", None, (RichText.of("Driver"),), (), None, at(5))
+    o = _objective(tables=(t,), prose=(repeat, orphan))
+    assert [s for _, s in selected_prose(o)] == [None, None]
+    o = _objective(prose=(prose(RichText.of("Overlay2 is the default driver."), line=21), orphan))
+    assert [s.plain for _, s in selected_prose(o)] == ["Overlay2 is the default driver.",
+                                                       "They decide how layers are stored."]
+
+
+def test_the_end_of_a_sentence_is_not_cut_when_little_is_left():
+    text = RichText.of("A type 1 hypervisor runs directly on the host's physical hardware, providing a "
+                       "base layer to manage VMs without the need for a host operating system.")
+    assert IDEA_CHARS + 20 < len(text.plain) and condense(prose(text)).plain == text.plain
+
+
+def test_a_key_idea_is_never_only_link_text():
+    more = prose(RichText((Span("More info", SpanStyle.LINK, "https://podman.io/"),)), "item", line=21)
+    o = _objective(prose=(prose(RichText.of("Podman runs without a daemon."), "item"), more))
+    assert [s is None for _, s in selected_prose(o, LEVELS[0])] == [False, True]
 
 
 # -- commands, definitions, tables -------------------------------------------------------------

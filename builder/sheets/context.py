@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from urllib.parse import quote
 
@@ -13,7 +13,8 @@ from builder.model import (CitedObject, CodeSample, CommandGroup, Guide, Image, 
                            Span, SpanStyle, Table, Topic)
 from builder.sheets.codelines import fold_html, lean_spans
 from builder.sheets.names import EMOJI, anchor_for
-from builder.sheets.prose import DefinitionGroup, IdeaGroup, cell_html, definition_groups, key_ideas
+from builder.sheets.budget import page_budget, pages_needed
+from builder.sheets.prose import LEVELS, DefinitionGroup, IdeaGroup, Level, cell_html, definition_groups, key_ideas
 from builder.html import highlight_code, rich_to_html
 
 # Monospace characters per code line for (orientation) at the default stylesheet's sizes.
@@ -181,7 +182,7 @@ def objective_sheet(guide: Guide, topic: Topic, o: Objective, layout: Layout,
     samples = tuple(_sample(o, i, s, layout) for i, s in enumerate(o.samples))
     meta = meta_for(guide, topic, f"{o.id} {o.title}", _("{exam} objective {id}: {title}").format(exam=guide.exam, id=o.id, title=o.title),
                     tuple(c.name for c in o.cited_objects), created, layout.emoji)
-    return ObjectiveSheet(
+    sheet = ObjectiveSheet(
         meta=meta, layout=layout, id=o.id, anchor=anchor_for(o.id), title=clean(o.title),
         icon=o.icon if layout.emoji == "color" else None, weight=o.weight,
         description_html=rich(o.description), knowledge_html=tuple(rich(k) for k in o.key_knowledge_areas),
@@ -192,6 +193,17 @@ def objective_sheet(guide: Guide, topic: Topic, o: Objective, layout: Layout,
         ideas=key_ideas(o, rich),
         samples=samples, timeline=_timeline(o, clean), figures=_figures(o.images),
         practice=tuple(clean(line) for line in practice_lines(guide, o.id)))
+    return replace(sheet, ideas=key_ideas(o, rich, prose_level(sheet, o, rich)))
+
+
+def prose_level(sheet: ObjectiveSheet, o: Objective, rich) -> Level:  # type: ignore[no-untyped-def]
+    """The richest level of prose that keeps the sheet on the pages its leanest prose needs:
+    the last page's room is filled with prose before any of it is cut."""
+    budget = page_budget(pages_needed(sheet))
+    for level in LEVELS[:-1]:
+        if pages_needed(replace(sheet, ideas=key_ideas(o, rich, level))) <= budget:
+            return level
+    return LEVELS[-1]
 
 
 def practice_lines(guide: Guide, objective_id: str) -> list[str]:
