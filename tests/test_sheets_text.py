@@ -321,3 +321,22 @@ def test_a_relative_templates_folder_builds(tmp_path, monkeypatch):
     result = build([str(source)], config)
     assert (tmp_path / "out" / "sheets" / "930.1-namespaces-and-cgroups.pdf").is_file()
     assert not [d for d in result.diagnostics if d.rule.startswith("sheet-")]
+
+
+# -- structured prose ----------------------------------------------------------------------------
+
+def test_bold_questions_in_list_items_are_definitions(fixtures):
+    """`* **What is it?** text` defines the section's subject; `* **How does it work?** text` is
+    a question its text answers; a link-only item is no key idea."""
+    from builder.reader import read_guide
+
+    read = read_guide([str(fixtures / "sheets" / "structured" / "guide.md")])
+    (o,) = read.guide.objectives
+    found = [(d.term, d.form, d.text.plain.split(",")[0].split(" between")[0]) for d in o.definitions]
+    assert found == [("Podman", "bold-term", "A container manager compatible with the Docker CLI"),
+                     ("Use", "bold-term", "Create"),
+                     ("How does it work?", "question", "Each container is a child of the command that started it"),
+                     ("Skopeo", "bold-term", "A tool to inspect"),
+                     ("Use", "bold-term", "Move images")]
+    _, sheet = sheet_for(o)
+    assert not any(i.printed for g in sheet.ideas for i in g.ideas)  # only "More info" was prose

@@ -35,6 +35,8 @@ class Vocabulary:
     objective: tuple[str, ...] = ()  # a word before an objective's number: "Objective 200.1;"
     description_opening: tuple[str, ...] = ()  # how LPI's descriptions open: "Candidates should"
     removed: tuple[str, ...] = ()  # an objective title that says LPI dropped it: "Removed (see 104.3)"
+    # a bold question that asks what the section's subject is: `* **What is it?** A container manager`
+    what_is_it: tuple[str, ...] = ()
 
 
 EN = Vocabulary(
@@ -49,6 +51,7 @@ EN = Vocabulary(
     points=("points", "point", "pts"), objective=("objective", "exam objective", "lpi objective"),
     description_opening=("candidates should", "the candidate should"),
     removed=("removed", "deleted", "dropped", "withdrawn"),
+    what_is_it=("what is it", "what is this", "what are they", "what it is", "definition"),
 )
 PT_BR = Vocabulary(
     "pt-BR", "português (Brasil)", ("pt", "pt-br", "pt_br", "ptbr", "portugues", "português"),
@@ -61,6 +64,7 @@ PT_BR = Vocabulary(
     points=("pontos",), objective=("objetivo",),
     description_opening=("os candidatos devem", "o candidato deve", "os candidatos deverão"),
     removed=("removido", "removida", "excluído", "excluída"),
+    what_is_it=("o que é", "o que é isso", "o que são", "definição"),
 )
 # LPI's Spanish objectives: "Importancia", "Descripción", "Áreas de conocimiento clave", "Lista
 # parcial de los archivos, términos y utilidades utilizados".
@@ -75,6 +79,7 @@ ES = Vocabulary(
     points=("puntos",), objective=("objetivo",),
     description_opening=("los candidatos deberán", "los candidatos deben", "el candidato debe"),
     removed=("eliminado", "eliminada", "suprimido", "retirado"),
+    what_is_it=("qué es", "que es", "qué son", "definición"),
 )
 # LPI's German objectives: "Gewichtung", "Beschreibung", "Wichtigste Wissensgebiete", "Hier ist
 # eine unvollständige Liste der verwendeten Dateien, Begriffe und Hilfsprogramme".
@@ -91,6 +96,7 @@ DE = Vocabulary(
     points=("punkte", "punkt"), objective=("lernziel", "prüfungsziel"),
     description_opening=("kandidaten sollten", "die kandidaten sollten", "der kandidat sollte"),
     removed=("entfernt", "gestrichen"),
+    what_is_it=("was ist das", "was ist es", "was sind sie", "definition"),
 )
 VOCABULARIES: dict[str, Vocabulary] = {v.lang: v for v in (EN, PT_BR, ES, DE)}
 DEFAULT_LANG = "en"
@@ -133,6 +139,7 @@ class Matcher:
     cited_intro: re.Pattern[str]
     description_opening: re.Pattern[str]
     removed: re.Pattern[str]
+    what_is_it: re.Pattern[str]
     parts: dict[str, str]  # folded part word -> part name ("cited_objects", ...)
     labels: dict[str, str]  # folded label word -> "weight", "description", "kka"
 
@@ -174,6 +181,10 @@ class Matcher:
     def is_cited_intro(self, text: str) -> bool:
         return bool(self.cited_intro.search(fold(text)))
 
+    def asks_what_it_is(self, term: str) -> bool:
+        """`What is it?`, `O que é?`: a bold question whose answer defines the section's subject."""
+        return bool(self.what_is_it.match(fold(term.translate(_MARKUP))))
+
 
 @lru_cache(maxsize=8192)
 def _match_part(lang: str, title: str) -> str | None:
@@ -196,6 +207,7 @@ def matcher(lang: str) -> Matcher:
     parts: dict[str, str] = {}
     labels: dict[str, str] = {}
     intros: list[str] = []
+    asks = tuple(w for v in vocabularies for w in v.what_is_it)
     # Whatever a file's language, these two are read in every language: they open a sentence or
     # a title, where no other word could be mistaken for them.
     openings = tuple(w for v in VOCABULARIES.values() for w in v.description_opening)
@@ -216,6 +228,7 @@ def matcher(lang: str) -> Matcher:
         re.compile(_alternatives(tuple(intros))),
         re.compile(rf"^(?:{_alternatives(openings)})\b"),
         re.compile(rf"^\W*(?:{_alternatives(removed)})\b(?:\W*$|\s*[(\[:,;-])"),
+        re.compile(rf"^(?:{_alternatives(asks)})\s*[?:]?$"),
         parts, labels)
 
 
