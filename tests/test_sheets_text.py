@@ -340,3 +340,54 @@ def test_bold_questions_in_list_items_are_definitions(fixtures):
                      ("Use", "bold-term", "Move images")]
     _, sheet = sheet_for(o)
     assert not any(i.printed for g in sheet.ideas for i in g.ideas)  # only "More info" was prose
+
+
+# -- words kept whole ----------------------------------------------------------------------------
+
+WORDS = Path(__file__).parent / "fixtures" / "sheets" / "words" / "guide.md"
+TOKENS = ("lxc.network.type", "qemu-system-x86_64", "--option", "-enable-kvm", "lxc.utsname", "--security-opt")
+
+
+def broken_words(pdf: Path) -> tuple[list[str], int]:
+    """Tokens printed split over two lines anywhere but after a hyphen or slash that ends a
+    piece (`qemu-` | `system`): `lxc.networ` | `k.type`, `--` | `option`; and how many
+    line ends were looked at."""
+    from tests.test_sheets_layout import document_columns
+
+    found, ends = [], 0
+    for lines in document_columns(pdf, 3, skip_first=False):
+        for a, b in zip(lines, lines[1:]):
+            ends += 1
+            joined, cut = a.text + b.text, len(a.text)
+            for token in TOKENS:
+                for m in re.finditer(re.escape(token), joined):
+                    k = cut - m.start()
+                    if 0 < k < len(token) and not (token[k - 1] in "-/" and token[:k].strip("-")):
+                        found.append(f"{token[:k]}|{token[k:]}")
+    return found, ends
+
+
+def _words_pdf(tmp_path: Path, css: str = "") -> Path:
+    from builder.config import BuildConfig
+    from builder.pipeline import build
+
+    options: dict = {"jobs": 1}
+    if css:
+        folder = tmp_path / "tpl" / "sheets"
+        folder.mkdir(parents=True)
+        base = (Path(__file__).resolve().parents[1] / "templates" / "sheets" / "sheet.css").read_text("utf-8")
+        (folder / "sheet.css").write_text(base + css, "utf-8")
+        options["templates_dir"] = str(tmp_path / "tpl")
+    build([str(WORDS)], BuildConfig(output=tmp_path / "out", formats=("sheets",), options=options))
+    (pdf,) = (tmp_path / "out" / "sheets").glob("933.1-*.pdf")
+    return pdf
+
+
+@pytest.mark.slow
+def test_no_word_or_option_breaks_inside_in_tables_or_prose(tmp_path):
+    found, ends = broken_words(_words_pdf(tmp_path / "kept"))
+    assert ends > 60 and found == []
+    # the finder sees breaks inside words where the stylesheet allows them
+    found, _ = broken_words(_words_pdf(tmp_path / "anywhere", "td, .ideas li, .nb { overflow-wrap: anywhere; "
+                                       "white-space: normal; }\n"))
+    assert found, "no break inside a word found with overflow-wrap: anywhere"

@@ -14,7 +14,7 @@ from builder.model import (CitedObject, CodeSample, CommandGroup, Guide, Image, 
 from builder.sheets.codelines import fold_html, lean_spans
 from builder.sheets.names import EMOJI, anchor_for
 from builder.sheets.budget import page_budget, pages_needed
-from builder.sheets.prose import LEVELS, DefinitionGroup, IdeaGroup, Level, cell_html, definition_groups, key_ideas
+from builder.sheets.prose import LEVELS, DefinitionGroup, IdeaGroup, Level, cell_html, definition_groups, keep_words, key_ideas
 from builder.html import highlight_code, rich_to_html
 
 # Monospace characters per code line for (orientation) at the default stylesheet's sizes.
@@ -240,7 +240,7 @@ def command_blocks(o: Objective, layout: Layout) -> tuple[tuple[CommandBlock, ..
         shown = section if section != last_section[group.important] else None
         last_section[group.important] = section
         blocks[group.important].append(CommandBlock(
-            anchor=anchor_for(o.id, f"g{i}"), purpose_html=escape(clean(group.purpose or "")),
+            anchor=anchor_for(o.id, f"g{i}"), purpose_html=keep_words(escape(clean(group.purpose or ""))),
             rows=tuple(_row(line.text, group.language, line.disabled, layout) for line in group.lines),
             section=None if section and _IMPORTANT.search(section) else shown,
             files=group.kind.value == "files"))
@@ -313,6 +313,12 @@ def _text_filter(emoji: str):  # type: ignore[no-untyped-def]
 
 
 def _rich_filter(emoji: str):  # type: ignore[no-untyped-def]
+    """Rich text as sheet HTML: emoji kept or dropped, words kept whole (prose.keep_words)."""
+    html = _rich_html(emoji)
+    return lambda text: keep_words(html(text))
+
+
+def _rich_html(emoji: str):  # type: ignore[no-untyped-def]
     if emoji == "color":
         return rich_to_html
 

@@ -251,6 +251,32 @@ def definition_context(d: Definition, sections: tuple[Section, ...], objective_t
     return title
 
 
+# Text between tags of escaped HTML; in it, an option's dashes with the letter after them, and a
+# token too long for any line.
+_HTML_TEXT = re.compile(r"(<[^>]*>)|([^<]+)")
+_OPTION = re.compile(r"(?<![\w\-\u2011])(-{1,2}[^\W_])")
+LONG_TOKEN = 45  # characters: longer than a cell or a column line can be asked to hold
+_LONG = re.compile(r"[^\s<>]{%d,}" % LONG_TOKEN)
+
+
+def keep_words(html: str) -> str:
+    """Escaped HTML whose words never break inside: an option's dashes stay with its name
+    (`--option` never prints as `--` | `option`), and only a token longer than a line
+    (a URL) may break anywhere, as a last resort (`overflow-wrap` on its own span)."""
+    out = []
+    for m in _HTML_TEXT.finditer(html):
+        if m.group(1):
+            out.append(m.group(1))
+            continue
+        text, at = m.group(2), 0
+        for long in _LONG.finditer(text):
+            out.append(_OPTION.sub(r'<span class="nb">\1</span>', text[at:long.start()]))
+            out.append(f'<span class="brk">{long.group()}</span>')
+            at = long.end()
+        out.append(_OPTION.sub(r'<span class="nb">\1</span>', text[at:]))
+    return "".join(out)
+
+
 def mark_of(text: RichText) -> str | None:
     """"yes", "no" or "warn" when a cell holds nothing but one mark."""
     return MARKS.get(_VARIATION.sub("", text.plain).strip())
