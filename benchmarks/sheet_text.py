@@ -14,7 +14,8 @@ prints one JSON line:
 - `link_only_ideas`: printed key ideas that are only link text ("More info");
 - `thin_last_pages`: objective PDFs of more than one page whose last page is under 35 % full
   (the page fill of tests/test_sheets_layout.py), and the fills of every last page;
-- `figures`: images drawn in the objective PDFs and the tallest one's height in mm.
+- `figures`: images drawn in the objective PDFs over 8 mm high (not emoji), and the tallest
+  one's height in mm.
 
 PDF text is read with pypdf, white space and the sheets' markers left out (the comparison of
 tests/test_sheets_layout.py).
@@ -117,7 +118,7 @@ def figure_heights(pdf: Path) -> list[float]:
                 A, B, C, D, E, F = ctm
                 ctm = [a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
                        e * A + f * C + E, e * B + f * D + F]
-            elif op == b"Do" and operands[0] in images:
+            elif op == b"Do" and operands[0] in images and abs(ctm[3]) / MM > 8:  # not an emoji
                 heights.append(abs(ctm[3]) / MM)
     return heights
 

@@ -391,3 +391,59 @@ def test_no_word_or_option_breaks_inside_in_tables_or_prose(tmp_path):
     found, _ = broken_words(_words_pdf(tmp_path / "anywhere", "td, .ideas li, .nb { overflow-wrap: anywhere; "
                                        "white-space: normal; }\n"))
     assert found, "no break inside a word found with overflow-wrap: anywhere"
+
+
+# -- figures -------------------------------------------------------------------------------------
+
+FIGURES = Path(__file__).parent / "fixtures" / "sheets" / "figures" / "guide.md"
+
+
+def drawn_images(pdf: Path) -> list[tuple[float, float, float]]:
+    """(width mm, height mm, top mm from the page's top) of each image drawn larger than a glyph."""
+    from pypdf import PdfReader
+    from pypdf.generic import ContentStream
+
+    reader, mm, out = PdfReader(pdf), 72 / 25.4, []
+    for page in reader.pages:
+        xobjects = (page.get("/Resources") or {}).get("/XObject") or {}
+        images = {n for n, ref in xobjects.items() if ref.get_object().get("/Subtype") == "/Image"}
+        stack, ctm = [], [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+        for operands, op in ContentStream(page.get_contents(), reader).operations:
+            if op == b"q":
+                stack.append(ctm)
+            elif op == b"Q" and stack:
+                ctm = stack.pop()
+            elif op == b"cm":
+                a, b, c, d, e, f = (float(x) for x in operands)
+                A, B, C, D, E, F = ctm
+                ctm = [a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F]
+            elif op == b"Do" and operands[0] in images and abs(ctm[3]) / mm > 8:
+                top = (float(page.mediabox.height) - ctm[5] - abs(ctm[3])) / mm
+                out.append((round(abs(ctm[0]) / mm, 1), round(abs(ctm[3]) / mm, 1), round(top, 1)))
+    return out
+
+
+@pytest.mark.slow
+def test_figures_print_width_first_after_their_section(tmp_path):
+    from builder.config import BuildConfig
+    from builder.pipeline import build
+    from builder.sheets.measure import widths
+    from tests.test_sheets_layout import body_text
+
+    build([str(FIGURES)], BuildConfig(output=tmp_path, formats=("sheets",), options={"jobs": 1}))
+    (pdf,) = (tmp_path / "sheets").glob("934.1-*.pdf")
+    column, page = widths("a4", "landscape", 3)
+    drawn = sorted(drawn_images(pdf), key=lambda d: d[1])
+    # the dark terminal screenshot is left to the screen: three figures print
+    assert len(drawn) == 3, drawn
+    icon, wide, tall = drawn[0], max(drawn, key=lambda d: d[0]), drawn[-1]
+    assert 60 < tall[1] <= 70.5  # a tall diagram is no longer capped at 38 mm
+    assert wide[0] > column + 10 and wide[0] <= page + 0.5  # a wide diagram spans the page
+    text = body_text(pdf)
+    assert "diagram_01" not in text  # a caption that is the file name is not printed
+    # each figure prints after the key ideas of the section that shows it
+    idea, caption = text.find("read-only layers"), text.find("How the layers of an image stack")
+    assert 0 <= idea < caption < text.find("A build runs its stages")
+    assert icon[1] < 30 and "Listing guests in a terminal" not in text
+    html = (tmp_path / "sheets" / pdf.with_suffix(".html").name).read_text("utf-8")
+    assert "terminal.png" in html  # shown on screen

@@ -27,7 +27,6 @@ TABLE_LINE = BASE_PT * 0.91 * 1.2 * PT
 H2, H3, SECTION_GAP = 3.9, 3.3, 1.4
 MARGIN_TOP_BOTTOM = 19.0  # @page margins, mm
 TITLE = 9.0  # the objective's title bar over the columns
-FIGURE = 38.0
 # Pages of estimate error allowed for: column ends are not filled to the last line (blocks kept
 # whole move on) and the widths are measured, not shaped.
 SLACK = 0.1
@@ -123,8 +122,11 @@ def flow_height(sheet: ObjectiveSheet, with_ideas: bool = True) -> float:
         for s in sheet.samples:
             total += (s.html.count("\n") + 1 + s.html.count("\u21aa")) * CODE_LINE + 1.2
             total += LINE if s.caption else 0.0
-    if sheet.figures:
-        total += H2 + SECTION_GAP + len(sheet.figures) * (FIGURE + LINE + 1)
+    for f in sheet.figures:
+        if not f.dark:
+            total += (f.height_mm + (LINE if f.caption else 0.0) + 1.5) * (columns if f.wide else 1)
+    if sheet.loose_figures:
+        total += H2 + SECTION_GAP
     return total
 
 

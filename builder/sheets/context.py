@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from html import escape
-from urllib.parse import quote
 
 from builder import __version__
 from builder.i18n import _, ngettext
-from builder.model import (CitedObject, CodeSample, CommandGroup, Guide, Image, Objective, RichText,
+from builder.model import (CitedObject, CodeSample, CommandGroup, Guide, Objective, RichText,
                            Span, SpanStyle, Table, Topic)
 from builder.sheets.codelines import fold_html, lean_spans
 from builder.sheets.names import EMOJI, anchor_for
+from builder.sheets.figures import Figure, figures
 from builder.sheets.budget import page_budget, pages_needed
 from builder.sheets.prose import LEVELS, DefinitionGroup, IdeaGroup, Level, cell_html, definition_groups, keep_words, key_ideas
 from builder.html import highlight_code, rich_to_html
@@ -109,13 +109,6 @@ class TimelineStrip:
 
 
 @dataclass(frozen=True, slots=True)
-class Figure:
-    src: str  # path relative to the source root
-    alt: str
-    pos: str  # path:line:col of the image in the guide
-
-
-@dataclass(frozen=True, slots=True)
 class ObjectiveSheet:
     """Everything one objective's sheet shows."""
 
@@ -142,6 +135,17 @@ class ObjectiveSheet:
     @property
     def has_commands(self) -> bool:
         return bool(self.important or self.other)
+
+    def figures_after(self, section: str | None) -> tuple[Figure, ...]:
+        """The figures that print after a section's key ideas (in its column)."""
+        if section is None or not any(g.section == section and g.printed for g in self.ideas):
+            return ()
+        return tuple(f for f in self.figures if f.section == section and not f.wide)
+
+    @property
+    def loose_figures(self) -> tuple[Figure, ...]:
+        """The figures no printed key ideas lead to: in the Figures section (across the page, the wide)."""
+        return tuple(f for f in self.figures if f not in self.figures_after(f.section))
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +195,7 @@ def objective_sheet(guide: Guide, topic: Topic, o: Objective, layout: Layout,
         tables=tuple(_table(t, clean, rich, layout) for t in o.tables),
         definitions=definition_groups(o, clean, rich),
         ideas=key_ideas(o, rich),
-        samples=samples, timeline=_timeline(o, clean), figures=_figures(o.images),
+        samples=samples, timeline=_timeline(o, clean), figures=_figures(guide, o, layout),
         practice=tuple(clean(line) for line in practice_lines(guide, o.id)))
     return replace(sheet, ideas=key_ideas(o, rich, prose_level(sheet, o, rich)))
 
@@ -301,9 +305,11 @@ def _timeline(o: Objective, clean) -> tuple[TimelineStrip, ...]:  # type: ignore
                  for title, periods in strips.items())
 
 
-def _figures(images: tuple[Image, ...]) -> tuple[Figure, ...]:
-    """Images that exist under the source root; the reader reports the missing and remote ones."""
-    return tuple(Figure(quote(i.resolved), i.alt, str(i.pos)) for i in images if i.resolved and i.exists)
+def _figures(guide: Guide, o: Objective, layout: Layout) -> tuple[Figure, ...]:
+    from builder.sheets.measure import widths
+
+    column, page = widths(layout.paper, layout.orientation, layout.columns)
+    return figures(o.images, o.sections, guide.root, column, page)
 
 
 def _text_filter(emoji: str):  # type: ignore[no-untyped-def]
