@@ -447,3 +447,49 @@ def test_figures_print_width_first_after_their_section(tmp_path):
     assert icon[1] < 30 and "Listing guests in a terminal" not in text
     html = (tmp_path / "sheets" / pdf.with_suffix(".html").name).read_text("utf-8")
     assert "terminal.png" in html  # shown on screen
+
+
+# -- title bars ----------------------------------------------------------------------------------
+
+TITLES = Path(__file__).parent / "fixtures" / "sheets" / "titles" / "topic-935.md"
+
+
+def titles_alone(pdf: Path) -> tuple[list[str], int]:
+    """Objective titles that end a column of a topic PDF (nothing of their objective after them
+    in that column), and how many titles were found."""
+    from tests.test_sheets_layout import document_columns
+
+    alone, seen = [], 0
+    for lines in document_columns(pdf, 3, skip_first=True):
+        for k, line in enumerate(lines):
+            if re.match(r"^935\.\d+ Objective number \d+$", line.text):
+                seen += 1
+                after = [x for x in lines[k + 1:] if not re.match(r"^weight \d+$", x.text)]
+                if len(after) < 2:
+                    alone.append(line.text)
+    return alone, seen
+
+
+def _titles_pdf(tmp_path: Path, css: str = "") -> Path:
+    from builder.config import BuildConfig
+    from builder.pipeline import build
+
+    options: dict = {"jobs": 1}
+    if css:
+        folder = tmp_path / "tpl" / "sheets"
+        folder.mkdir(parents=True)
+        base = (Path(__file__).resolve().parents[1] / "templates" / "sheets" / "sheet.css").read_text("utf-8")
+        (folder / "sheet.css").write_text(base + css, "utf-8")
+        options["templates_dir"] = str(tmp_path / "tpl")
+    build([str(TITLES)], BuildConfig(output=tmp_path / "out", formats=("sheets",), options=options))
+    (pdf,) = (tmp_path / "out" / "sheets").glob("935-*.pdf")
+    return pdf
+
+
+@pytest.mark.slow
+def test_an_objective_title_bar_never_ends_a_column(tmp_path):
+    alone, seen = titles_alone(_titles_pdf(tmp_path / "kept"))
+    assert seen == 18 and alone == []
+    # the finder sees a title left alone where the stylesheet lets the columns break after it
+    alone, _ = titles_alone(_titles_pdf(tmp_path / "alone", ".title { break-after: column; }\n"))
+    assert alone
