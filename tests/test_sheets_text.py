@@ -339,7 +339,28 @@ def test_bold_questions_in_list_items_are_definitions(fixtures):
                      ("Skopeo", "bold-term", "A tool to inspect"),
                      ("Use", "bold-term", "Move images")]
     _, sheet = sheet_for(o)
-    assert not any(i.printed for g in sheet.ideas for i in g.ideas)  # only "More info" was prose
+    # "More info" is link text only; the rest of the prose prints in the sibling table
+    assert not any(i.printed for g in sheet.ideas for i in g.ideas)
+
+
+def test_sibling_sections_with_the_same_sub_headings_print_as_one_table(fixtures):
+    from builder.reader import read_guide
+    from builder.sheets.siblings import sibling_tables
+
+    (o,) = read_guide([str(fixtures / "sheets" / "structured" / "guide.md")]).guide.objectives
+    (table,), taken = sibling_tables(o)
+    assert table.title == "Hardware-assisted and paravirtualized guests"
+    assert [h.plain for h in table.header] == ["", "Definition", "Advantages", "Disadvantages"]
+    assert [[c.plain for c in row.cells] for row in table.rows] == [
+        ["HVM", "HVM runs unmodified guest systems with the help of CPU extensions.",
+         "Runs any operating system. \u00b7 Near-native speed.", "Needs VT-x or AMD-V."],
+        ["Paravirtualization", "The guest kernel is changed to call the hypervisor directly.",
+         "No CPU extensions needed.", "Only modified guests run."]]
+    assert len(taken) == 7
+    _, sheet = sheet_for(o)
+    assert [t.title for t in sheet.tables] == [table.title]
+    html = SheetRenderer().objective(sheet, standalone=True)
+    assert html.count("Near-native speed") == 2  # in the table, and on screen among the key ideas
 
 
 # -- words kept whole ----------------------------------------------------------------------------

@@ -9,10 +9,11 @@ from html import escape
 from builder import __version__
 from builder.i18n import _, ngettext
 from builder.model import (CitedObject, CodeSample, CommandGroup, Guide, Objective, RichText,
-                           Span, SpanStyle, Table, Topic)
+                           SourcePos, Span, SpanStyle, Table, Topic)
 from builder.sheets.codelines import fold_html, lean_spans
 from builder.sheets.names import EMOJI, anchor_for
 from builder.sheets.figures import Figure, figures
+from builder.sheets.siblings import sibling_tables
 from builder.sheets.budget import page_budget, pages_needed
 from builder.sheets.prose import LEVELS, DefinitionGroup, IdeaGroup, Level, cell_html, definition_groups, keep_words, key_ideas
 from builder.html import highlight_code, rich_to_html
@@ -184,6 +185,7 @@ def objective_sheet(guide: Guide, topic: Topic, o: Objective, layout: Layout,
     rich = _rich_filter(layout.emoji)
     important, other = command_blocks(o, layout)
     samples = tuple(_sample(o, i, s, layout) for i, s in enumerate(o.samples))
+    siblings, taken = sibling_tables(o)
     meta = meta_for(guide, topic, f"{o.id} {o.title}", _("{exam} objective {id}: {title}").format(exam=guide.exam, id=o.id, title=o.title),
                     tuple(c.name for c in o.cited_objects), created, layout.emoji)
     sheet = ObjectiveSheet(
@@ -192,20 +194,21 @@ def objective_sheet(guide: Guide, topic: Topic, o: Objective, layout: Layout,
         description_html=rich(o.description), knowledge_html=tuple(rich(k) for k in o.key_knowledge_areas),
         cited=cited_entries(o, important + other, samples),
         important=important, other=other,
-        tables=tuple(_table(t, clean, rich, layout) for t in o.tables),
-        definitions=definition_groups(o, clean, rich),
-        ideas=key_ideas(o, rich),
+        tables=tuple(_table(t, clean, rich, layout) for t in o.tables + siblings),
+        definitions=definition_groups(o, clean, rich, taken),
         samples=samples, timeline=_timeline(o, clean), figures=_figures(guide, o, layout),
         practice=tuple(clean(line) for line in practice_lines(guide, o.id)))
-    return replace(sheet, ideas=key_ideas(o, rich, prose_level(sheet, o, rich)))
+    return replace(sheet, ideas=key_ideas(o, rich, prose_level(sheet, o, rich, taken), taken))
 
 
-def prose_level(sheet: ObjectiveSheet, o: Objective, rich) -> Level:  # type: ignore[no-untyped-def]
+def prose_level(sheet: ObjectiveSheet, o: Objective, rich,  # type: ignore[no-untyped-def]
+                taken: frozenset[SourcePos] = frozenset()) -> Level:
     """The richest level of prose that keeps the sheet on the pages its leanest prose needs:
     the last page's room is filled with prose before any of it is cut."""
+    sheet = replace(sheet, ideas=key_ideas(o, rich, LEVELS[-1], taken))
     budget = page_budget(pages_needed(sheet))
     for level in LEVELS[:-1]:
-        if pages_needed(replace(sheet, ideas=key_ideas(o, rich, level))) <= budget:
+        if pages_needed(replace(sheet, ideas=key_ideas(o, rich, level, taken))) <= budget:
             return level
     return LEVELS[-1]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from builder.model import Definition, Objective, Prose, RichText, Section, Span, SpanStyle
+from builder.model import Definition, Objective, Prose, RichText, Section, SourcePos, Span, SpanStyle
 
 # A sentence ends at . ! or ? followed by white space and a capital, digit, quote or code.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`\"'(\[*])")
@@ -67,10 +67,11 @@ class IdeaGroup:
         return any(i.printed for i in self.ideas)
 
 
-def key_ideas(o: Objective, rich, level: Level = LEANEST) -> tuple[IdeaGroup, ...]:  # type: ignore[no-untyped-def]
+def key_ideas(o: Objective, rich, level: Level = LEANEST,  # type: ignore[no-untyped-def]
+              taken: frozenset[SourcePos] = frozenset()) -> tuple[IdeaGroup, ...]:
     """The objective's prose grouped by section, each piece condensed for print."""
     groups: list[tuple[str | None, list[KeyIdea]]] = []
-    for p, short in selected_prose(o, level):
+    for p, short in selected_prose(o, level, taken):
         text = short or p.text
         idea = KeyIdea(rich(text), rich(p.text), p.kind == "item",
                        text.plain.strip() != p.text.plain.strip(), short is not None,
@@ -82,13 +83,14 @@ def key_ideas(o: Objective, rich, level: Level = LEANEST) -> tuple[IdeaGroup, ..
     return tuple(IdeaGroup(section, tuple(ideas)) for section, ideas in groups)
 
 
-def selected_prose(o: Objective, level: Level = LEANEST) -> list[tuple[Prose, RichText | None]]:
+def selected_prose(o: Objective, level: Level = LEANEST,
+                   taken: frozenset[SourcePos] = frozenset()) -> list[tuple[Prose, RichText | None]]:
     """Each piece of prose with what the PDF prints of it, None when it prints nothing: a
     lead-in (it ends with a colon; the list or code it introduces prints), link text only
     ("More info"), a piece whose words another node already prints (a caption, term,
     definition, purpose or heading) or an earlier key idea said, a piece opening on a pronoun
-    whose antecedent, the piece before it, does not print, and pieces beyond the level's cap
-    in their section."""
+    whose antecedent, the piece before it, does not print, a piece a sibling table prints
+    (`taken`, builder/sheets/siblings.py) and pieces beyond the level's cap in their section."""
     said = _printed_elsewhere(o)
     out: list[tuple[Prose, RichText | None]] = []
     counts: dict[str | None, int] = {}
@@ -100,7 +102,7 @@ def selected_prose(o: Objective, level: Level = LEANEST) -> list[tuple[Prose, Ri
         words = _words(short.plain)
         orphan = (_PRONOUN.match(short.plain.lstrip()) is not None and before is not None
                   and before[0] == p.section and not before[1])
-        if (short.plain.rstrip().endswith(":") or not words or _link_only(short) or orphan
+        if (short.plain.rstrip().endswith(":") or not words or _link_only(short) or orphan or p.pos in taken
                 or any(words in s for s in said)
                 or level.cap is not None and counts.get(p.section, 0) >= level.cap):
             out.append((p, None))
@@ -222,11 +224,15 @@ class DefinitionGroup:
     entries: tuple[DefinitionEntry, ...]
 
 
-def definition_groups(o: Objective, clean, rich) -> tuple[DefinitionGroup, ...]:  # type: ignore[no-untyped-def]
-    """Definitions under the heading they sit under; a term that recurs names it inline too."""
+def definition_groups(o: Objective, clean, rich,  # type: ignore[no-untyped-def]
+                      taken: frozenset[SourcePos] = frozenset()) -> tuple[DefinitionGroup, ...]:
+    """Definitions under the heading they sit under (but those a sibling table prints); a term
+    that recurs names it inline too."""
     terms = [d.term.strip().lower() for d in o.definitions]
     groups: list[tuple[str | None, list[DefinitionEntry]]] = []
     for d in o.definitions:
+        if d.pos in taken:
+            continue
         context = definition_context(d, o.sections, o.title)
         context = clean(context) if context else None
         inline = context if terms.count(d.term.strip().lower()) > 1 else None
