@@ -65,7 +65,7 @@ def is_list_line(guide_lines: dict[str, list[str]], path: str, line: int) -> boo
 def headings_left_empty(pdf: Path, titles: set[str]) -> list[str]:
     """Printed headings followed by another heading, or by nothing, in reading order."""
     from builder.sheets.context import COLUMNS
-    from tests.test_sheets_layout import HEADINGS, document_columns, squeeze
+    from tests.test_sheets_layout import HEADINGS, document_columns, is_purpose, squeeze
 
     parts = {squeeze(h) for h in HEADINGS}
     lines = [line for column in document_columns(pdf, COLUMNS["landscape"], skip_first=False)
@@ -76,7 +76,7 @@ def headings_left_empty(pdf: Path, titles: set[str]) -> list[str]:
         line, found = lines[i], None
         for n in (3, 2, 1):  # a heading that wraps reads as up to three bold lines
             run = lines[i:i + n]
-            if len(run) == n and all(r.bold and not r.mono for r in run):
+            if len(run) == n and all(r.bold and not r.mono for r in run) and not is_purpose(run[0]):
                 key = squeeze(" ".join(r.text for r in run))
                 if key in parts or key in titles:
                     found = ("part" if key in parts else "section", n)
