@@ -8,8 +8,9 @@ prints one JSON line:
 - `paragraph_words`: the share of the words of the guide's paragraphs (`Objective.prose`
   paragraphs) that print: a sentence counts with its longest printed run of words from its
   start (a clipped sentence counts up to the cut);
-- `list_items`: the share of list items that print (their first words): prose items and the
-  definitions the guide writes as list items (`* **Term:** text`);
+- `list_items`: the share of list items that print (their first words): prose items (but
+  link text only, "More info", which the sheets leave to the screen) and the definitions the
+  guide writes as list items (`* **Term:** text`);
 - `empty_headings`: section headings printed with another heading or nothing after them;
 - `link_only_ideas`: printed key ideas that are only link text ("More info");
 - `thin_last_pages`: objective PDFs of more than one page whose last page is under 35 % full
@@ -154,8 +155,8 @@ def measure(guide, sheets: Path) -> dict:  # type: ignore[no-untyped-def]
                     words = plain[start:end].split()
                     para_total += len(words)
                     para_printed += printed_words(plain[start:end], page)
-            else:
-                items_total += 1
+            elif not all(s.style is SpanStyle.LINK for s in p.text.spans if s.text.strip()):
+                items_total += 1  # link text only ("More info") is no key idea, not counted
                 head = " ".join(plain.split()[:8])
                 ok = normal(head) in page or printed_words(plain, page) >= min(4, len(plain.split()))
                 items_printed += ok

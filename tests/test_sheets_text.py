@@ -156,6 +156,14 @@ def test_the_end_of_a_sentence_is_not_cut_when_little_is_left():
     assert IDEA_CHARS + 20 < len(text.plain) and condense(prose(text)).plain == text.plain
 
 
+def test_a_short_list_item_ending_in_a_colon_labels_the_items_under_it():
+    label = prose(RichText.of("Deployment environment:"), "item", line=21)
+    under = Prose(RichText.of("Type 1 runs in data centres."), "item", "Basics", 2, at(22))
+    lead_in = prose(RichText.of("Start the local registry container with this command:"), "item", line=23)
+    o = _objective(prose=(label, under, lead_in))
+    assert [s is not None for _, s in selected_prose(o, LEVELS[0])] == [True, True, False]
+
+
 def test_a_key_idea_is_never_only_link_text():
     more = prose(RichText((Span("More info", SpanStyle.LINK, "https://podman.io/"),)), "item", line=21)
     o = _objective(prose=(prose(RichText.of("Podman runs without a daemon."), "item"), more))

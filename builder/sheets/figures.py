@@ -22,6 +22,8 @@ FIGURE_MAX_MM = 70.0
 PX_MM = 25.4 / 96
 # A figure whose height in its column would be under this prints across the page.
 WIDE_BELOW_MM = 28.0
+# Larger or animated images are never decoded, as for the deck (SECURITY.md): only their size is read.
+MAX_PIXELS = 50_000_000
 # Mean luminance (0-255) under which an image is a dark screenshot.
 DARK = 80
 _FILE_NAME = re.compile(r"^[\w.\-]+\.(?:png|jpe?g|gif|svg|webp|bmp)$|^[\w\-]*[_\-\d][\w\-]*$", re.IGNORECASE)
@@ -83,6 +85,8 @@ def _inspect(path: Path) -> tuple[tuple[int, int] | None, float | None]:
 
         with PILImage.open(path) as im:
             size = im.size
+            if size[0] * size[1] > MAX_PIXELS or getattr(im, "n_frames", 1) > 1:
+                return size, None  # never decoded (SECURITY.md): it prints as it is
             im.draft("RGB", (64, 64))  # JPEG: decode at a fraction of the size
             im.thumbnail((64, 64))
             rgba = im.convert("RGBA")  # transparent parts are the page's white, not black

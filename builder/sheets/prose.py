@@ -23,6 +23,7 @@ _VARIATION = re.compile("[\ufe0e\ufe0f\u200d]")
 # (builder/sheets/budget.py picks the richest level that does not start another page).
 IDEA_CHARS = 110
 IDEAS_PER_SECTION = 4
+LABEL_CHARS = 40  # a list item ending in a colon up to this long labels the items under it
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +87,8 @@ def key_ideas(o: Objective, rich, level: Level = LEANEST,  # type: ignore[no-unt
 def selected_prose(o: Objective, level: Level = LEANEST,
                    taken: frozenset[SourcePos] = frozenset()) -> list[tuple[Prose, RichText | None]]:
     """Each piece of prose with what the PDF prints of it, None when it prints nothing: a
-    lead-in (it ends with a colon; the list or code it introduces prints), link text only
+    lead-in (it ends with a colon; the list or code it introduces prints; but a short list
+    item ending in a colon is the label of the items under it, `Use:`), link text only
     ("More info"), a piece whose words another node already prints (a caption, term,
     definition, purpose or heading) or an earlier key idea said, a piece opening on a pronoun
     whose antecedent, the piece before it, does not print, a piece a sibling table prints
@@ -102,7 +104,8 @@ def selected_prose(o: Objective, level: Level = LEANEST,
         words = _words(short.plain)
         orphan = (_PRONOUN.match(short.plain.lstrip()) is not None and before is not None
                   and before[0] == p.section and not before[1])
-        if (short.plain.rstrip().endswith(":") or not words or _link_only(short) or orphan or p.pos in taken
+        lead_in = short.plain.rstrip().endswith(":") and (p.kind != "item" or len(short.plain) > LABEL_CHARS)
+        if (lead_in or not words or _link_only(short) or orphan or p.pos in taken
                 or any(words in s for s in said)
                 or level.cap is not None and counts.get(p.section, 0) >= level.cap):
             out.append((p, None))
