@@ -54,7 +54,7 @@ def text_height(text: str, width: float, size: float = 1.0, font: str = "sans", 
 
 
 def _block(b: CommandBlock, width: float) -> float:
-    rows = sum(1 + row.html.count("\u21aa") for row in b.rows)
+    rows = sum(1 + row.html.count("\n") + row.html.count("\u21aa") for row in b.rows)
     purpose = text_height(plain(b.purpose_html), width - 2, 0.97, "bold")
     return purpose + rows * CODE_LINE + 1.3 + (H3 if b.section else 0.0)
 
