@@ -12,12 +12,13 @@ from __future__ import annotations
 import math
 import re
 from html import unescape
-from typing import TYPE_CHECKING
+from typing import Any
 
 from builder.sheets.measure import PAGE_MM, text_mm, widths
 
-if TYPE_CHECKING:
-    from builder.sheets.context import CommandBlock, ObjectiveSheet, TableBlock
+# The sheet's context (builder/sheets/context.py: ObjectiveSheet, CommandBlock, TableBlock),
+# which imports this module: typed by what is read of it.
+ObjectiveSheet = CommandBlock = TableBlock = Any
 
 PT = 25.4 / 72
 BASE_PT = 6.8  # templates/sheets/sheet.css: html
