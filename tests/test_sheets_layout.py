@@ -18,10 +18,10 @@ from builder.config import BuildConfig
 from builder.model import Guide, Objective
 from builder.pipeline import build
 from builder.sheets.codelines import BREAK_AFTER
-from builder.sheets.context import CODE_WIDTH, COLUMNS
+from builder.sheets.context import CODE_WIDTH, COLUMNS, Layout, objective_sheet
 from builder.sheets.index import command_name
 from builder.sheets.names import slug
-from builder.sheets.prose import MARK_GLYPHS, mark_of, selected_prose
+from builder.sheets.prose import MARK_GLYPHS, mark_of
 
 pypdf = pytest.importorskip("pypdf")
 pytestmark = pytest.mark.slow
@@ -376,7 +376,7 @@ def test_every_mark_only_cell_prints_its_glyph(built):
 
 # -- text coverage --------------------------------------------------------------------------
 
-def text_nodes(o: Objective) -> list[tuple[str, str]]:
+def text_nodes(guide: Guide, o: Objective) -> list[tuple[str, str]]:
     """(what, text) for every text of the model an objective's sheet must print.
 
     Documented omissions (docs/sheets.md): section titles that head nothing printed, links'
@@ -406,7 +406,9 @@ def text_nodes(o: Objective) -> list[tuple[str, str]]:
         nodes += [("term", d.term), ("definition", d.text.plain)]
     for e in o.timeline:
         nodes += [("period", e.period)] + [("event", x) for x in e.events]
-    nodes += [("key idea", short.plain) for _, short in selected_prose(o) if short is not None]
+    topic = next(t for t in guide.topics if o in t.objectives)
+    sheet = objective_sheet(guide, topic, o, Layout("a4", "landscape", "color"))
+    nodes += [("key idea", i.text) for g in sheet.ideas for i in g.ideas if i.printed]
     return [(what, text) for what, text in nodes if text and text.strip()]
 
 
@@ -416,6 +418,44 @@ def test_every_text_node_of_the_model_is_printed(built):
     for topic in built.guide.topics:
         for o in topic.objectives:
             printed = squeeze(body_text(built.sheets / f"{o.id}-{slug(o.title)}.pdf"))
-            missing += [f"{o.id} {what}: {text[:60]!r}" for what, text in text_nodes(o)
+            missing += [f"{o.id} {what}: {text[:60]!r}" for what, text in text_nodes(built.guide, o)
                         if not printed_in(text.translate(drop), printed)]
     assert missing == []
+
+
+# -- how much of the guide's text prints --------------------------------------------------------
+
+def _sheet_text():  # type: ignore[no-untyped-def]
+    """benchmarks/sheet_text.py, the measure these tests hold the sheets to."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("sheet_text", ROOT / "benchmarks" / "sheet_text.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_guides_text_reaches_the_page(built):
+    """Paragraphs print (at least 80 % of their words), list items print (90 %), no heading
+    prints with nothing under it and no key idea is link text only."""
+    numbers = _sheet_text().measure(built.guide, built.sheets)
+    assert numbers["paragraph_words"] >= 0.8, numbers["paragraph_words_counts"]
+    assert numbers["list_items"] >= 0.9, numbers["missing_items"]
+    assert numbers["empty_heading_list"] == [] and numbers["link_only_list"] == []
+
+
+def test_the_page_estimate_is_never_short_by_a_quarter_page(built):
+    """builder/sheets/budget.py, which decides how much prose prints, against the PDFs: an
+    estimate short of the print would let prose start a page; one long by half a page would
+    cut prose there was room for."""
+    from builder.sheets.budget import pages_needed
+
+    layout, off = Layout("a4", "landscape", "color"), {}
+    for topic in built.guide.topics:
+        for o in topic.objectives:
+            pages = pypdf.PdfReader(built.sheets / f"{o.id}-{slug(o.title)}.pdf").pages
+            printed = len(pages) - 1 + page_fill(pages[-1], COLUMNS["landscape"])
+            estimate = pages_needed(objective_sheet(built.guide, topic, o, layout))
+            if not printed - 0.25 <= estimate <= printed + 0.5:
+                off[o.id] = (round(estimate, 2), round(printed, 2))
+    assert off == {}

@@ -392,7 +392,7 @@ class FileAssembler:
                 self.mode == "kka" or self.mode == "cited" and self.mode_level == 7):
             self.mode = None  # the paragraph after a label's list: the list is over
         if term := self.bold_term(p.inline):
-            self.obj.definitions.append(Definition(term[0], term[1], "bold-term", pos))
+            self.obj.definitions.append(Definition(*term, pos))
             return
         if self.question and p.depth == 0:
             question, self.question = self.question, None
@@ -571,8 +571,10 @@ class FileAssembler:
                 if obj := parse_cited_object(part, pos):
                     self.obj.cited.append(obj)
 
-    def bold_term(self, inline: Inline) -> tuple[str, RichText] | None:
-        """`**Term**: text` (after an optional icon) as a definition."""
+    def bold_term(self, inline: Inline) -> tuple[str, RichText, str] | None:
+        """`**Term**: text` (after an optional icon) as a definition (term, text, form);
+        `**What is it?** text` defines the section's subject, `**How does it work?** text` is
+        a question the text answers."""
         spans = list(inline.text.spans)
         if not spans or spans[0].style is SpanStyle.CODE or spans[0].style is SpanStyle.TEXT and (
                 spans[0].text.strip()[:1].isascii() and spans[0].text.strip()):
@@ -583,8 +585,16 @@ class FileAssembler:
             return None
         term = spans[0].text.strip()
         rest = spans[1]
-        if term.endswith(":"):
+        form = "bold-term"
+        if term.endswith("?") and len(term) <= 60:
+            if self.words.asks_what_it_is(term) and self.section:
+                term = self.section
+            else:
+                form = "question"
+        elif term.endswith(":"):
             term = term[:-1].strip()
+            if self.words.asks_what_it_is(term) and self.section:
+                term = self.section
         elif rest.style is SpanStyle.TEXT and rest.text.lstrip().startswith((":", "-", "\u2013", "\u2014")):
             spans[1] = Span(rest.text.lstrip()[1:], rest.style, rest.href)
         else:
@@ -592,7 +602,7 @@ class FileAssembler:
         text = trim(RichText(tuple(spans[1:])))
         if not term or not text or self.words.match_label(term + ":"):
             return None
-        return clean_title(term), text
+        return clean_title(term), text, form
 
     # -- fences ---------------------------------------------------------------------------
     def on_fence(self, f: Fence) -> None:

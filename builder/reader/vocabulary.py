@@ -37,6 +37,8 @@ class Vocabulary:
     removed: tuple[str, ...] = ()  # an objective title that says LPI dropped it: "Removed (see 104.3)"
     synopsis: tuple[str, ...] = ()  # a lead-in that says the block is a command's syntax: "Usage:"
     showing: tuple[str, ...] = ()  # a lead-in that only says examples follow: "Example:", "Output:"
+    # a bold question that asks what the section's subject is: `* **What is it?** A container manager`
+    what_is_it: tuple[str, ...] = ()
 
 
 EN = Vocabulary(
@@ -53,6 +55,7 @@ EN = Vocabulary(
     removed=("removed", "deleted", "dropped", "withdrawn"),
     synopsis=("usage", "syntax", "synopsis", "general syntax", "command syntax", "the syntax is", "format"),
     showing=("example", "examples", "for example", "for instance", "some examples", "just some examples", "an example", "output", "sample output", "result", "results", "e.g."),
+    what_is_it=("what is it", "what is this", "what are they", "what it is", "definition"),
 )
 PT_BR = Vocabulary(
     "pt-BR", "português (Brasil)", ("pt", "pt-br", "pt_br", "ptbr", "portugues", "português"),
@@ -67,6 +70,7 @@ PT_BR = Vocabulary(
     removed=("removido", "removida", "excluído", "excluída"),
     synopsis=("uso", "sintaxe", "modo de uso", "sintaxe do comando"),
     showing=("exemplo", "exemplos", "por exemplo", "saída", "resultado"),
+    what_is_it=("o que é", "o que é isso", "o que são", "definição"),
 )
 # LPI's Spanish objectives: "Importancia", "Descripción", "Áreas de conocimiento clave", "Lista
 # parcial de los archivos, términos y utilidades utilizados".
@@ -83,6 +87,7 @@ ES = Vocabulary(
     removed=("eliminado", "eliminada", "suprimido", "retirado"),
     synopsis=("uso", "sintaxis", "modo de uso"),
     showing=("ejemplo", "ejemplos", "por ejemplo", "salida", "resultado"),
+    what_is_it=("qué es", "que es", "qué son", "definición"),
 )
 # LPI's German objectives: "Gewichtung", "Beschreibung", "Wichtigste Wissensgebiete", "Hier ist
 # eine unvollständige Liste der verwendeten Dateien, Begriffe und Hilfsprogramme".
@@ -101,6 +106,7 @@ DE = Vocabulary(
     removed=("entfernt", "gestrichen"),
     synopsis=("syntax", "verwendung", "aufruf"),
     showing=("beispiel", "beispiele", "zum beispiel", "ausgabe", "ergebnis"),
+    what_is_it=("was ist das", "was ist es", "was sind sie", "definition"),
 )
 # French and Italian as LPI's translated objectives and their communities' notes word them.
 FR = Vocabulary(
@@ -117,6 +123,7 @@ FR = Vocabulary(
     removed=("supprimé", "supprimée", "retiré", "retirée"),
     synopsis=("syntaxe", "utilisation", "usage"),
     showing=("exemple", "exemples", "par exemple", "sortie", "résultat"),
+    what_is_it=("qu'est-ce que c'est", "qu'est-ce que", "définition"),
 )
 IT = Vocabulary(
     "it", "italiano", ("it", "it-it", "it_it", "italiano", "italian"),
@@ -132,6 +139,7 @@ IT = Vocabulary(
     removed=("rimosso", "rimossa", "eliminato", "eliminata"),
     synopsis=("sintassi", "utilizzo", "uso"),
     showing=("esempio", "esempi", "per esempio", "output", "risultato"),
+    what_is_it=("che cos'è", "cos'è", "definizione"),
 )
 VOCABULARIES: dict[str, Vocabulary] = {v.lang: v for v in (EN, PT_BR, ES, DE, FR, IT)}
 DEFAULT_LANG = "en"
@@ -174,6 +182,7 @@ class Matcher:
     cited_intro: re.Pattern[str]
     description_opening: re.Pattern[str]
     removed: re.Pattern[str]
+    what_is_it: re.Pattern[str]
     parts: dict[str, str]  # folded part word -> part name ("cited_objects", ...)
     labels: dict[str, str]  # folded label word -> "weight", "description", "kka"
     leads: dict[str, str] = field(default_factory=dict)  # folded lead-in -> "synopsis" or "showing"
@@ -236,6 +245,10 @@ def _content_words(text: str) -> str:
     words = re.sub(r"[^\w]+", " ", fold(text.translate(_MARKUP))).split()
     return " " + " ".join(w for w in words if w not in _FILLERS) + " "
 
+    def asks_what_it_is(self, term: str) -> bool:
+        """`What is it?`, `O que é?`: a bold question whose answer defines the section's subject."""
+        return bool(self.what_is_it.match(fold(term.translate(_MARKUP))))
+
 
 @lru_cache(maxsize=8192)
 def _match_part(lang: str, title: str) -> str | None:
@@ -259,6 +272,7 @@ def matcher(lang: str) -> Matcher:
     labels: dict[str, str] = {}
     intros: list[str] = []
     leads: dict[str, str] = {}
+    asks = tuple(w for v in vocabularies for w in v.what_is_it)
     # Whatever a file's language, these two are read in every language: they open a sentence or
     # a title, where no other word could be mistaken for them.
     openings = tuple(w for v in VOCABULARIES.values() for w in v.description_opening)
@@ -282,6 +296,7 @@ def matcher(lang: str) -> Matcher:
         re.compile("|".join(re.escape(_content_words(w)) for w in sorted(set(intros), key=len, reverse=True))),
         re.compile(rf"^(?:{_alternatives(openings)})\b"),
         re.compile(rf"^\W*(?:{_alternatives(removed)})\b(?:\W*$|\s*[(\[:,;-])"),
+        re.compile(rf"^(?:{_alternatives(asks)})\s*[?:]?$"),
         parts, labels, leads)
 
 

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
-from urllib.parse import quote
 
 from builder import __version__
 from builder.i18n import _, ngettext
-from builder.model import (CitedObject, CodeSample, CommandGroup, Guide, Image, Objective, RichText,
-                           Span, SpanStyle, Table, Topic)
+from builder.model import (CitedObject, CodeSample, CommandGroup, Guide, Objective, RichText,
+                           SourcePos, Span, SpanStyle, Table, Topic)
 from builder.sheets.codelines import fold_html, lean_spans
 from builder.sheets.names import EMOJI, anchor_for
 from builder.sourcelinks import SourceLinks
-from builder.sheets.prose import DefinitionGroup, IdeaGroup, cell_html, definition_groups, key_ideas
+from builder.sheets.figures import Figure, figures
+from builder.sheets.siblings import sibling_tables
+from builder.sheets.budget import page_budget, pages_needed
+from builder.sheets.prose import LEVELS, DefinitionGroup, IdeaGroup, Level, cell_html, definition_groups, keep_words, key_ideas
 from builder.html import highlight_code, rich_to_html
 
 # Monospace characters per code line for (orientation) at the default stylesheet's sizes.
@@ -111,13 +113,6 @@ class TimelineStrip:
 
 
 @dataclass(frozen=True, slots=True)
-class Figure:
-    src: str  # path relative to the source root
-    alt: str
-    pos: str  # path:line:col of the image in the guide
-
-
-@dataclass(frozen=True, slots=True)
 class ObjectiveSheet:
     """Everything one objective's sheet shows."""
 
@@ -144,6 +139,17 @@ class ObjectiveSheet:
     @property
     def has_commands(self) -> bool:
         return bool(self.important or self.other)
+
+    def figures_after(self, section: str | None) -> tuple[Figure, ...]:
+        """The figures that print after a section's key ideas (in its column)."""
+        if section is None or not any(g.section == section and g.printed for g in self.ideas):
+            return ()
+        return tuple(f for f in self.figures if f.section == section and not f.wide)
+
+    @property
+    def loose_figures(self) -> tuple[Figure, ...]:
+        """The figures no printed key ideas lead to: in the Figures section (across the page, the wide)."""
+        return tuple(f for f in self.figures if f not in self.figures_after(f.section))
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,19 +188,32 @@ def objective_sheet(guide: Guide, topic: Topic, o: Objective, layout: Layout,
     rich = _rich_filter(layout.emoji)
     important, other = command_blocks(o, layout, links)
     samples = tuple(_sample(o, i, s, layout) for i, s in enumerate(o.samples))
+    siblings, taken = sibling_tables(o)
     meta = meta_for(guide, topic, f"{o.id} {o.title}", _("{exam} objective {id}: {title}").format(exam=guide.exam, id=o.id, title=o.title),
                     tuple(c.name for c in o.cited_objects), created, layout.emoji)
-    return ObjectiveSheet(
+    sheet = ObjectiveSheet(
         meta=meta, layout=layout, id=o.id, anchor=anchor_for(o.id), title=clean(o.title),
         icon=o.icon if layout.emoji == "color" else None, weight=o.weight,
         description_html=rich(o.description), knowledge_html=tuple(rich(k) for k in o.key_knowledge_areas),
         cited=cited_entries(o, important + other, samples),
         important=important, other=other,
-        tables=tuple(_table(t, clean, rich, layout, links) for t in o.tables),
-        definitions=definition_groups(o, clean, rich),
-        ideas=key_ideas(o, rich),
-        samples=samples, timeline=_timeline(o, clean), figures=_figures(o.images),
+        tables=tuple(_table(t, clean, rich, layout, links) for t in o.tables + siblings),
+        definitions=definition_groups(o, clean, rich, taken),
+        samples=samples, timeline=_timeline(o, clean), figures=_figures(guide, o, layout),
         practice=tuple(clean(line) for line in practice_lines(guide, o.id)))
+    return replace(sheet, ideas=key_ideas(o, rich, prose_level(sheet, o, rich, taken), taken))
+
+
+def prose_level(sheet: ObjectiveSheet, o: Objective, rich,  # type: ignore[no-untyped-def]
+                taken: frozenset[SourcePos] = frozenset()) -> Level:
+    """The richest level of prose that keeps the sheet on the pages its leanest prose needs:
+    the last page's room is filled with prose before any of it is cut."""
+    sheet = replace(sheet, ideas=key_ideas(o, rich, LEVELS[-1], taken))
+    budget = page_budget(pages_needed(sheet))
+    for level in LEVELS[:-1]:
+        if pages_needed(replace(sheet, ideas=key_ideas(o, rich, level, taken))) <= budget:
+            return level
+    return LEVELS[-1]
 
 
 def practice_lines(guide: Guide, objective_id: str) -> list[str]:
@@ -232,7 +251,7 @@ def command_blocks(o: Objective, layout: Layout,
         shown = section if section != last_section[group.important] else None
         last_section[group.important] = section
         blocks[group.important].append(CommandBlock(
-            anchor=anchor_for(o.id, f"g{i}"), purpose_html=escape(clean(group.purpose or "")),
+            anchor=anchor_for(o.id, f"g{i}"), purpose_html=keep_words(escape(clean(group.purpose or ""))),
             rows=tuple(_row(line.text, group.language, line.disabled, layout) for line in group.lines),
             section=None if section and _IMPORTANT.search(section) else shown,
             files=group.kind.value == "files", source=links.url(group.pos) if links else None))
@@ -295,9 +314,11 @@ def _timeline(o: Objective, clean) -> tuple[TimelineStrip, ...]:  # type: ignore
                  for title, periods in strips.items())
 
 
-def _figures(images: tuple[Image, ...]) -> tuple[Figure, ...]:
-    """Images that exist under the source root; the reader reports the missing and remote ones."""
-    return tuple(Figure(quote(i.resolved), i.alt, str(i.pos)) for i in images if i.resolved and i.exists)
+def _figures(guide: Guide, o: Objective, layout: Layout) -> tuple[Figure, ...]:
+    from builder.sheets.measure import widths
+
+    column, page = widths(layout.paper, layout.orientation, layout.columns)
+    return figures(o.images, o.sections, guide.root, column, page)
 
 
 def _text_filter(emoji: str):  # type: ignore[no-untyped-def]
@@ -307,6 +328,12 @@ def _text_filter(emoji: str):  # type: ignore[no-untyped-def]
 
 
 def _rich_filter(emoji: str):  # type: ignore[no-untyped-def]
+    """Rich text as sheet HTML: emoji kept or dropped, words kept whole (prose.keep_words)."""
+    html = _rich_html(emoji)
+    return lambda text: keep_words(html(text))
+
+
+def _rich_html(emoji: str):  # type: ignore[no-untyped-def]
     if emoji == "color":
         return rich_to_html
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from builder.model import Definition, Objective, Prose, RichText, Section, Span, SpanStyle
+from builder.model import Definition, Objective, Prose, RichText, Section, SourcePos, Span, SpanStyle
 
 # A sentence ends at . ! or ? followed by white space and a capital, digit, quote or code.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`\"'(\[*])")
@@ -17,21 +17,45 @@ MARK_GLYPHS = {"yes": "\u2713", "no": "\u2717", "warn": "\u26a0"}
 _VARIATION = re.compile("[\ufe0e\ufe0f\u200d]")
 
 
-# How much of the guide's prose a sheet prints: each piece one short line (about a column
-# line and a half), at most this many per section; the rest is shown on screen only.
+# How much of the guide's prose a sheet prints. At the leanest level each piece is one short
+# line (about a column line and a half), at most IDEAS_PER_SECTION per section, the rest shown on
+# screen only; richer levels print the lead sentences uncut, then every piece in full
+# (builder/sheets/budget.py picks the richest level that does not start another page).
 IDEA_CHARS = 110
 IDEAS_PER_SECTION = 4
+LABEL_CHARS = 40  # a list item ending in a colon up to this long labels the items under it
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """How a sheet condenses prose: paragraphs and list items each `full`, `lead` (the first
+    sentence and the emphasised one, uncut) or `short` (those, clipped); `cap` pieces a section
+    at most (None: all)."""
+
+    paragraphs: str
+    items: str
+    cap: int | None
+
+
+# Richest first; the last is what a sheet prints when nothing richer fits.
+LEVELS = (Level("full", "full", None), Level("full", "lead", None), Level("lead", "lead", None),
+          Level("lead", "short", None), Level("short", "short", IDEAS_PER_SECTION))
+LEANEST = LEVELS[-1]
 _CLAUSE = re.compile(r"(?:[,;:]| [\u2014\u2013-]) ")
 _WORDS = re.compile(r"[^\W_]+")
+# A sentence that opens on one of these says nothing without the sentence before it.
+_PRONOUN = re.compile(r"(?:it|its|they|their|them|this|these|that|those|he|she|such|both)\b",
+                      re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
 class KeyIdea:
-    short_html: str  # what the PDF prints: the first sentence, or the emphasised one, clipped
+    short_html: str  # what the PDF prints: the whole piece, or its lead sentences, maybe clipped
     full_html: str  # the whole paragraph or item, shown on screen
     item: bool  # a list item (printed with a bullet), not a paragraph
     condensed: bool  # short_html leaves something out
-    printed: bool = True  # False: beyond the section's share, or a lead-in; on screen only
+    printed: bool = True  # False: beyond the section's share, a lead-in or a repeat; on screen only
+    text: str = ""  # the plain text of what the PDF prints
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,13 +68,15 @@ class IdeaGroup:
         return any(i.printed for i in self.ideas)
 
 
-def key_ideas(o: Objective, rich) -> tuple[IdeaGroup, ...]:  # type: ignore[no-untyped-def]
+def key_ideas(o: Objective, rich, level: Level = LEANEST,  # type: ignore[no-untyped-def]
+              taken: frozenset[SourcePos] = frozenset()) -> tuple[IdeaGroup, ...]:
     """The objective's prose grouped by section, each piece condensed for print."""
     groups: list[tuple[str | None, list[KeyIdea]]] = []
-    for p, short in selected_prose(o):
+    for p, short in selected_prose(o, level, taken):
         text = short or p.text
         idea = KeyIdea(rich(text), rich(p.text), p.kind == "item",
-                       text.plain.strip() != p.text.plain.strip(), short is not None)
+                       text.plain.strip() != p.text.plain.strip(), short is not None,
+                       text.plain if short is not None else "")
         if groups and groups[-1][0] == p.section:
             groups[-1][1].append(idea)
         else:
@@ -58,27 +84,42 @@ def key_ideas(o: Objective, rich) -> tuple[IdeaGroup, ...]:  # type: ignore[no-u
     return tuple(IdeaGroup(section, tuple(ideas)) for section, ideas in groups)
 
 
-def selected_prose(o: Objective) -> list[tuple[Prose, RichText | None]]:
+def selected_prose(o: Objective, level: Level = LEANEST,
+                   taken: frozenset[SourcePos] = frozenset()) -> list[tuple[Prose, RichText | None]]:
     """Each piece of prose with what the PDF prints of it, None when it prints nothing: a
-    lead-in (it ends with a colon; the list or code it introduces prints), a piece whose
-    words another node already prints (a caption, term, definition, purpose or heading) or
-    an earlier key idea said, and pieces beyond IDEAS_PER_SECTION in their section."""
+    lead-in (it ends with a colon; the list or code it introduces prints; but a short list
+    item ending in a colon is the label of the items under it, `Use:`), link text only
+    ("More info"), a piece whose words another node already prints (a caption, term,
+    definition, purpose or heading) or an earlier key idea said, a piece opening on a pronoun
+    whose antecedent, the piece before it, does not print, a piece a sibling table prints
+    (`taken`, builder/sheets/siblings.py) and pieces beyond the level's cap in their section."""
     said = _printed_elsewhere(o)
     out: list[tuple[Prose, RichText | None]] = []
     counts: dict[str | None, int] = {}
+    before: tuple[str | None, bool] | None = None  # the previous piece's section, and whether it printed
     for p in o.prose:
         if not p.text:
             continue
-        short = condense(p)
+        short = condense(p, level.items if p.kind == "item" else level.paragraphs)
         words = _words(short.plain)
-        if (short.plain.rstrip().endswith(":") or not words or any(words in s for s in said)
-                or counts.get(p.section, 0) >= IDEAS_PER_SECTION):
+        orphan = (_PRONOUN.match(short.plain.lstrip()) is not None and before is not None
+                  and before[0] == p.section and not before[1])
+        lead_in = short.plain.rstrip().endswith(":") and (p.kind != "item" or len(short.plain) > LABEL_CHARS)
+        if (lead_in or not words or _link_only(short) or orphan or p.pos in taken
+                or any(words in s for s in said)
+                or level.cap is not None and counts.get(p.section, 0) >= level.cap):
             out.append((p, None))
+            before = (p.section, False)
             continue
         counts[p.section] = counts.get(p.section, 0) + 1
         said.append(words)
         out.append((p, short))
+        before = (p.section, True)
     return out
+
+
+def _link_only(text: RichText) -> bool:
+    return all(s.style is SpanStyle.LINK for s in text.spans if s.text.strip())
 
 
 def _words(text: str) -> str:
@@ -92,25 +133,33 @@ def _printed_elsewhere(o: Objective) -> list[str]:
     return [f" {w} " for w in map(_words, texts) if w]
 
 
-def condense(p: Prose) -> RichText:
-    """The first sentence (it says what the piece is about, and what a later "it" means), and
-    the first sentence with bold or italic text after it when there is one; clipped to about
-    IDEA_CHARS a sentence at a clause or word boundary (an ellipsis marks the cut)."""
+def condense(p: Prose, mode: str = "short") -> RichText:
+    """The piece as `mode` prints it: `full`, the whole text; `lead`, the first sentence (it
+    says what the piece is about, and what a later "it" means) and the first sentence with bold
+    or italic text after it (with the sentence before that one when it opens on a pronoun);
+    `short`, those clipped to about IDEA_CHARS a sentence at a clause or word boundary (an
+    ellipsis marks the cut), never when what the cut leaves out is short."""
     text = p.text
+    if mode == "full":
+        return text
     bounds = sentences(text.plain) or [(0, len(text.plain))]
-    marked = [b for b in bounds[1:] if _emphasised(text, *b)]
+    marked = [k for k, b in enumerate(bounds[1:], start=1) if _emphasised(text, *b)]
     first = slice_rich(text, *bounds[0])
+    one = clip if mode == "short" else (lambda t, limit=0: t)
     if not marked:
-        return clip(first)
-    both = slice_rich(text, bounds[0][0], marked[0][1])
-    if marked[0] is bounds[1]:  # adjacent: the two sentences as written
-        return clip(both, 2 * IDEA_CHARS)
-    return clip(RichText(first.spans + (Span(" … "),) + slice_rich(text, *marked[0]).spans),
-                2 * IDEA_CHARS)
+        return one(first)
+    k = marked[0]
+    if k > 1 and _PRONOUN.match(text.plain[bounds[k][0]:]):
+        k -= 1  # "It ..." keeps the sentence that says what it is
+    if k == 1:  # adjacent: the sentences as written
+        return one(slice_rich(text, bounds[0][0], bounds[marked[0]][1]), 2 * IDEA_CHARS)
+    return one(RichText(first.spans + (Span(" \u2026 "),) + slice_rich(text, bounds[k][0], bounds[marked[0]][1]).spans),
+               2 * IDEA_CHARS)
 
 
-# A cut that would leave out no more than this many characters is not worth its ellipsis.
-SHORT_REST = 20
+# A cut that would leave out no more than this many characters is not worth its ellipsis: the
+# end of a sentence is where its point often is ("... without the need for a host OS").
+SHORT_REST = 40
 
 
 def clip(text: RichText, limit: int = IDEA_CHARS) -> RichText:
@@ -178,11 +227,15 @@ class DefinitionGroup:
     entries: tuple[DefinitionEntry, ...]
 
 
-def definition_groups(o: Objective, clean, rich) -> tuple[DefinitionGroup, ...]:  # type: ignore[no-untyped-def]
-    """Definitions under the heading they sit under; a term that recurs names it inline too."""
+def definition_groups(o: Objective, clean, rich,  # type: ignore[no-untyped-def]
+                      taken: frozenset[SourcePos] = frozenset()) -> tuple[DefinitionGroup, ...]:
+    """Definitions under the heading they sit under (but those a sibling table prints); a term
+    that recurs names it inline too."""
     terms = [d.term.strip().lower() for d in o.definitions]
     groups: list[tuple[str | None, list[DefinitionEntry]]] = []
     for d in o.definitions:
+        if d.pos in taken:
+            continue
         context = definition_context(d, o.sections, o.title)
         context = clean(context) if context else None
         inline = context if terms.count(d.term.strip().lower()) > 1 else None
@@ -205,6 +258,32 @@ def definition_context(d: Definition, sections: tuple[Section, ...], objective_t
     if not title or title.strip().lower() in (d.term.strip().lower(), objective_title.strip().lower()):
         return None
     return title
+
+
+# Text between tags of escaped HTML; in it, an option's dashes with the letter after them, and a
+# token too long for any line.
+_HTML_TEXT = re.compile(r"(<[^>]*>)|([^<]+)")
+_OPTION = re.compile(r"(?<![\w\-\u2011])(-{1,2}[^\W_])")
+LONG_TOKEN = 45  # characters: longer than a cell or a column line can be asked to hold
+_LONG = re.compile(r"[^\s<>]{%d,}" % LONG_TOKEN)
+
+
+def keep_words(html: str) -> str:
+    """Escaped HTML whose words never break inside: an option's dashes stay with its name
+    (`--option` never prints as `--` | `option`), and only a token longer than a line
+    (a URL) may break anywhere, as a last resort (`overflow-wrap` on its own span)."""
+    out = []
+    for m in _HTML_TEXT.finditer(html):
+        if m.group(1):
+            out.append(m.group(1))
+            continue
+        text, at = m.group(2), 0
+        for long in _LONG.finditer(text):
+            out.append(_OPTION.sub(r'<span class="nb">\1</span>', text[at:long.start()]))
+            out.append(f'<span class="brk">{long.group()}</span>')
+            at = long.end()
+        out.append(_OPTION.sub(r'<span class="nb">\1</span>', text[at:]))
+    return "".join(out)
 
 
 def mark_of(text: RichText) -> str | None:
