@@ -222,6 +222,10 @@ class Matcher:
         """Does a paragraph open as LPI's objective descriptions do ("Candidates should ...")?"""
         return bool(self.description_opening.match(fold(text.lstrip("-*> "))))
 
+    def asks_what_it_is(self, term: str) -> bool:
+        """`What is it?`, `O que é?`: a bold question whose answer defines the section's subject."""
+        return bool(self.what_is_it.match(fold(term.translate(_MARKUP))))
+
     def lead_kind(self, text: str) -> str | None:
         """What a block's lead-in says of it when it says nothing more: "synopsis" (`Usage:`, `Syntax:`)
         or "showing" (`Example:`, `Output:`); None for a lead-in with words of its own."""
