@@ -7,6 +7,7 @@ import mimetypes
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 from urllib.parse import unquote, urlsplit
 
 import builder.sheets.weasy  # noqa: F401  (first: WeasyPrint's libraries found without a compiler)
@@ -16,7 +17,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from builder.sheets.copytext import actual_text, fold_spans
 from builder.sheets.overflow import overflows
-from builder.sheets.pagerefs import fill_page_refs
+from builder.sheets.pagerefs import PageRef, anchor_pages, fill_page_refs, lift_page_refs, take_foreign_links
 from builder.media import MediaRejected, read_bounded
 
 NOTDEF = re.compile(r"\.notdef glyph rendered for .*\(U\+([0-9A-F]{4,6})\)")
@@ -96,6 +97,9 @@ class Rendered:
     log: tuple[tuple[str, str], ...]  # (level, message)
     missing_glyphs: tuple[str, ...]  # characters no font could draw
     overflow: tuple[tuple[int, str, float], ...] = ()  # (page, text, mm) printed past a column
+    refs: tuple[PageRef, ...] = ()  # page references left blank, printed over the page later
+    anchors: tuple[tuple[str, int], ...] = ()  # each anchor's page (0-based), for a topic's numbers
+    links: tuple[tuple[int, tuple[float, float, float, float], str], ...] = ()  # to other renders
 
 
 class PdfRenderer:
@@ -113,20 +117,48 @@ class PdfRenderer:
 
     def render(self, html: str, base: Path) -> Rendered:
         """Lay out one HTML document against `base` (the source root) and write it as PDF."""
+        return self._render(html, base, _filled)
+
+    def render_body(self, html: str, base: Path) -> Rendered:
+        """An objective laid out once, its page references left blank and recorded: the same
+        render is its objective PDF and its pages of the topic PDF (builder/sheets/stamp.py)."""
+        return self._render(html, base, _lifted)
+
+    def render_part(self, html: str, base: Path, pages: Callable[[int], dict[str, int]]) -> Rendered:
+        """A topic's contents or index: its page numbers are `pages(its own page count)`, its
+        links point into the objectives' renders (added when the topic is put together)."""
+        return self._render(html, base, lambda document: _pointing(document, pages(len(document.pages))))
+
+    def _render(self, html: str, base: Path, finish: Callable[[Any], dict[str, Any]]) -> Rendered:
         fetcher = SafeFetcher(self.roots)
         # fontTools dates the fonts it subsets from SOURCE_DATE_EPOCH: the build context sets it
         # for the build (in a worker, when the worker starts), never here.
         with _captured() as capture:
             page = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
             document = page.render(stylesheets=[self.css], font_config=self.fonts)
-            fill_page_refs(document)  # page numbers from this one layout: none laid out again
+            found = finish(document)  # page numbers from this one layout: none laid out again
             outside = overflows(document)
             with actual_text(fold_spans(page, document)):  # a folded line copies as one
                 pdf = document.write_pdf(pdf_variant=self.variant)
         glyphs = tuple(dict.fromkeys(chr(int(m.group(1), 16)) for _, text in capture.records
                                      if (m := NOTDEF.search(text))))
         return Rendered(pdf, len(document.pages), tuple(fetcher.refused), tuple(capture.records), glyphs,
-                        outside)
+                        outside, **found)
+
+
+def _filled(document: Any) -> dict[str, Any]:
+    fill_page_refs(document)
+    return {}
+
+
+def _lifted(document: Any) -> dict[str, Any]:
+    anchors = tuple((name, page - 1) for name, page in anchor_pages(document).items())
+    return {"refs": tuple(lift_page_refs(document)), "anchors": anchors}
+
+
+def _pointing(document: Any, pages: dict[str, int]) -> dict[str, Any]:
+    fill_page_refs(document, pages)
+    return {"links": tuple(take_foreign_links(document))}
 
 
 class _captured:

@@ -114,9 +114,9 @@ class SheetPlan:
         paths = [self.folder / "sheet.css", *(self.folder / "media" / name for name in images)]
         return [path for path in paths if path.is_file()]
 
-    def store(self, p: Planned, rendered: Any) -> Entry:
+    def store(self, p: Planned, rendered: Any, parts: dict[str, bytes] | None = None) -> Entry:
         """Keep a fresh render in the cache, with its findings located relative to the objective."""
         entry = entry_for(rendered, p.objective or p.topic, self.template_dirs)
-        self.cache.store(p.key, rendered.pdf, entry)
+        self.cache.store(p.key, rendered.pdf, entry, parts)
         return entry
 

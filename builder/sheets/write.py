@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from builder.i18n import override
+from builder.i18n import _, override
 from builder.media import MediaRejected, read_media
 from builder.output import atomic_write
 from builder.sheets.context import ContentsEntry, Layout, TopicCover, anchor_for, meta_for, objective_sheet
 from builder.sheets.index import topic_index
 from builder.sheets.pool import PageJob, PageResult, RenderPool, RenderSetup, TopicJob
-from builder.sheets.render import PAGE_PLACEHOLDER, footer, topic_words
+from builder.sheets.render import objective_head, topic_words
+from builder.sheets.stamp import layout_record, member_layout
 
 from builder.sheets.plan import Planned, SheetPlan
 
@@ -26,23 +27,24 @@ def write_stale(build: SheetPlan, stale: list[Planned]) -> None:
         _write_stale(build, stale)
 
 
-def _write_stale(build: SheetBuild, stale: list[Planned]) -> None:
+def _write_stale(build: SheetPlan, stale: list[Planned]) -> None:
     layout = Layout(build.options.paper, build.options.orientation, build.options.emoji)
     objectives = [p for p in stale if p.objective is not None]
     topics = [p for p in stale if p.objective is None]
-    renders = [p for p in objectives if not _cached(build, p)]
     topic_renders = [p for p in topics if not build.cache.has(p.key)]
+    # a topic is put together from its objectives' renders: those must be in the cache
+    needed = {p.key for p in objectives} | {q.key for t in topic_renders for q in _members(build, t)}
+    renders = [p for p in build.plan if p.objective is not None and p.key in needed and not _cached(build, p)]
     pool = _pool(build, len(renders) + len(topic_renders)) if renders or topic_renders else None
     try:
-        for p in topic_renders:
-            pool.submit(_topic_job(build, p, layout))  # type: ignore[union-attr]
         for p in sorted(renders, key=_size, reverse=True):
             pool.submit(_page_job(build, p, layout))  # type: ignore[union-attr]
+        waiting = _submit_ready(build, pool, topic_renders, layout) if pool is not None else []
         for p in objectives:
-            if p not in renders:
+            if p.key not in {r.key for r in renders}:
                 _reuse(build, p, layout)
         if pool is not None:
-            _collect(build, pool, renders + topic_renders)
+            _collect(build, pool, renders + topic_renders, waiting, layout)
     finally:
         if pool is not None:
             pool.close()
@@ -54,8 +56,21 @@ def _write_stale(build: SheetBuild, stale: list[Planned]) -> None:
     _write_support(build, layout)
 
 
+def _submit_ready(build: SheetPlan, pool: RenderPool, topics: list[Planned], layout: Layout) -> list[Planned]:
+    """Start the topics whose objectives are all rendered; returns those still waiting."""
+    waiting = []
+    for p in topics:
+        if all(_cached(build, q) for q in _members(build, p)):
+            pool.submit(_topic_job(build, p, layout))
+        else:
+            waiting.append(p)
+    return waiting
+
+
 def _cached(build: SheetPlan, p: Planned) -> bool:
-    return build.cache.has(p.key) and build.cache.article_path(p.key).is_file()
+    return build.cache.has(p.key) and build.cache.article_path(p.key).is_file() \
+        and build.cache.part_path(p.key, ".body.pdf").is_file() \
+        and build.cache.part_path(p.key, ".layout.json").is_file()
 
 
 def _size(p: Planned) -> int:
@@ -88,16 +103,20 @@ def _pool(build: SheetPlan, work: int) -> RenderPool:
     return RenderPool(setup, build.worker_count(work))
 
 
-def _collect(build: SheetPlan, pool: RenderPool, planned: list[Planned]) -> None:
-    """Store and publish each render as it finishes."""
+def _collect(build: SheetPlan, pool: RenderPool, planned: list[Planned], waiting: list[Planned],
+             layout: Layout) -> None:
+    """Store and publish each render as it finishes; start each topic once its objectives are in."""
     by_key = {p.key: p for p in planned}
     build.progress.start(len(planned), "sheet(s)")
     for job, result in pool.results():
         p = by_key[job.key]
         if isinstance(result, PageResult):
             atomic_write(build.cache.article_path(p.key), result.article)
-            build.store(p, result.rendered)
+            body = result.rendered
+            build.store(p, body, {".body.pdf": result.body,
+                                  ".layout.json": layout_record(body.pages, body.anchors, body.refs)})
             _write_html(build, p, result.standalone)
+            waiting = _submit_ready(build, pool, waiting, layout)
         else:
             build.store(p, result)
         _publish(build, p)
@@ -106,22 +125,24 @@ def _collect(build: SheetPlan, pool: RenderPool, planned: list[Planned]) -> None
 
 
 def _topic_job(build: SheetPlan, p: Planned, layout: Layout) -> TopicJob:
-    """The whole topic as one document: cover, objectives, index (pages numbered through)."""
-    sheets = [objective_sheet(build.guide, p.topic, q.objective, layout, build.created)
-              for q in _members(build, p) if q.objective]
-    env = build.renderer.env
-    # one run of columns for the whole topic: a table too wide for its column prints row by row
-    articles = tuple(env.get_template("article.html").render(sheet=sheet, media_prefix="",
-                                                             page_ref=PAGE_PLACEHOLDER, spanning=False)
-                     for sheet in sheets)
+    """A topic's contents and index as HTML, and where its objectives' renders are."""
+    members = [q for q in _members(build, p) if q.objective]
+    sheets = [objective_sheet(build.guide, p.topic, q.objective, layout, build.created) for q in members]
     targets = {sheet.id: {c.name: c.target for c in sheet.cited} for sheet in sheets}
-    index = topic_index(tuple(q.objective for q in _members(build, p) if q.objective), targets)
+    index = topic_index(tuple(q.objective for q in members if q.objective), targets)
     cover = _cover(build, p, layout)
-    html = env.get_template("topic-pdf.html").render(
-        cover=cover, articles=articles, index=index, meta=cover.meta, layout=layout,
-        body_class="topic", header_right=topic_words(cover.number), footer_left=footer(cover.meta),
-        stylesheet_href=None, media_prefix="", page_ref=PAGE_PLACEHOLDER)
-    return TopicJob(p.key, html, build.source_root, _info(cover), cover.meta.lang)
+    parts = []
+    for q, sheet in zip(members, sheets):
+        head = objective_head(sheet, weight=False)
+        found = member_layout(build.cache.part_path(q.key, ".layout.json").read_bytes(), head, head)
+        if found is None:
+            raise ValueError(f"the cached layout of {q.stem} is not readable")
+        parts.append((build.cache.part_path(q.key, ".body.pdf"), found))
+    renderer = build.renderer
+    index_html = renderer.topic_part("topic-index.html", cover, index=index) if index else None
+    return TopicJob(p.key, renderer.topic_part("topic-cover.html", cover), index_html, tuple(parts),
+                    cover.meta, layout, (topic_words(cover.number), _("Index"), _("Index")),
+                    build.source_root, _info(cover), cover.meta.lang)
 
 
 def _info(cover: TopicCover) -> tuple[tuple[str, str], ...]:
