@@ -47,7 +47,7 @@ def assemble_topic(parts: list[tuple[bytes, str | None]], stamp: bytes, links: l
             NameObject("/Dest"): TextStringObject(anchor)}))
     for (_, title), start in zip(parts, starts):
         if title:
-            writer.add_outline_item(title, start)
+            writer.add_outline_item(title=title, page_number=start)
     writer.add_metadata({f"/{name}": value for name, value in metadata.items() if value})
     writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
     writer.page_mode = "/UseOutlines"
