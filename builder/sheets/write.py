@@ -8,7 +8,7 @@ from pathlib import Path
 from builder.i18n import _, override
 from builder.media import MediaRejected, read_media
 from builder.output import atomic_write
-from builder.sheets.context import ContentsEntry, Layout, TopicCover, anchor_for, meta_for, objective_sheet
+from builder.sheets.context import ContentsEntry, Layout, ObjectiveSheet, TopicCover, anchor_for, meta_for, objective_sheet
 from builder.sheets.index import topic_index
 from builder.sheets.pool import PageJob, PageResult, RenderPool, RenderSetup, TopicJob
 from builder.sheets.render import objective_head, topic_words
@@ -128,8 +128,7 @@ def _topic_job(build: SheetPlan, p: Planned, layout: Layout) -> TopicJob:
     """A topic's contents and index as HTML, and where its objectives' renders are."""
     members = [q for q in _members(build, p) if q.objective]
     sheets = [objective_sheet(build.guide, p.topic, q.objective, layout, build.created) for q in members]
-    targets = {sheet.id: {c.name: c.target for c in sheet.cited} for sheet in sheets}
-    index = topic_index(tuple(q.objective for q in members if q.objective), targets)
+    cover_html, index_html = topic_parts(build, p, layout, sheets)
     cover = _cover(build, p, layout)
     parts = []
     for q, sheet in zip(members, sheets):
@@ -138,11 +137,21 @@ def _topic_job(build: SheetPlan, p: Planned, layout: Layout) -> TopicJob:
         if found is None:
             raise ValueError(f"the cached layout of {q.stem} is not readable")
         parts.append((build.cache.part_path(q.key, ".body.pdf"), found))
-    renderer = build.renderer
-    index_html = renderer.topic_part("topic-index.html", cover, index=index) if index else None
-    return TopicJob(p.key, renderer.topic_part("topic-cover.html", cover), index_html, tuple(parts),
+    return TopicJob(p.key, cover_html, index_html, tuple(parts),
                     cover.meta, layout, (topic_words(cover.number), _("Index"), _("Index")),
                     build.source_root, _info(cover), cover.meta.lang)
+
+
+def topic_parts(build: SheetPlan, p: Planned, layout: Layout,
+                sheets: list[ObjectiveSheet]) -> tuple[str, str | None]:
+    """A topic PDF's contents and index (when it has entries) as HTML, page numbers to fill in."""
+    members = [q.objective for q in _members(build, p) if q.objective]
+    targets = {sheet.id: {c.name: c.target for c in sheet.cited} for sheet in sheets}
+    index = topic_index(tuple(members), targets)
+    cover = _cover(build, p, layout)
+    renderer = build.renderer
+    index_html = renderer.topic_part("topic-index.html", cover, index=index) if index else None
+    return renderer.topic_part("topic-cover.html", cover), index_html
 
 
 def _info(cover: TopicCover) -> tuple[tuple[str, str], ...]:
