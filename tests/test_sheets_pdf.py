@@ -241,3 +241,43 @@ def test_missing_glyph_and_refused_urls_are_located_diagnostics(tmp_path):
                for d in found if d.rule == "sheet-url-refused")
     assert (tmp_path / "out" / "sheets" / "930.1-namespaces-and-cgroups.pdf").is_file()
     assert result.failed(strict=True)
+
+
+def test_a_topic_pdf_prints_each_objective_from_its_one_layout(seed_build):
+    """Each objective is laid out once: its pages in the topic PDF are its objective PDF's pages
+    (the same text where the same boxes are), under the topic's heads and page numbers."""
+    result, sheets = seed_build
+    topic = pypdf.PdfReader(sheets / "352-container-virtualization.pdf")
+    starts = [topic.get_destination_page_number(item) for item in topic.outline if not isinstance(item, list)]
+    total = len(topic.pages)
+    for (oid, pdf), start in zip([("352.1", "352.1-container-virtualization-concepts.pdf"), ("352.2", "352.2-lxc.pdf"),
+                                  ("352.3", "352.3-docker.pdf"),
+                                  ("352.4", "352.4-container-orchestration-platforms.pdf")], starts[1:]):
+        own = pypdf.PdfReader(sheets / pdf).pages
+        for n, page in enumerate(own):
+            mine, theirs = page.extract_text(), topic.pages[start + n].extract_text()
+            assert f"page {n + 1} of {len(own)}" in mine and f"page {start + n + 1} of {total}" in theirs
+            # the same layout: the same text once page numbers and running heads are left out
+            assert _without_stamps(mine) == _without_stamps(theirs), (oid, n)
+
+
+def test_page_references_are_printed_where_their_placeholders_were(rich_build):
+    """A cited object's page number is printed over the render: its objective's page in the
+    objective PDF, the topic's page in the topic PDF."""
+    _, sheets = rich_build
+    for name, first in (("930.1-namespaces-and-cgroups.pdf", 1), ("930-sheet-fixture.pdf", 2)):
+        page = pypdf.PdfReader(sheets / name).pages[first - 1]
+        numbers = []
+
+        def visit(text, cm, tm, font, size):  # the numbers are small and grey, after the name
+            if re.fullmatch(r"\d+", text.strip()):
+                numbers.append(int(text))
+        page.extract_text(visitor_text=visit)
+        assert first in numbers, (name, numbers)
+        assert not re.search(r"\b00\b", page.extract_text())  # no placeholder left
+
+
+def _without_stamps(text: str) -> str:
+    """A page's text without its head and footer lines and without digits (page numbers)."""
+    body = "".join(line for line in text.splitlines() if not re.search(r"page \d+ of \d+|\u00b7", line))
+    return squeeze(re.sub(r"\d", "", body))
