@@ -24,19 +24,17 @@ def stamped(body: bytes, stamp: bytes) -> bytes:
     return _bytes(writer)
 
 
-def assemble_topic(parts: list[tuple[bytes, str | None]], stamp: bytes, links: list[Link], *,
+def assemble_topic(parts: list[bytes], outline: list[tuple[str, int]], stamp: bytes, links: list[Link], *,
                    metadata: dict[str, str], lang: str = "en") -> bytes:
     """A topic PDF from its parts' renders (contents, each objective, index), in order.
 
-    `parts` are (pdf, bookmark title); `stamp` has a page of heads and numbers for each page;
+    `outline` is (bookmark, page); `stamp` has a page of heads and numbers for each page;
     `links` point from the contents and index to anchors of the objectives (named destinations
     their renders carry).
     """
     # pypdf writes no /ID unless asked and no dates of its own: the same input gives the same bytes.
     writer = PdfWriter()
-    starts = []
-    for pdf, _ in parts:
-        starts.append(len(writer.pages))
+    for pdf in parts:
         writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
     _print_over(writer, stamp)
     for page, rect, anchor in links:
@@ -45,9 +43,8 @@ def assemble_topic(parts: list[tuple[bytes, str | None]], stamp: bytes, links: l
             NameObject("/Rect"): ArrayObject(FloatObject(round(v, 3)) for v in rect),
             NameObject("/BS"): DictionaryObject({NameObject("/W"): NumberObject(0)}),
             NameObject("/Dest"): TextStringObject(anchor)}))
-    for (_, title), start in zip(parts, starts):
-        if title:
-            writer.add_outline_item(title=title, page_number=start)
+    for title, page in outline:
+        writer.add_outline_item(title=title, page_number=page)
     writer.add_metadata({f"/{name}": value for name, value in metadata.items() if value})
     writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
     writer.page_mode = "/UseOutlines"

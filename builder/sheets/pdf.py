@@ -100,6 +100,7 @@ class Rendered:
     refs: tuple[PageRef, ...] = ()  # page references left blank, printed over the page later
     anchors: tuple[tuple[str, int], ...] = ()  # each anchor's page (0-based), for a topic's numbers
     links: tuple[tuple[int, tuple[float, float, float, float], str], ...] = ()  # to other renders
+    fills: tuple[float, ...] = ()  # how full each page is (0 to 1), of a bare render
 
 
 class PdfRenderer:
@@ -119,10 +120,11 @@ class PdfRenderer:
         """Lay out one HTML document against `base` (the source root) and write it as PDF."""
         return self._render(html, base, _filled)
 
-    def render_body(self, html: str, base: Path) -> Rendered:
+    def render_body(self, html: str, base: Path, columns: int = 1) -> Rendered:
         """An objective laid out once, its page references left blank and recorded: the same
-        render is its objective PDF and its pages of the topic PDF (builder/sheets/stamp.py)."""
-        return self._render(html, base, _lifted)
+        render is its objective PDF and its pages of the topic PDF (builder/sheets/stamp.py).
+        `columns` is the page's column count, for how full each page is (`fills`)."""
+        return self._render(html, base, lambda document: _lifted(document, columns))
 
     def render_part(self, html: str, base: Path, pages: Callable[[int], dict[str, int]]) -> Rendered:
         """A topic's contents or index: its page numbers are `pages(its own page count)`, its
@@ -151,9 +153,34 @@ def _filled(document: Any) -> dict[str, Any]:
     return {}
 
 
-def _lifted(document: Any) -> dict[str, Any]:
+def _lifted(document: Any, columns: int) -> dict[str, Any]:
     anchors = tuple((name, page - 1) for name, page in anchor_pages(document).items())
-    return {"refs": tuple(lift_page_refs(document)), "anchors": anchors}
+    return {"refs": tuple(lift_page_refs(document)), "anchors": anchors,
+            "fills": tuple(page_fill(page, columns) for page in document.pages)}
+
+
+def page_fill(page: Any, columns: int) -> float:
+    """How full a laid-out page is: the mean over its columns of the height down to its lowest
+    line (a title across the page counts in the columns under it)."""
+    box = page._page_box
+    x0, y0, width, height = box.content_box_x(), box.content_box_y(), box.width, box.height
+    lowest = [0.0] * columns
+    for line in _line_boxes(box):
+        first = min(columns - 1, max(0, int((line.position_x - x0) / width * columns)))
+        last = min(columns - 1, max(first, int((line.position_x + line.width - x0 - 1) / width * columns)))
+        for column in range(first, last + 1):
+            lowest[column] = max(lowest[column], line.position_y + line.height - y0)
+    return round(sum(min(1.0, low / height) for low in lowest) / columns, 3) if height else 0.0
+
+
+def _line_boxes(box: Any) -> Any:
+    from weasyprint.formatting_structure.boxes import LineBox, ParentBox
+
+    if isinstance(box, LineBox):
+        yield box
+    elif isinstance(box, ParentBox):
+        for child in box.all_children():
+            yield from _line_boxes(child)
 
 
 def _pointing(document: Any, pages: dict[str, int]) -> dict[str, Any]:

@@ -47,13 +47,53 @@ def stamp_pages(heads: list[str], refs: list[tuple[int, PageRef]],
 
 @dataclass(frozen=True, slots=True)
 class MemberLayout:
-    """What a topic needs of an objective's render: its pages, anchors and blank references."""
+    """What a topic needs of a render (one objective's, or a few small ones' laid out together):
+    its pages with their running heads, bookmarks, anchors and blank page references."""
 
-    head: str  # the objective as the topic's running head names it
-    title: str  # its bookmark
-    pages: int
+    heads: tuple[str, ...]  # each page's running head: the objectives on it
+    outline: tuple[tuple[str, int], ...]  # (bookmark, 0-based page) of each objective in it
     anchors: tuple[tuple[str, int], ...]  # (anchor, 0-based page)
     refs: tuple[PageRef, ...]
+    fills: tuple[float, ...] = ()  # how full each page is
+
+    @property
+    def pages(self) -> int:
+        return len(self.heads)
+
+
+# A render of one page this much full or less is small: it shares pages with its small
+# neighbours in the topic PDF (laid out together, `shared_layout`).
+SMALL = 0.45
+
+
+def small_runs(members: list[MemberLayout]) -> list[range]:
+    """Runs of two or more neighbouring small objectives (one page, at most SMALL full)."""
+    runs, start = [], None
+    for i, m in enumerate([*members, None]):
+        small = m is not None and m.pages == 1 and m.fills[:1] != () and m.fills[0] <= SMALL
+        if small and start is None:
+            start = i
+        elif not small and start is not None:
+            if i - start >= 2:
+                runs.append(range(start, i))
+            start = None
+    return runs
+
+
+def shared_layout(pages: int, anchors: tuple[tuple[str, int], ...], refs: tuple[PageRef, ...],
+                  fills: tuple[float, ...], objectives: list[tuple[str, str]]) -> MemberLayout:
+    """The layout of small objectives laid out together; `objectives` are (anchor, head) in order.
+
+    Each page's head names every objective with a part on it (from its first anchor to its last).
+    """
+    spans = []
+    for anchor, head in objectives:
+        own = [page for name, page in anchors if name == anchor or name.startswith(anchor + "-")]
+        first = dict(anchors).get(anchor, min(own, default=0))
+        spans.append((head, first, max(own, default=first)))
+    heads = tuple("  \u00b7  ".join(h for h, first, last in spans if first <= page <= last)
+                  for page in range(pages))
+    return MemberLayout(heads, tuple((h, first) for h, first, _ in spans), anchors, refs, fills)
 
 
 def topic_numbers(cover_pages: int, members: list[MemberLayout]) -> tuple[dict[str, int], list[int]]:
@@ -69,9 +109,10 @@ def topic_numbers(cover_pages: int, members: list[MemberLayout]) -> tuple[dict[s
     return numbers, starts
 
 
-def layout_record(pages: int, anchors: tuple[tuple[str, int], ...], refs: tuple[PageRef, ...]) -> bytes:
+def layout_record(pages: int, anchors: tuple[tuple[str, int], ...], refs: tuple[PageRef, ...],
+                  fills: tuple[float, ...] = ()) -> bytes:
     """What the cache keeps of a render for its topic (`.layout.json`)."""
-    return json.dumps({"pages": pages, "anchors": [list(a) for a in anchors],
+    return json.dumps({"pages": pages, "anchors": [list(a) for a in anchors], "fills": list(fills),
                        "refs": [[r.page, r.target, r.left, r.top, r.height, r.css] for r in refs]},
                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -84,8 +125,9 @@ def member_layout(data: bytes, head: str, title: str) -> MemberLayout | None:
         refs = tuple(PageRef(int(page), str(target), float(left), float(top), float(height), str(css))
                      for page, target, left, top, height, css in record["refs"])
         pages = int(record["pages"])
+        fills = tuple(float(f) for f in record["fills"])
     except (ValueError, TypeError, KeyError):
         return None
     if pages < 1 or any(not 0 <= page < pages for _, page in anchors) or any(not 0 <= r.page < pages for r in refs):
         return None
-    return MemberLayout(head, title, pages, anchors, refs)
+    return MemberLayout((head,) * pages, ((title, 0),), anchors, refs, fills)

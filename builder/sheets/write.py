@@ -10,11 +10,12 @@ from builder.media import MediaRejected, read_media
 from builder.output import atomic_write
 from builder.sheets.context import ContentsEntry, Layout, ObjectiveSheet, TopicCover, anchor_for, meta_for, objective_sheet
 from builder.sheets.index import topic_index
-from builder.sheets.pool import PageJob, PageResult, RenderPool, RenderSetup, TopicJob
-from builder.sheets.render import objective_head, topic_words
-from builder.sheets.stamp import layout_record, member_layout
+from builder.sheets.cache import Entry
+from builder.sheets.pool import PageJob, PageResult, RenderPool, RenderSetup, SharedPart, TopicJob
+from builder.sheets.render import PAGE_PLACEHOLDER, objective_head, topic_words
+from builder.sheets.stamp import MemberLayout, layout_record, small_runs
 
-from builder.sheets.plan import Planned, SheetPlan
+from builder.sheets.plan import Planned, SheetPlan, shared_key
 
 def write_stale(build: SheetPlan, stale: list[Planned]) -> None:
     """Bring every stale output up to date, rendering only keys the cache does not hold.
@@ -114,29 +115,44 @@ def _collect(build: SheetPlan, pool: RenderPool, planned: list[Planned], waiting
             atomic_write(build.cache.article_path(p.key), result.article)
             body = result.rendered
             build.store(p, body, {".body.pdf": result.body,
-                                  ".layout.json": layout_record(body.pages, body.anchors, body.refs)})
+                                  ".layout.json": layout_record(body.pages, body.anchors, body.refs, body.fills)})
             _write_html(build, p, result.standalone)
             waiting = _submit_ready(build, pool, waiting, layout)
         else:
-            build.store(p, result)
+            for key, laid, record in result.shared:  # kept for the next time the topic is put together
+                build.cache.store(key, laid.pdf, Entry(laid.pages, ()), {".layout.json": record})
+            build.store(p, result.rendered)
         _publish(build, p)
         build.progress.advance(p.stem)
     build.progress.finish()
 
 
 def _topic_job(build: SheetPlan, p: Planned, layout: Layout) -> TopicJob:
-    """A topic's contents and index as HTML, and where its objectives' renders are."""
+    """A topic's contents and index as HTML, and where its objectives' renders are (small
+    neighbouring ones laid out together, from the cache when it holds them)."""
     members = [q for q in _members(build, p) if q.objective]
     sheets = [objective_sheet(build.guide, p.topic, q.objective, layout, build.created) for q in members]
     cover_html, index_html = topic_parts(build, p, layout, sheets)
     cover = _cover(build, p, layout)
-    parts = []
-    for q, sheet in zip(members, sheets):
-        head = objective_head(sheet, weight=False)
-        found = member_layout(build.cache.part_path(q.key, ".layout.json").read_bytes(), head, head)
-        if found is None:
-            raise ValueError(f"the cached layout of {q.stem} is not readable")
-        parts.append((build.cache.part_path(q.key, ".body.pdf"), found))
+    heads = [objective_head(sheet, weight=False) for sheet in sheets]
+    layouts = [build.member_layout(q.key, head) for q, head in zip(members, heads)]
+    shared = {run.start: run for run in small_runs(layouts)}  # type: ignore[arg-type]
+    parts: list[tuple[Path, MemberLayout] | SharedPart] = []
+    i = 0
+    while i < len(members):
+        run = shared.get(i)
+        if run is None:
+            parts.append((build.cache.part_path(members[i].key, ".body.pdf"), layouts[i]))  # type: ignore[arg-type]
+            i += 1
+            continue
+        objectives = tuple((sheets[k].anchor, heads[k]) for k in run)
+        key = shared_key([members[k].key for k in run])
+        found = build.shared_layout(key, objectives)
+        articles = tuple(build.renderer.env.get_template("article.html").render(
+            sheet=sheets[k], media_prefix="", page_ref=PAGE_PLACEHOLDER, spanning=False) for k in run)
+        parts.append(SharedPart(key, build.renderer.topic_part("topic-shared.html", cover, articles=articles),
+                                objectives, (build.cache.pdf_path(key), found) if found else None))
+        i = run.stop
     return TopicJob(p.key, cover_html, index_html, tuple(parts),
                     cover.meta, layout, (topic_words(cover.number), _("Index"), _("Index")),
                     build.source_root, _info(cover), cover.meta.lang)
