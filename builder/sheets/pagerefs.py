@@ -14,13 +14,14 @@ aligned right), so nothing is laid out twice.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import builder.sheets.weasy  # noqa: F401  (first: WeasyPrint's libraries found without a compiler)
 from weasyprint.document import Page
 from weasyprint.formatting_structure.boxes import LineBox, ParentBox, TextBox
 from weasyprint.text.line_break import split_first_line
+
+from builder.sheets.stamp import PageRef
 
 REF_CLASS = "pg"
 
@@ -119,19 +120,6 @@ def _reshape(box: Any, text: str) -> float:
     delta = width - box.width
     box.text, box.pango_layout, box.width = text, layout, width
     return delta
-
-
-@dataclass(frozen=True, slots=True)
-class PageRef:
-    """A page reference left blank in a layout, to be printed over it (builder/sheets/stamp.py):
-    the same layout serves the objective PDF (its own page numbers) and its topic PDF."""
-
-    page: int  # 0-based page of the render
-    target: str  # the anchor it points to
-    left: float  # CSS px from the page's content box
-    top: float
-    height: float  # its line's height, so the number sits on the same baseline
-    css: str  # its font and colour
 
 
 def lift_page_refs(document: Any) -> list[PageRef]:

@@ -17,7 +17,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from builder.sheets.copytext import actual_text, fold_spans
 from builder.sheets.overflow import overflows
-from builder.sheets.pagerefs import PageRef, anchor_pages, fill_page_refs, lift_page_refs, take_foreign_links
+from builder.sheets.stamp import PageRef
+from builder.sheets.pagerefs import anchor_pages, fill_page_refs, lift_page_refs, take_foreign_links
 from builder.media import MediaRejected, read_bounded
 
 NOTDEF = re.compile(r"\.notdef glyph rendered for .*\(U\+([0-9A-F]{4,6})\)")

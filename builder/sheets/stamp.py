@@ -12,7 +12,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from builder.sheets.pagerefs import PageRef
+
+@dataclass(frozen=True, slots=True)
+class PageRef:
+    """A page reference left blank in a layout, to be printed over it (stamp_pages):
+    the same layout serves the objective PDF (its own page numbers) and its topic PDF."""
+
+    page: int  # 0-based page of the render
+    target: str  # the anchor it points to
+    left: float  # CSS px from the page's content box
+    top: float
+    height: float  # its line's height, so the number sits on the same baseline
+    css: str  # its font and colour
 
 
 @dataclass(frozen=True, slots=True)
