@@ -55,6 +55,9 @@ def inputs_key(sources: list[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
+_IN_USE: list[Any] = []  # lock files held open for the session: their builds are being read
+
+
 def shared_sheets(config: pytest.Config, name: str, sources: list[Path]) -> Built:
     """Sheets of `sources`, built once for as long as the inputs stay the same, by whichever
     xdist worker or test session asks first.
@@ -63,7 +66,8 @@ def shared_sheets(config: pytest.Config, name: str, sources: list[Path]) -> Buil
     inputs (`inputs_key`); the first worker to take its lock builds cold, every later one (in
     this session or the next) rebuilds into it, which is a no-op build (every render cached and
     checked against its recorded sha256) that still returns the model and every finding of the
-    sheets. Folders of other inputs are removed.
+    sheets. Each session holds a shared lock on the folder it reads; folders of other inputs
+    that no session holds are removed.
     """
     from builder.config import BuildConfig
     from builder.pipeline import build
@@ -76,16 +80,35 @@ def shared_sheets(config: pytest.Config, name: str, sources: list[Path]) -> Buil
         shared = (base.parent if base.name.startswith("popen-gw") else base) / f"sheets-{name}"
         shared.mkdir(exist_ok=True)
     out = shared / key
-    with open(shared / "lock", "w") as lock:
+    use = open(shared / f"{key}.use", "w")
+    fcntl.flock(use, fcntl.LOCK_SH)
+    _IN_USE.append(use)
+    with open(shared / f"{key}.build", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        for old in shared.iterdir():
-            if old.is_dir() and old.name != key:
-                shutil.rmtree(old, ignore_errors=True)
+        _remove_unused(shared, key)
         options = BuildConfig(output=out, formats=("sheets",), options={"jobs": 2})
         result = build([str(s) for s in sources], options)
     glyphs = "".join(re.findall(r"draws '(.)'", " ".join(d.message for d in result.diagnostics
                                                          if d.rule == "sheet-missing-glyph")))
     return Built(result.guide, out / "sheets", glyphs, tuple(result.diagnostics))
+
+
+def _remove_unused(shared: Path, key: str) -> None:
+    """Remove the builds of other inputs that no session is reading (their `.use` lock is free)."""
+    for other in shared.glob("*.use"):
+        if other.stem == key:
+            continue
+        with open(other, "a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # another session reads it
+            shutil.rmtree(shared / other.stem, ignore_errors=True)
+            for suffix in (".build", ".use"):
+                (shared / f"{other.stem}{suffix}").unlink(missing_ok=True)
+    for folder in shared.iterdir():  # a build no lock names (left by an older conftest)
+        if folder.is_dir() and folder.name != key and not (shared / f"{folder.name}.use").exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ every text node of the model on the page."""
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -74,8 +75,10 @@ def page_lines(page, columns: int) -> list[Line]:
     return sorted(out, key=lambda line: (line.column, -line.y))
 
 
+@functools.lru_cache(maxsize=None)
 def document_columns(pdf: Path, columns: int, skip_first: bool) -> list[list[Line]]:
-    """Every non-empty column of the body pages, in reading order."""
+    """Every non-empty column of the body pages, in reading order (read once per test worker:
+    several tests walk the same PDFs; none changes what it gets)."""
     pages = pypdf.PdfReader(pdf).pages
     out = []
     for number, page in enumerate(pages):
