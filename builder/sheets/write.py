@@ -9,20 +9,20 @@ from builder.i18n import _, override
 from builder.media import MediaRejected, read_media
 from builder.output import atomic_write
 from builder.sheets.context import ContentsEntry, Layout, ObjectiveSheet, TopicCover, anchor_for, meta_for, objective_sheet
-from builder.sheets.index import topic_index
 from builder.sheets.cache import Entry
+from builder.sheets.index import topic_index
+from builder.sheets.plan import Planned, SheetPlan, shared_key
 from builder.sheets.pool import PageJob, PageResult, RenderPool, RenderSetup, SharedPart, TopicJob
 from builder.sheets.render import PAGE_PLACEHOLDER, objective_head, topic_words
 from builder.sheets.stamp import MemberLayout, layout_record, small_runs
 
-from builder.sheets.plan import Planned, SheetPlan, shared_key
 
 def write_stale(build: SheetPlan, stale: list[Planned]) -> None:
     """Bring every stale output up to date, rendering only keys the cache does not hold.
 
-    Workers lay out each topic (one document, the longest jobs) and each objective's context,
-    HTML and PDF, largest first so no long sheet starts last; meanwhile this process publishes
-    what the cache already holds.
+    Workers lay out each objective once (its context, HTML and PDF, largest first so no long
+    sheet starts last), then put each topic PDF together from those renders as soon as its
+    objectives are in the cache; meanwhile this process publishes what the cache already holds.
     """
     with override(build.guide.lang):  # the words of covers, headers and pages
         _write_stale(build, stale)
