@@ -132,10 +132,11 @@ def _topic_job(build: SheetPlan, p: Planned, layout: Layout) -> TopicJob:
     neighbouring ones laid out together, from the cache when it holds them)."""
     members = [q for q in _members(build, p) if q.objective]
     sheets = [objective_sheet(build.guide, p.topic, q.objective, layout, build.created) for q in members]
-    cover_html, index_html = topic_parts(build, p, layout, sheets)
-    cover = _cover(build, p, layout)
     heads = [objective_head(sheet, weight=False) for sheet in sheets]
     layouts = [build.member_layout(q.key, head) for q, head in zip(members, heads)]
+    printed = {name for m in layouts for name, _ in m.anchors}
+    cover_html, index_html = topic_parts(build, p, layout, sheets, printed)
+    cover = _cover(build, p, layout)
     shared = {run.start: run for run in small_runs(layouts)}  # type: ignore[arg-type]
     parts: list[tuple[Path, MemberLayout] | SharedPart] = []
     i = 0
@@ -158,12 +159,19 @@ def _topic_job(build: SheetPlan, p: Planned, layout: Layout) -> TopicJob:
                     build.source_root, _info(cover), cover.meta.lang)
 
 
-def topic_parts(build: SheetPlan, p: Planned, layout: Layout,
-                sheets: list[ObjectiveSheet]) -> tuple[str, str | None]:
-    """A topic PDF's contents and index (when it has entries) as HTML, page numbers to fill in."""
+def topic_parts(build: SheetPlan, p: Planned, layout: Layout, sheets: list[ObjectiveSheet],
+                printed: set[str] | None = None) -> tuple[str, str | None]:
+    """A topic PDF's contents and index (when it has entries) as HTML, page numbers to fill in.
+
+    `printed` are the anchors the objectives' renders hold: an index entry names only those (a
+    sheet cut at its page limit leaves the rest of its commands to the decks).
+    """
     members = [q.objective for q in _members(build, p) if q.objective]
     targets = {sheet.id: {c.name: c.target for c in sheet.cited} for sheet in sheets}
     index = topic_index(tuple(members), targets)
+    if printed is not None:
+        index = tuple(replace(e, anchors=kept) for e in index
+                      if (kept := tuple(a for a in e.anchors if a in printed)))
     cover = _cover(build, p, layout)
     renderer = build.renderer
     index_html = renderer.topic_part("topic-index.html", cover, index=index) if index else None
