@@ -103,21 +103,25 @@ def step(name: str, folder: Path, out: Path, jobs: int) -> dict[str, object]:
 
 
 def weasyprint_step(guide, config) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    """WeasyPrint alone, one process, on exactly the documents our writer hands it: each
-    objective's page and each topic's document (cover, its objectives, index)."""
+    """WeasyPrint alone, one process, on exactly the documents our writer lays out: each
+    objective's page and each topic's contents and index (the heads and numbers printed over
+    the pages are left out: without them WeasyPrint alone makes no topic PDF at all)."""
     from weasyprint import CSS, HTML
 
     from builder.i18n import override
     from builder.sheets.context import Layout, objective_sheet
     from builder.sheets.plan import SheetOptions, SheetPlan
-    from builder.sheets.write import _topic_job
+    from builder.sheets.write import topic_parts
     plan = SheetPlan(guide, config, SheetOptions())
     renderer = plan.renderer
     layout = Layout("a4", "landscape", "color")
     with override(guide.lang):
-        pages = [renderer.objective(objective_sheet(guide, t, o, layout, plan.created), standalone=False)
-                 for t in guide.topics for o in t.objectives]
-        topics = [_topic_job(plan, p, layout).html for p in plan.plan if p.objective is None]
+        sheets = {o.id: objective_sheet(guide, t, o, layout, plan.created)
+                  for t in guide.topics for o in t.objectives}
+        pages = [renderer.objective(sheet, standalone=False) for sheet in sheets.values()]
+        # a topic PDF is its objectives' renders put together, with its contents and index
+        topics = [html for p in plan.plan if p.objective is None
+                  for html in topic_parts(plan, p, layout, [sheets[o.id] for o in p.topic.objectives]) if html]
     # WeasyPrint alone prints page references itself (target-counter) where the writer fills
     # its placeholders in after one layout: the yardstick makes the same pages, numbers right.
     pages = [_counted_refs(html) for html in pages]

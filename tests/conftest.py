@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,40 +41,88 @@ class Built:
     diagnostics: tuple[Any, ...]
 
 
-def shared_sheets(factory: pytest.TempPathFactory, name: str, sources: list[Path]) -> Built:
-    """Sheets of `sources`, built once per test session however many xdist workers ask.
+def inputs_key(sources: list[Path]) -> str:
+    """A digest of everything a sheets build reads: the guide, the builder's code, its templates
+    and the installed library versions (the build's own cache adds fonts and the rest)."""
+    from importlib.metadata import version
 
-    The output folder sits beside every worker's temporary folder; the first worker to take its
-    lock builds cold, the others wait and rebuild into it, which is a no-op build (every render
-    cached) that still returns the model and every finding of the sheets.
+    digest = hashlib.sha256(" ".join(version(n) for n in ("weasyprint", "pypdf", "jinja2")).encode())
+    for root in (ROOT / "builder", ROOT / "templates", *sources):
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in files:
+            if "__pycache__" not in path.parts:
+                digest.update(f"{path.relative_to(root)}\0".encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_IN_USE: list[Any] = []  # lock files held open for the session: their builds are being read
+
+
+def shared_sheets(config: pytest.Config, name: str, sources: list[Path]) -> Built:
+    """Sheets of `sources`, built once for as long as the inputs stay the same, by whichever
+    xdist worker or test session asks first.
+
+    The output folder is in pytest's cache folder (`.pytest_cache`), named by a digest of the
+    inputs (`inputs_key`); the first worker to take its lock builds cold, every later one (in
+    this session or the next) rebuilds into it, which is a no-op build (every render cached and
+    checked against its recorded sha256) that still returns the model and every finding of the
+    sheets. Each session holds a shared lock on the folder it reads; folders of other inputs
+    that no session holds are removed.
     """
     from builder.config import BuildConfig
     from builder.pipeline import build
 
-    base = factory.getbasetemp()
-    shared = base.parent if base.name.startswith("popen-gw") else base
-    out = shared / f"sheets-{name}"
-    with open(shared / f"sheets-{name}.lock", "w") as lock:
+    key = inputs_key(sources)
+    if getattr(config, "cache", None) is not None:
+        shared = config.cache.mkdir(f"sheets-{name}")
+    else:  # -p no:cacheprovider: shared by this session's workers only
+        base = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
+        shared = (base.parent if base.name.startswith("popen-gw") else base) / f"sheets-{name}"
+        shared.mkdir(exist_ok=True)
+    out = shared / key
+    use = open(shared / f"{key}.use", "w")
+    fcntl.flock(use, fcntl.LOCK_SH)
+    _IN_USE.append(use)
+    with open(shared / f"{key}.build", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        config = BuildConfig(output=out, formats=("sheets",), options={"jobs": 2})
-        result = build([str(s) for s in sources], config)
+        _remove_unused(shared, key)
+        options = BuildConfig(output=out, formats=("sheets",), options={"jobs": 2})
+        result = build([str(s) for s in sources], options)
     glyphs = "".join(re.findall(r"draws '(.)'", " ".join(d.message for d in result.diagnostics
                                                          if d.rule == "sheet-missing-glyph")))
     return Built(result.guide, out / "sheets", glyphs, tuple(result.diagnostics))
 
 
-@pytest.fixture(scope="session")
-def source_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The sheets of source/ (shared by every test module and xdist worker)."""
-    return shared_sheets(tmp_path_factory, "source", [SOURCE])
+def _remove_unused(shared: Path, key: str) -> None:
+    """Remove the builds of other inputs that no session is reading (their `.use` lock is free)."""
+    for other in shared.glob("*.use"):
+        if other.stem == key:
+            continue
+        with open(other, "a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # another session reads it
+            shutil.rmtree(shared / other.stem, ignore_errors=True)
+            for suffix in (".build", ".use"):
+                (shared / f"{other.stem}{suffix}").unlink(missing_ok=True)
+    for folder in shared.iterdir():  # a build no lock names (left by an older conftest)
+        if folder.is_dir() and folder.name != key and not (shared / f"{folder.name}.use").exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def upstream_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
+def source_build(pytestconfig: pytest.Config) -> Built:
+    """The sheets of source/ (shared by every test module, xdist worker and session)."""
+    return shared_sheets(pytestconfig, "source", [SOURCE])
+
+
+@pytest.fixture(scope="session")
+def upstream_build(pytestconfig: pytest.Config) -> Built:
     """The sheets of the upstream guide, ../shared/upstream/README.md; skipped when it is absent."""
     if not UPSTREAM.is_file():
         pytest.skip("../shared/upstream/README.md is not present")
-    return shared_sheets(tmp_path_factory, "upstream", [UPSTREAM])
+    return shared_sheets(pytestconfig, "upstream", [UPSTREAM])
 
 
 @pytest.fixture(params=["source", "upstream"])

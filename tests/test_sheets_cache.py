@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -106,7 +107,8 @@ def test_changing_an_option_or_removing_an_objective_updates_every_sheet(guide, 
     manifest = json.loads((out / ".cache" / "sheets" / "manifest.json").read_text())
     assert sorted(manifest) == ["930-sheet-fixture.html", "930-sheet-fixture.pdf",
                                 "930.1-namespaces-and-cgroups.html", "930.1-namespaces-and-cgroups.pdf"]
-    assert len(list((out / ".cache" / "sheets").glob("*/*.pdf"))) == 2  # old renders pruned
+    # old renders pruned (an objective's render keeps its bare layout beside it: .body.pdf)
+    assert len({p.name[:64] for p in (out / ".cache" / "sheets").glob("*/*.pdf")}) == 2
 
 
 def test_only_builds_objective_sheets_and_keeps_the_others(guide, tmp_path):
@@ -178,3 +180,41 @@ def test_the_font_fingerprint_follows_what_fontconfig_finds(tmp_path, monkeypatc
     assert fresh_environment.font_fingerprint() == before
     (fonts / "Sheet.ttf").write_bytes((fonts / "Sheet.ttf").read_bytes() + b"\0" * 16)
     assert fresh_environment.font_fingerprint() != before
+
+
+SHARED = Path(__file__).resolve().parent / "fixtures" / "sheets" / "shared"
+
+
+def test_small_objectives_share_a_page_laid_out_again_only_when_one_changes(tmp_path, monkeypatch):
+    """940.1-940.3 are one page each and well under half full: the topic PDF lays them out
+    together on one page, whose running head names all three. Editing 940.4 lays out 940.4 only
+    (the shared page comes from the cache); editing 940.2 lays out 940.2 and the shared page."""
+    import pypdf
+
+    from builder.sheets.pdf import PdfRenderer
+
+    source = tmp_path / "source"
+    shutil.copytree(SHARED, source)
+    laid: list[str] = []
+    render_body = PdfRenderer.render_body
+
+    def counted(self, html, base, columns=1):  # type: ignore[no-untyped-def]
+        laid.append(",".join(re.findall(r'<article class="objective" id="o(\d+-\d+)"', html)))
+        return render_body(self, html, base, columns)
+
+    monkeypatch.setattr(PdfRenderer, "render_body", counted)
+    out = tmp_path / "dist"
+    run(source / "topic-940.md", out, jobs=1)
+    assert sorted(laid) == ["940-1", "940-1,940-2,940-3", "940-2", "940-3", "940-4"]
+    topic = pypdf.PdfReader(out / "sheets" / "940-shared-pages.pdf")
+    starts = {item.title.split()[0]: topic.get_destination_page_number(item) for item in topic.outline}
+    assert starts == {"Topic": 0, "940.1": 1, "940.2": 1, "940.3": 1, "940.4": 2, "Index": 3}
+    head = topic.pages[1].extract_text()
+    assert re.search(r"940\.1 Small One\s+·\s+940\.2 Small Two\s+·\s+940\.3 Small Three", head)
+    text = (source / "topic-940.md").read_text("utf-8")
+    for edited, expected in (("printf 'line 59", ["940-4"]), ("df -h\n", ["940-1,940-2,940-3", "940-2"])):
+        laid.clear()
+        text = text.replace(edited, ("df -i\n" if edited == "df -h\n" else "printf 'one more line'\n") + edited)
+        (source / "topic-940.md").write_text(text, "utf-8")
+        run(source / "topic-940.md", out, jobs=1)
+        assert sorted(laid) == expected

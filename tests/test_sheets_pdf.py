@@ -241,3 +241,52 @@ def test_missing_glyph_and_refused_urls_are_located_diagnostics(tmp_path):
                for d in found if d.rule == "sheet-url-refused")
     assert (tmp_path / "out" / "sheets" / "930.1-namespaces-and-cgroups.pdf").is_file()
     assert result.failed(strict=True)
+
+
+def test_a_topic_pdf_prints_each_objective_from_its_one_layout(seed_build):
+    """Each objective is laid out once: its pages in the topic PDF are its objective PDF's pages
+    (the same text where the same boxes are), under the topic's heads and page numbers. (Small
+    neighbouring objectives share pages instead: test_sheets_cache.py.)"""
+    _, sheets = seed_build
+    topic = pypdf.PdfReader(sheets / "352-container-virtualization.pdf")
+    starts = {item.title.split()[0]: topic.get_destination_page_number(item) for item in topic.outline}
+    alone = [oid for oid, start in starts.items() if list(starts.values()).count(start) == 1
+             and re.fullmatch(r"352\.\d", oid)]
+    assert alone
+    for oid in alone:
+        own = pypdf.PdfReader(next(sheets.glob(f"{oid}-*.pdf"))).pages
+        start, total = starts[oid], len(topic.pages)
+        for n, page in enumerate(own):
+            mine, theirs = page.extract_text(), topic.pages[start + n].extract_text()
+            assert f"page {n + 1} of {len(own)}" in mine and f"page {start + n + 1} of {total}" in theirs
+            # the same layout: the same text once page numbers and running heads are left out
+            assert _without_stamps(page) == _without_stamps(topic.pages[start + n]), (oid, n)
+
+
+def test_page_references_are_printed_where_their_placeholders_were(rich_build):
+    """A cited object's page number is printed over the render: its objective's page in the
+    objective PDF, the topic's page in the topic PDF."""
+    _, sheets = rich_build
+    for name, first in (("930.1-namespaces-and-cgroups.pdf", 1), ("930-sheet-fixture.pdf", 2)):
+        page = pypdf.PdfReader(sheets / name).pages[first - 1]
+        numbers = []
+
+        def visit(text, cm, tm, font, size):  # the numbers are small and grey, after the name
+            if re.fullmatch(r"\d+", text.strip()):
+                numbers.append(int(text))
+        page.extract_text(visitor_text=visit)
+        assert first in numbers, (name, numbers)
+        assert not re.search(r"\b00\b", page.extract_text())  # no placeholder left
+
+
+def _without_stamps(page) -> str:
+    """A page's text between its head and its footer, without digits (page numbers)."""
+    runs: list[str] = []
+    height, mm = float(page.mediabox.height), 72 / 25.4
+
+    def visit(text, cm, tm, font, size):
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        if 9 * mm <= y <= height - 10 * mm:
+            runs.append(text)
+    page.extract_text(visitor_text=visit)
+    return squeeze(re.sub(r"\d", "", "".join(runs)))

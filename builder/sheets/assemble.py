@@ -1,4 +1,5 @@
-"""PDF files after layout (pypdf lives here only): a topic PDF's finishing touches, page counts."""
+"""PDF files after layout (pypdf lives here only): heads and page numbers printed over a render,
+a topic PDF put together from its parts, page counts."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import io
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, TextStringObject
+from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject, TextStringObject
+
+Link = tuple[int, tuple[float, float, float, float], str]  # (page, rectangle in points, anchor)
 
 
 def count_pages(path: Path) -> int:
@@ -14,15 +17,50 @@ def count_pages(path: Path) -> int:
     return len(PdfReader(path).pages)
 
 
-def finish_topic(pdf: bytes, *, metadata: dict[str, str], lang: str = "en") -> bytes:
-    """A topic PDF laid out as one document, with its Info dictionary, language and outline view."""
+def stamped(body: bytes, stamp: bytes) -> bytes:
+    """An objective PDF: its one layout with its heads, footers and page numbers printed over it."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(body)))
+    _print_over(writer, stamp)
+    return _bytes(writer)
+
+
+def assemble_topic(parts: list[bytes], outline: list[tuple[str, int]], stamp: bytes, links: list[Link], *,
+                   metadata: dict[str, str], lang: str = "en") -> bytes:
+    """A topic PDF from its parts' renders (contents, each objective, index), in order.
+
+    `outline` is (bookmark, page); `stamp` has a page of heads and numbers for each page;
+    `links` point from the contents and index to anchors of the objectives (named destinations
+    their renders carry).
+    """
     # pypdf writes no /ID unless asked and no dates of its own: the same input gives the same bytes.
     writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(pdf)), import_outline=True)
+    for pdf in parts:
+        writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
+    _print_over(writer, stamp)
+    for page, rect, anchor in links:
+        writer.add_annotation(page, DictionaryObject({
+            NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/Rect"): ArrayObject(FloatObject(round(v, 3)) for v in rect),
+            NameObject("/BS"): DictionaryObject({NameObject("/W"): NumberObject(0)}),
+            NameObject("/Dest"): TextStringObject(anchor)}))
+    for title, page in outline:
+        writer.add_outline_item(title=title, page_number=page)
     writer.add_metadata({f"/{name}": value for name, value in metadata.items() if value})
     writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
     writer.page_mode = "/UseOutlines"
     writer.compress_identical_objects()
+    return _bytes(writer)
+
+
+def _print_over(writer: PdfWriter, stamp: bytes) -> None:
+    over = PdfReader(io.BytesIO(stamp)).pages
+    if len(over) != len(writer.pages):
+        raise ValueError(f"{len(over)} stamp pages for {len(writer.pages)} pages")
+    for page, heads in zip(writer.pages, over):
+        page.merge_page(heads)
+
+
+def _bytes(writer: PdfWriter) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -31,7 +31,7 @@ def build_sheets(guide: Guide, ctx: BuildContext,
     if not ctx.only:
         plan.cache.forget_except(keep, plan.folder)
     plan.cache.save()
-    plan.cache.prune({entry[0] for entry in plan.cache.manifest.values()})
+    plan.cache.prune({entry[0] for entry in plan.cache.manifest.values()} | plan.shared_keys())
     artifacts = []
     for p in plan.plan:
         pages = plan.cache.entry(p.key).pages if plan.cache.has(p.key) else None

@@ -20,7 +20,10 @@ from builder.sheets.environment import render_environment
 MANIFEST = "manifest.json"
 KEY = re.compile(r"[0-9a-f]{64}\Z")
 FOLDER = re.compile(r"[0-9a-f]{2}\Z")
-ARTIFACT = re.compile(r"([0-9a-f]{64})(\.pdf|\.json|\.article\.html)\Z")
+ARTIFACT = re.compile(r"([0-9a-f]{64})(\.pdf|\.json|\.article\.html|\.body\.pdf|\.layout\.json)\Z")
+# What a render may keep beside its PDF: the article (for the topic's HTML page), the bare layout
+# and where its anchors and page references are (for the topic PDF, builder/sheets/stamp.py).
+STORED = (".pdf", ".article.html", ".body.pdf", ".layout.json")
 OUTPUT_SUFFIXES = (".pdf", ".html")
 SEVERITIES = ("error", "warning", "info")
 
@@ -165,10 +168,18 @@ class SheetCache:
                 return None
         return entry
 
-    def store(self, key: str, pdf: bytes, entry: Entry) -> Path:
-        """Keep a render, recording the size and sha256 of the PDF and of its article if written."""
+    def part_path(self, key: str, suffix: str) -> Path:
+        """A file kept beside a render (`.body.pdf`, `.layout.json`)."""
+        return self.pdf_path(key).with_suffix(suffix)
+
+    def store(self, key: str, pdf: bytes, entry: Entry, parts: dict[str, bytes] | None = None) -> Path:
+        """Keep a render, recording the size and sha256 of the PDF, of its article if written,
+        and of the `parts` kept beside it."""
         path = atomic_write(self.pdf_path(key), pdf)
         files = {".pdf": fingerprint(pdf)}
+        for suffix, data in (parts or {}).items():
+            atomic_write(self.part_path(key, suffix), data)
+            files[suffix] = fingerprint(data)
         article = self.article_path(key)
         if article.is_file() and not article.is_symlink():
             files[".article.html"] = fingerprint_of(article)
@@ -240,7 +251,7 @@ def _entry_record(data: object) -> tuple[Entry | None, dict[str, tuple[int, str]
         diagnostics.append(tuple(d))
     files = {}
     for suffix, value in data["files"].items():
-        if suffix not in (".pdf", ".article.html") or not (
+        if suffix not in STORED or not (
                 isinstance(value, list) and len(value) == 2 and count(value[0]) and digest(value[1])):
             return None, {}
         files[suffix] = (value[0], value[1])

@@ -13,12 +13,15 @@ aligned right), so nothing is laid out twice.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import builder.sheets.weasy  # noqa: F401  (first: WeasyPrint's libraries found without a compiler)
 from weasyprint.document import Page
 from weasyprint.formatting_structure.boxes import LineBox, ParentBox, TextBox
 from weasyprint.text.line_break import split_first_line
+
+from builder.sheets.stamp import PageRef
 
 REF_CLASS = "pg"
 
@@ -38,13 +41,15 @@ def anchor_pages(document: Any) -> dict[str, int]:
     return pages
 
 
-def fill_page_refs(document: Any) -> int:
+def fill_page_refs(document: Any, pages: dict[str, int] | None = None) -> int:
     """Put the page number of each `a.pg` link's target into its text; returns how many changed.
 
-    A link whose target is on no page keeps its placeholder (WeasyPrint warns about the
-    missing anchor itself).
+    `pages` gives the numbers when the targets are in other documents (a topic's contents and
+    index point into its objectives' renders); by default, where the anchors landed here. A link
+    whose target is on no page keeps its placeholder (WeasyPrint warns about the missing anchor
+    itself).
     """
-    pages = anchor_pages(document)
+    pages = anchor_pages(document) if pages is None else pages
     changed = 0
     for index, page in enumerate(document.pages):
         touched = False
@@ -115,3 +120,52 @@ def _reshape(box: Any, text: str) -> float:
     delta = width - box.width
     box.text, box.pango_layout, box.width = text, layout, width
     return delta
+
+
+def lift_page_refs(document: Any) -> list[PageRef]:
+    """Take every `a.pg` placeholder's text out of the layout and say where it was.
+
+    The link around it keeps its size, so it stays clickable where the number will be printed.
+    """
+    refs = []
+    for index, page in enumerate(document.pages):
+        box = page._page_box
+        x0, y0 = box.content_box_x(), box.content_box_y()
+        for line in _lines(box):
+            for leaf, ancestors in list(_leaves(line, ())):
+                target = _ref_target(leaf)
+                if target is None:
+                    continue
+                refs.append(PageRef(index, target, leaf.position_x - x0, leaf.position_y - y0,
+                                    leaf.height, _css(leaf.style)))
+                parent = ancestors[-1] if ancestors else line
+                kept = [c for c in parent.children if c is not leaf]
+                parent.children = tuple(kept) if isinstance(parent.children, tuple) else kept
+    return refs
+
+
+def _css(style: Any) -> str:
+    # names from the stylesheet, quoted; nothing that could end the quote or the <style> element
+    families = ", ".join('"' + re.sub(r'["<>\\\n]', "", name) + '"' for name in style["font_family"])
+    return (f"font-family: {families}; font-size: {style['font_size']:.3f}px; "
+            f"font-weight: {style['font_weight']}; font-style: {style['font_style']}; "
+            f"color: {style['color']}")
+
+
+def take_foreign_links(document: Any) -> list[tuple[int, tuple[float, float, float, float], str]]:
+    """(page, rectangle in PDF points from the bottom left, anchor) of each link to an anchor
+    this document does not hold, taken out of it: a topic's contents and index point into other
+    renders, and the topic PDF gets these links when it is put together."""
+    here = anchor_pages(document)
+    found = []
+    for index, page in enumerate(document.pages):
+        height, kept = page.height, []
+        for link in page.links:
+            kind, target, (x0, y0, x1, y1), _ = link
+            if kind == "internal" and target not in here:
+                found.append((index, (x0 * 0.75, (height - y1) * 0.75, x1 * 0.75, (height - y0) * 0.75),
+                              target))
+            else:
+                kept.append(link)
+        page.links = kept
+    return found

@@ -7,6 +7,7 @@ import mimetypes
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 from urllib.parse import unquote, urlsplit
 
 import builder.sheets.weasy  # noqa: F401  (first: WeasyPrint's libraries found without a compiler)
@@ -16,7 +17,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from builder.sheets.copytext import actual_text, fold_spans
 from builder.sheets.overflow import overflows
-from builder.sheets.pagerefs import fill_page_refs
+from builder.sheets.stamp import PageRef
+from builder.sheets.pagerefs import anchor_pages, fill_page_refs, lift_page_refs, take_foreign_links
 from builder.media import MediaRejected, read_bounded
 
 NOTDEF = re.compile(r"\.notdef glyph rendered for .*\(U\+([0-9A-F]{4,6})\)")
@@ -96,6 +98,10 @@ class Rendered:
     log: tuple[tuple[str, str], ...]  # (level, message)
     missing_glyphs: tuple[str, ...]  # characters no font could draw
     overflow: tuple[tuple[int, str, float], ...] = ()  # (page, text, mm) printed past a column
+    refs: tuple[PageRef, ...] = ()  # page references left blank, printed over the page later
+    anchors: tuple[tuple[str, int], ...] = ()  # each anchor's page (0-based), for a topic's numbers
+    links: tuple[tuple[int, tuple[float, float, float, float], str], ...] = ()  # to other renders
+    fills: tuple[float, ...] = ()  # how full each page is (0 to 1), of a bare render
 
 
 class PdfRenderer:
@@ -113,20 +119,74 @@ class PdfRenderer:
 
     def render(self, html: str, base: Path) -> Rendered:
         """Lay out one HTML document against `base` (the source root) and write it as PDF."""
+        return self._render(html, base, _filled)
+
+    def render_body(self, html: str, base: Path, columns: int = 1) -> Rendered:
+        """An objective laid out once, its page references left blank and recorded: the same
+        render is its objective PDF and its pages of the topic PDF (builder/sheets/stamp.py).
+        `columns` is the page's column count, for how full each page is (`fills`)."""
+        return self._render(html, base, lambda document: _lifted(document, columns))
+
+    def render_part(self, html: str, base: Path, pages: Callable[[int], dict[str, int]]) -> Rendered:
+        """A topic's contents or index: its page numbers are `pages(its own page count)`, its
+        links point into the objectives' renders (added when the topic is put together)."""
+        return self._render(html, base, lambda document: _pointing(document, pages(len(document.pages))))
+
+    def _render(self, html: str, base: Path, finish: Callable[[Any], dict[str, Any]]) -> Rendered:
         fetcher = SafeFetcher(self.roots)
         # fontTools dates the fonts it subsets from SOURCE_DATE_EPOCH: the build context sets it
         # for the build (in a worker, when the worker starts), never here.
         with _captured() as capture:
             page = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
             document = page.render(stylesheets=[self.css], font_config=self.fonts)
-            fill_page_refs(document)  # page numbers from this one layout: none laid out again
+            found = finish(document)  # page numbers from this one layout: none laid out again
             outside = overflows(document)
             with actual_text(fold_spans(page, document)):  # a folded line copies as one
                 pdf = document.write_pdf(pdf_variant=self.variant)
         glyphs = tuple(dict.fromkeys(chr(int(m.group(1), 16)) for _, text in capture.records
                                      if (m := NOTDEF.search(text))))
         return Rendered(pdf, len(document.pages), tuple(fetcher.refused), tuple(capture.records), glyphs,
-                        outside)
+                        outside, **found)
+
+
+def _filled(document: Any) -> dict[str, Any]:
+    fill_page_refs(document)
+    return {}
+
+
+def _lifted(document: Any, columns: int) -> dict[str, Any]:
+    anchors = tuple((name, page - 1) for name, page in anchor_pages(document).items())
+    return {"refs": tuple(lift_page_refs(document)), "anchors": anchors,
+            "fills": tuple(page_fill(page, columns) for page in document.pages)}
+
+
+def page_fill(page: Any, columns: int) -> float:
+    """How full a laid-out page is: the mean over its columns of the height down to its lowest
+    line (a title across the page counts in the columns under it)."""
+    box = page._page_box
+    x0, y0, width, height = box.content_box_x(), box.content_box_y(), box.width, box.height
+    lowest = [0.0] * columns
+    for line in _line_boxes(box):
+        first = min(columns - 1, max(0, int((line.position_x - x0) / width * columns)))
+        last = min(columns - 1, max(first, int((line.position_x + line.width - x0 - 1) / width * columns)))
+        for column in range(first, last + 1):
+            lowest[column] = max(lowest[column], line.position_y + line.height - y0)
+    return round(sum(min(1.0, low / height) for low in lowest) / columns, 3) if height else 0.0
+
+
+def _line_boxes(box: Any) -> Any:
+    from weasyprint.formatting_structure.boxes import LineBox, ParentBox
+
+    if isinstance(box, LineBox):
+        yield box
+    elif isinstance(box, ParentBox):
+        for child in box.all_children():
+            yield from _line_boxes(child)
+
+
+def _pointing(document: Any, pages: dict[str, int]) -> dict[str, Any]:
+    fill_page_refs(document, pages)
+    return {"links": tuple(take_foreign_links(document))}
 
 
 class _captured:

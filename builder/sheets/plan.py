@@ -71,6 +71,11 @@ def plan(guide: Guide, ctx: BuildContext, options: SheetOptions, templates_diges
     return sheets + topics
 
 
+def shared_key(keys: list[str]) -> str:
+    """The key of small objectives laid out together: over theirs (the options are in them)."""
+    return content_key("shared", keys)
+
+
 class SheetPlan:
     """One sheets build's state: the plan, its options and cache, and the renderer when needed."""
 
@@ -116,9 +121,37 @@ class SheetPlan:
         paths = [self.folder / "sheet.css", *(self.folder / "media" / name for name in images)]
         return [path for path in paths if path.is_file()]
 
-    def store(self, p: Planned, rendered: Any) -> Entry:
+    def member_layout(self, key: str, head: str) -> Any:
+        """A cached objective render's layout (builder/sheets/stamp.py: MemberLayout), or None."""
+        from builder.sheets.stamp import member_layout
+
+        path = self.cache.part_path(key, ".layout.json")
+        return member_layout(path.read_bytes(), head, head) if self.cache.has(key) and path.is_file() else None
+
+    def shared_layout(self, key: str, objectives: tuple[tuple[str, str], ...]) -> Any:
+        """The cached layout of small objectives laid out together, or None."""
+        from builder.sheets.stamp import shared_layout
+
+        found = self.member_layout(key, "")
+        if found is None:
+            return None
+        return shared_layout(found.pages, found.anchors, found.refs, found.fills, list(objectives))
+
+    def shared_keys(self) -> set[str]:
+        """The keys of every topic's small objectives laid out together (kept when pruning)."""
+        from builder.sheets.stamp import small_runs
+
+        keys = set()
+        for topic in {id(p.topic): p.topic for p in self.plan}.values():
+            members = [p for p in self.plan if p.objective is not None and p.topic is topic]
+            layouts = [self.member_layout(p.key, "") for p in members]
+            if all(layouts):
+                keys |= {shared_key([members[k].key for k in run]) for run in small_runs(layouts)}
+        return keys
+
+    def store(self, p: Planned, rendered: Any, parts: dict[str, bytes] | None = None) -> Entry:
         """Keep a fresh render in the cache, with its findings located relative to the objective."""
         entry = entry_for(rendered, p.objective or p.topic, self.template_dirs)
-        self.cache.store(p.key, rendered.pdf, entry)
+        self.cache.store(p.key, rendered.pdf, entry, parts)
         return entry
 

@@ -8,12 +8,13 @@ import os
 import signal
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from builder.model import Guide
-from builder.sheets.context import Layout
+from builder.sheets.context import Layout, SheetMeta
+from builder.sheets.stamp import MemberLayout
 from builder.context import set_worker_epoch
 from builder.diagnostics import BuildError
 from builder.workers import die_with, installed_code_first
@@ -48,17 +49,41 @@ class PageJob:
 
 @dataclass(frozen=True, slots=True)
 class PageResult:
-    rendered: Rendered
+    rendered: Rendered  # the objective PDF: its layout with its heads and page numbers printed over it
     standalone: str  # the objective's HTML page for a browser
     article: str  # the objective's article, for the topic's HTML page
+    body: bytes  # the layout alone, as its topic PDF prints it under the topic's heads and numbers
+
+
+@dataclass(frozen=True, slots=True)
+class SharedPart:
+    """Small neighbouring objectives of a topic laid out together (their pages shared)."""
+
+    key: str  # over the objectives' keys: laid out again only when one of them changes
+    html: str
+    objectives: tuple[tuple[str, str], ...]  # (anchor, running head) of each, in order
+    stored: tuple[Path, MemberLayout] | None  # its render and layout, when the cache holds them
+
+
+@dataclass(frozen=True, slots=True)
+class TopicResult:
+    rendered: Rendered  # the topic PDF
+    shared: tuple[tuple[str, Rendered, bytes], ...]  # (key, render, layout record) of new shared parts
 
 
 @dataclass(frozen=True, slots=True)
 class TopicJob:
-    """Lay out a whole topic (cover, objectives, index) as one document."""
+    """Put a topic PDF together: lay out its contents and index, print heads and page numbers
+    over every page, join them with its objectives' renders (each laid out once, already)."""
 
     key: str
-    html: str
+    cover_html: str
+    index_html: str | None
+    members: tuple[tuple[Path, MemberLayout] | SharedPart, ...]  # each objective's bare render and
+    # its layout, or small objectives laid out together
+    meta: SheetMeta
+    layout: Layout
+    heads: tuple[str, str, str]  # the running head of the contents and index pages; the index's bookmark
     base: Path
     metadata: tuple[tuple[str, str], ...]  # PDF Info entries: Title, Subject, Keywords, ...
     lang: str
@@ -123,27 +148,76 @@ def run_job(job: PageJob | TopicJob) -> Any:
 
 
 def _run_job(job: PageJob | TopicJob) -> Any:
-    if isinstance(job, PageJob):
-        return _page(job)
-    from dataclasses import replace
+    from builder.i18n import override
 
-    from builder.sheets.assemble import finish_topic
-
-    topic = _renderer.render(job.html, job.base)
-    return replace(topic, pdf=finish_topic(topic.pdf, metadata=dict(job.metadata), lang=job.lang))
+    with override(job.guide.lang if isinstance(job, PageJob) else job.lang):
+        return _page(job) if isinstance(job, PageJob) else _topic(job)
 
 
 def _page(job: PageJob) -> PageResult:
     """Context and HTML are made here too, so the main process never keeps the workers waiting."""
-    from builder.i18n import override
+    from builder.sheets.assemble import stamped
     from builder.sheets.context import objective_sheet
+    from builder.sheets.render import objective_head
+    from builder.sheets.stamp import stamp_pages
 
-    with override(job.guide.lang):
-        topic = job.guide.topics[0]
-        sheet = objective_sheet(job.guide, topic, topic.objectives[0], job.layout, job.created,
-                                job.links)
-        rendered = _renderer.render(_pages.objective(sheet, standalone=False), job.base)
-        return PageResult(rendered, _pages.objective(sheet, standalone=True), _pages.article(sheet))
+    topic = job.guide.topics[0]
+    sheet = objective_sheet(job.guide, topic, topic.objectives[0], job.layout, job.created,
+                            job.links)
+    body = _renderer.render_body(_pages.objective(sheet, standalone=False), job.base, job.layout.columns)
+    numbers: dict[str, int] = {}
+    for name, page in body.anchors:
+        numbers.setdefault(name, page + 1)
+    pages = stamp_pages([objective_head(sheet, weight=True)] * body.pages, [(r.page, r) for r in body.refs],
+                        numbers)
+    stamp = _renderer.render(_pages.stamp(sheet.meta, sheet.layout, pages), job.base)
+    rendered = replace(body, pdf=stamped(body.pdf, stamp.pdf))
+    return PageResult(rendered, _pages.objective(sheet, standalone=True), _pages.article(sheet), body.pdf)
+
+
+def _topic(job: TopicJob) -> TopicResult:
+    """The contents (its numbers known once its own page count is), the objectives, the index."""
+    from builder.sheets.assemble import assemble_topic
+    from builder.sheets.stamp import layout_record, shared_layout, stamp_pages, topic_numbers
+
+    bodies: list[bytes] = []
+    members: list[MemberLayout] = []
+    shared = []
+    for part in job.members:
+        if isinstance(part, SharedPart) and part.stored is None:
+            laid = _renderer.render_body(part.html, job.base, job.layout.columns)
+            found = shared_layout(laid.pages, laid.anchors, laid.refs, laid.fills, list(part.objectives))
+            shared.append((part.key, laid, layout_record(laid.pages, laid.anchors, laid.refs, laid.fills)))
+            bodies.append(laid.pdf)
+        else:
+            path, found = part.stored if isinstance(part, SharedPart) else part  # type: ignore[misc]
+            bodies.append(path.read_bytes())
+        members.append(found)
+    cover = _renderer.render_part(job.cover_html, job.base, lambda count: topic_numbers(count, members)[0])
+    numbers, starts = topic_numbers(cover.pages, members)
+    index = _renderer.render_part(job.index_html, job.base, lambda _: numbers) if job.index_html else None
+    after = starts[-1] + members[-1].pages if members else cover.pages
+    heads = [job.heads[0]] * cover.pages + [head for m in members for head in m.heads] \
+        + [job.heads[1]] * (index.pages if index else 0)
+    refs = [(start + r.page, r) for m, start in zip(members, starts) for r in m.refs]
+    stamp = _renderer.render(_pages.stamp(job.meta, job.layout, stamp_pages(heads, refs, numbers)), job.base)
+    outline = [(job.meta.title, 0)] + [(title, start + page) for m, start in zip(members, starts)
+                                        for title, page in m.outline]
+    links = list(cover.links)
+    parts = [cover.pdf, *bodies]
+    if index is not None:
+        parts.append(index.pdf)
+        outline.append((job.heads[2], after))
+        links += [(after + page, rect, anchor) for page, rect, anchor in index.links]
+    pdf = assemble_topic(parts, outline, stamp.pdf, links, metadata=dict(job.metadata), lang=job.lang)
+    laid = [cover] + ([index] if index else [])
+    rendered = replace(cover, pdf=pdf, pages=len(heads), links=(),
+                       refused=tuple(r for part in laid for r in part.refused),
+                       log=tuple(r for part in laid for r in part.log),
+                       missing_glyphs=tuple(dict.fromkeys(g for part in laid for g in part.missing_glyphs)),
+                       overflow=cover.overflow + tuple((page + after, text, mm) for page, text, mm in
+                                                       (index.overflow if index else ())))
+    return TopicResult(rendered, tuple(shared))
 
 
 class RenderPool:

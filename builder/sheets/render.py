@@ -13,6 +13,7 @@ from builder import i18n
 from builder.i18n import _
 from builder.sheets.folders import sheet_template_dirs
 from builder.sheets.context import ObjectiveSheet, SheetMeta, TopicCover
+from builder.sheets.stamp import StampPage
 
 STYLESHEET = "sheet.css"
 # What a PDF's page references are laid out holding before their numbers are filled in
@@ -64,15 +65,30 @@ class SheetRenderer:
         return source, Path(filename).parent
 
     def objective(self, sheet: ObjectiveSheet, *, standalone: bool) -> str:
-        """One objective's page; standalone pages link the stylesheet and the copied media."""
-        header = f"{sheet.id} {sheet.title}" + ("  \u00b7  " + weight_words(sheet.weight)
-                                                if sheet.weight is not None else "")
+        """One objective's page; standalone pages link the stylesheet and the copied media.
+
+        The PDF's is laid out bare: its heads, footers and page numbers are printed over it
+        (stamp()), so the same layout also makes its pages of the topic PDF.
+        """
         return self.env.get_template("objective.html").render(
             sheet=sheet, meta=sheet.meta, layout=sheet.layout, body_class="sheet",
-            header_right=header, footer_left=footer(sheet.meta),
+            header_right=objective_head(sheet, weight=True), footer_left=footer(sheet.meta),
             stylesheet_href=STYLESHEET if standalone else None,
             media_prefix="media/" if standalone else "", spanning=True,
-            page_ref="" if standalone else PAGE_PLACEHOLDER)
+            page_ref="" if standalone else PAGE_PLACEHOLDER, bare=not standalone)
+
+    def topic_part(self, name: str, cover: TopicCover, **context: object) -> str:
+        """A topic PDF's contents (`topic-cover.html`) or index (`topic-index.html`), laid out bare."""
+        return self.env.get_template(name).render(
+            cover=cover, meta=cover.meta, layout=cover.layout, body_class="topic", header_right="",
+            footer_left="", stylesheet_href=None, media_prefix="", page_ref=PAGE_PLACEHOLDER,
+            bare=True, **context)
+
+    def stamp(self, meta: SheetMeta, layout: object, pages: tuple[StampPage, ...]) -> str:
+        """Empty pages holding only heads, footers and page numbers (builder/sheets/stamp.py)."""
+        return self.env.get_template("stamp.html").render(
+            meta=meta, layout=layout, pages=pages, body_class="stamp-pages", header_right="",
+            footer_left=footer(meta), stylesheet_href=None)
 
     def article(self, sheet: ObjectiveSheet) -> str:
         """One objective's article alone, as the topic's standalone page includes it."""
@@ -85,6 +101,12 @@ class SheetRenderer:
             cover=cover, articles=articles, meta=cover.meta, layout=cover.layout, body_class="topic",
             header_right=topic_words(cover.number), footer_left=footer(cover.meta),
             stylesheet_href=STYLESHEET, media_prefix="media/", page_ref="")
+
+
+def objective_head(sheet: ObjectiveSheet, *, weight: bool) -> str:
+    """`352.2 LXC`, with `  ·  weight 3` on the objective's own PDF."""
+    head = f"{sheet.id} {sheet.title}"
+    return head + ("  \u00b7  " + weight_words(sheet.weight) if weight and sheet.weight is not None else "")
 
 
 def footer(meta: SheetMeta) -> str:

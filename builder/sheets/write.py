@@ -5,44 +5,47 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from builder.i18n import override
+from builder.i18n import _, override
 from builder.media import MediaRejected, read_media
 from builder.output import atomic_write
-from builder.sheets.context import ContentsEntry, Layout, TopicCover, anchor_for, meta_for, objective_sheet
+from builder.sheets.context import ContentsEntry, Layout, ObjectiveSheet, TopicCover, anchor_for, meta_for, objective_sheet
+from builder.sheets.cache import Entry
 from builder.sheets.index import topic_index
-from builder.sheets.pool import PageJob, PageResult, RenderPool, RenderSetup, TopicJob
-from builder.sheets.render import PAGE_PLACEHOLDER, footer, topic_words
+from builder.sheets.plan import Planned, SheetPlan, shared_key
+from builder.sheets.pool import PageJob, PageResult, RenderPool, RenderSetup, SharedPart, TopicJob
+from builder.sheets.render import PAGE_PLACEHOLDER, objective_head, topic_words
+from builder.sheets.stamp import MemberLayout, layout_record, small_runs
 
-from builder.sheets.plan import Planned, SheetPlan
 
 def write_stale(build: SheetPlan, stale: list[Planned]) -> None:
     """Bring every stale output up to date, rendering only keys the cache does not hold.
 
-    Workers lay out each topic (one document, the longest jobs) and each objective's context,
-    HTML and PDF, largest first so no long sheet starts last; meanwhile this process publishes
-    what the cache already holds.
+    Workers lay out each objective once (its context, HTML and PDF, largest first so no long
+    sheet starts last), then put each topic PDF together from those renders as soon as its
+    objectives are in the cache; meanwhile this process publishes what the cache already holds.
     """
     with override(build.guide.lang):  # the words of covers, headers and pages
         _write_stale(build, stale)
 
 
-def _write_stale(build: SheetBuild, stale: list[Planned]) -> None:
+def _write_stale(build: SheetPlan, stale: list[Planned]) -> None:
     layout = Layout(build.options.paper, build.options.orientation, build.options.emoji)
     objectives = [p for p in stale if p.objective is not None]
     topics = [p for p in stale if p.objective is None]
-    renders = [p for p in objectives if not _cached(build, p)]
     topic_renders = [p for p in topics if not build.cache.has(p.key)]
+    # a topic is put together from its objectives' renders: those must be in the cache
+    needed = {p.key for p in objectives} | {q.key for t in topic_renders for q in _members(build, t)}
+    renders = [p for p in build.plan if p.objective is not None and p.key in needed and not _cached(build, p)]
     pool = _pool(build, len(renders) + len(topic_renders)) if renders or topic_renders else None
     try:
-        for p in topic_renders:
-            pool.submit(_topic_job(build, p, layout))  # type: ignore[union-attr]
         for p in sorted(renders, key=_size, reverse=True):
             pool.submit(_page_job(build, p, layout))  # type: ignore[union-attr]
+        waiting = _submit_ready(build, pool, topic_renders, layout) if pool is not None else []
         for p in objectives:
-            if p not in renders:
+            if p.key not in {r.key for r in renders}:
                 _reuse(build, p, layout)
         if pool is not None:
-            _collect(build, pool, renders + topic_renders)
+            _collect(build, pool, renders + topic_renders, waiting, layout)
     finally:
         if pool is not None:
             pool.close()
@@ -54,8 +57,21 @@ def _write_stale(build: SheetBuild, stale: list[Planned]) -> None:
     _write_support(build, layout)
 
 
+def _submit_ready(build: SheetPlan, pool: RenderPool, topics: list[Planned], layout: Layout) -> list[Planned]:
+    """Start the topics whose objectives are all rendered; returns those still waiting."""
+    waiting = []
+    for p in topics:
+        if all(_cached(build, q) for q in _members(build, p)):
+            pool.submit(_topic_job(build, p, layout))
+        else:
+            waiting.append(p)
+    return waiting
+
+
 def _cached(build: SheetPlan, p: Planned) -> bool:
-    return build.cache.has(p.key) and build.cache.article_path(p.key).is_file()
+    return build.cache.has(p.key) and build.cache.article_path(p.key).is_file() \
+        and build.cache.part_path(p.key, ".body.pdf").is_file() \
+        and build.cache.part_path(p.key, ".layout.json").is_file()
 
 
 def _size(p: Planned) -> int:
@@ -89,41 +105,79 @@ def _pool(build: SheetPlan, work: int) -> RenderPool:
     return RenderPool(setup, build.worker_count(work))
 
 
-def _collect(build: SheetPlan, pool: RenderPool, planned: list[Planned]) -> None:
-    """Store and publish each render as it finishes."""
+def _collect(build: SheetPlan, pool: RenderPool, planned: list[Planned], waiting: list[Planned],
+             layout: Layout) -> None:
+    """Store and publish each render as it finishes; start each topic once its objectives are in."""
     by_key = {p.key: p for p in planned}
     build.progress.start(len(planned), "sheet(s)")
     for job, result in pool.results():
         p = by_key[job.key]
         if isinstance(result, PageResult):
             atomic_write(build.cache.article_path(p.key), result.article)
-            build.store(p, result.rendered)
+            body = result.rendered
+            build.store(p, body, {".body.pdf": result.body,
+                                  ".layout.json": layout_record(body.pages, body.anchors, body.refs, body.fills)})
             _write_html(build, p, result.standalone)
+            waiting = _submit_ready(build, pool, waiting, layout)
         else:
-            build.store(p, result)
+            for key, laid, record in result.shared:  # kept for the next time the topic is put together
+                build.cache.store(key, laid.pdf, Entry(laid.pages, ()), {".layout.json": record})
+            build.store(p, result.rendered)
         _publish(build, p)
         build.progress.advance(p.stem)
     build.progress.finish()
 
 
 def _topic_job(build: SheetPlan, p: Planned, layout: Layout) -> TopicJob:
-    """The whole topic as one document: cover, objectives, index (pages numbered through)."""
-    sheets = [objective_sheet(build.guide, p.topic, q.objective, layout, build.created,
-                              build.ctx.source_links)
-              for q in _members(build, p) if q.objective]
-    env = build.renderer.env
-    # one run of columns for the whole topic: a table too wide for its column prints row by row
-    articles = tuple(env.get_template("article.html").render(sheet=sheet, media_prefix="",
-                                                             page_ref=PAGE_PLACEHOLDER, spanning=False)
-                     for sheet in sheets)
-    targets = {sheet.id: {c.name: c.target for c in sheet.cited} for sheet in sheets}
-    index = topic_index(tuple(q.objective for q in _members(build, p) if q.objective), targets)
+    """A topic's contents and index as HTML, and where its objectives' renders are (small
+    neighbouring ones laid out together, from the cache when it holds them)."""
+    members = [q for q in _members(build, p) if q.objective]
+    sheets = [objective_sheet(build.guide, p.topic, q.objective, layout, build.created, build.ctx.source_links)
+              for q in members]
+    heads = [objective_head(sheet, weight=False) for sheet in sheets]
+    layouts = [build.member_layout(q.key, head) for q, head in zip(members, heads)]
+    printed = {name for m in layouts for name, _ in m.anchors}
+    cover_html, index_html = topic_parts(build, p, layout, sheets, printed)
     cover = _cover(build, p, layout)
-    html = env.get_template("topic-pdf.html").render(
-        cover=cover, articles=articles, index=index, meta=cover.meta, layout=layout,
-        body_class="topic", header_right=topic_words(cover.number), footer_left=footer(cover.meta),
-        stylesheet_href=None, media_prefix="", page_ref=PAGE_PLACEHOLDER)
-    return TopicJob(p.key, html, build.source_root, _info(cover), cover.meta.lang)
+    shared = {run.start: run for run in small_runs(layouts)}  # type: ignore[arg-type]
+    parts: list[tuple[Path, MemberLayout] | SharedPart] = []
+    i = 0
+    while i < len(members):
+        run = shared.get(i)
+        if run is None:
+            parts.append((build.cache.part_path(members[i].key, ".body.pdf"), layouts[i]))  # type: ignore[arg-type]
+            i += 1
+            continue
+        objectives = tuple((sheets[k].anchor, heads[k]) for k in run)
+        key = shared_key([members[k].key for k in run])
+        found = build.shared_layout(key, objectives)
+        articles = tuple(build.renderer.env.get_template("article.html").render(
+            sheet=sheets[k], media_prefix="", page_ref=PAGE_PLACEHOLDER, spanning=False) for k in run)
+        parts.append(SharedPart(key, build.renderer.topic_part("topic-shared.html", cover, articles=articles),
+                                objectives, (build.cache.pdf_path(key), found) if found else None))
+        i = run.stop
+    return TopicJob(p.key, cover_html, index_html, tuple(parts),
+                    cover.meta, layout, (topic_words(cover.number), _("Index"), _("Index")),
+                    build.source_root, _info(cover), cover.meta.lang)
+
+
+def topic_parts(build: SheetPlan, p: Planned, layout: Layout, sheets: list[ObjectiveSheet],
+                printed: set[str] | None = None) -> tuple[str, str | None]:
+    """A topic PDF's contents and index (when it has entries) as HTML, page numbers to fill in.
+
+    `printed` are the anchors the objectives' renders hold: an index entry names only those (a
+    sheet cut at its page limit leaves the rest of its commands to the decks).
+    """
+    members = [q.objective for q in _members(build, p) if q.objective]
+    targets = {sheet.id: {c.name: c.target for c in sheet.cited} for sheet in sheets}
+    index = topic_index(tuple(members), targets)
+    if printed is not None:
+        index = tuple(replace(e, anchors=kept) for e in index
+                      if (kept := tuple(a for a in e.anchors if a in printed)))
+    cover = _cover(build, p, layout)
+    renderer = build.renderer
+    index_html = renderer.topic_part("topic-index.html", cover, index=index) if index else None
+    return renderer.topic_part("topic-cover.html", cover), index_html
 
 
 def _info(cover: TopicCover) -> tuple[tuple[str, str], ...]:
