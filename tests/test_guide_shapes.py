@@ -305,7 +305,7 @@ def test_a_line_that_opens_like_an_objective_the_guide_lacks_is_reported() -> No
     assert not [d for d in again.diagnostics if d.rule == "objective-unrecognised"]
 
 
-def test_objectives_numbered_by_a_topic_folder_and_a_number_folder_under_it() -> None:
+def test_objectives_numbered_by_a_topic_folder_and_a_number_folder_under_it(tmp_path: Path) -> None:
     one, two = check([str(GUIDES / "nested-folders")]).guide.objectives
     assert (one.id, one.title, two.id, two.title) == (
         "101.1", "Determine and configure hardware settings", "101.2", "Boot the system")
@@ -314,6 +314,9 @@ def test_objectives_numbered_by_a_topic_folder_and_a_number_folder_under_it() ->
     assert [k.plain for k in one.key_knowledge_areas][0] == "Enable and disable integrated peripherals."
     assert [c.name for c in two.cited_objects] == ["dmesg"]
     assert [g.purpose for g in one.command_groups] == ["show PCI devices with the kernel driver in use"]
+    linked = tmp_path / "linked"
+    linked.symlink_to((GUIDES / "nested-folders").resolve())  # named through a link: the same objectives
+    assert [o.id for o in check([str(linked)]).guide.objectives] == ["101.1", "101.2"]
     assert objective_from_path("g/101-architecture/2-boot.md", "g").number == "101.2"
     assert objective_from_path("g/101/0/README.md", "g") is None and objective_from_path("g/7/1.md", "g") is None
 

@@ -191,7 +191,7 @@ def _read_guide(sources: list[str], *, settings: GuideSettings, version: str | N
         cut_fences = {cut.fence_line for cut in cuts}
         result = FileAssembler(name, root, Path(name).parent, lines, cut_fences=cut_fences,
                                lang=read_lang).run(blocks)
-        if not result.objectives and (implied := objective_from_path(os.path.abspath(name), os.path.abspath(root))):
+        if not result.objectives and (implied := objective_from_path(os.path.realpath(name), os.path.realpath(root))):
             result = FileAssembler(name, root, Path(name).parent, lines, cut_fences=cut_fences,
                                    lang=read_lang).run(blocks, implied)
         diags.extend(result.diagnostics)
