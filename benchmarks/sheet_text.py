@@ -96,13 +96,13 @@ def headings_left_empty(pdf: Path, titles: set[str]) -> list[str]:
     return empty
 
 
-def figure_heights(pdf: Path) -> list[float]:
-    """Height in mm of every image XObject drawn in a PDF (from the matrix it is drawn with)."""
+def drawn_images(pdf: Path) -> list[tuple[float, float, float]]:
+    """(width mm, height mm, top mm from the page's top) of every image XObject drawn larger than
+    a glyph (emoji are drawn as small images), from the matrix it is drawn with."""
     from pypdf import PdfReader
     from pypdf.generic import ContentStream
 
-    reader = PdfReader(pdf)
-    heights = []
+    reader, out = PdfReader(pdf), []
     for page in reader.pages:
         xobjects = (page.get("/Resources") or {}).get("/XObject") or {}
         images = {name for name, ref in xobjects.items() if ref.get_object().get("/Subtype") == "/Image"}
@@ -119,9 +119,15 @@ def figure_heights(pdf: Path) -> list[float]:
                 A, B, C, D, E, F = ctm
                 ctm = [a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
                        e * A + f * C + E, e * B + f * D + F]
-            elif op == b"Do" and operands[0] in images and abs(ctm[3]) / MM > 8:  # not an emoji
-                heights.append(abs(ctm[3]) / MM)
-    return heights
+            elif op == b"Do" and operands[0] in images and abs(ctm[3]) / MM > 8:
+                top = (float(page.mediabox.height) - ctm[5] - abs(ctm[3])) / MM
+                out.append((round(abs(ctm[0]) / MM, 1), round(abs(ctm[3]) / MM, 1), round(top, 1)))
+    return out
+
+
+def figure_heights(pdf: Path) -> list[float]:
+    """Height in mm of every figure drawn in a PDF."""
+    return [height for _, height, _ in drawn_images(pdf)]
 
 
 def measure(guide, sheets: Path) -> dict:  # type: ignore[no-untyped-def]

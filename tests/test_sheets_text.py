@@ -396,7 +396,8 @@ def broken_words(pdf: Path) -> tuple[list[str], int]:
     return found, ends
 
 
-def _words_pdf(tmp_path: Path, css: str = "") -> Path:
+def _fixture_pdf(tmp_path: Path, guide: Path, pattern: str, css: str = "") -> Path:
+    """Build a fixture guide's sheets, with `css` added to the stylesheet, and return the PDF."""
     from builder.config import BuildConfig
     from builder.pipeline import build
 
@@ -407,9 +408,13 @@ def _words_pdf(tmp_path: Path, css: str = "") -> Path:
         base = (Path(__file__).resolve().parents[1] / "templates" / "sheets" / "sheet.css").read_text("utf-8")
         (folder / "sheet.css").write_text(base + css, "utf-8")
         options["templates_dir"] = str(tmp_path / "tpl")
-    build([str(WORDS)], BuildConfig(output=tmp_path / "out", formats=("sheets",), options=options))
-    (pdf,) = (tmp_path / "out" / "sheets").glob("933.1-*.pdf")
+    build([str(guide)], BuildConfig(output=tmp_path / "out", formats=("sheets",), options=options))
+    (pdf,) = (tmp_path / "out" / "sheets").glob(pattern)
     return pdf
+
+
+def _words_pdf(tmp_path: Path, css: str = "") -> Path:
+    return _fixture_pdf(tmp_path, WORDS, "933.1-*.pdf", css)
 
 
 @pytest.mark.slow
@@ -428,28 +433,14 @@ FIGURES = Path(__file__).parent / "fixtures" / "sheets" / "figures" / "guide.md"
 
 
 def drawn_images(pdf: Path) -> list[tuple[float, float, float]]:
-    """(width mm, height mm, top mm from the page's top) of each image drawn larger than a glyph."""
-    from pypdf import PdfReader
-    from pypdf.generic import ContentStream
+    """benchmarks/sheet_text.py's measure of the figures drawn in a PDF."""
+    import importlib.util
 
-    reader, mm, out = PdfReader(pdf), 72 / 25.4, []
-    for page in reader.pages:
-        xobjects = (page.get("/Resources") or {}).get("/XObject") or {}
-        images = {n for n, ref in xobjects.items() if ref.get_object().get("/Subtype") == "/Image"}
-        stack, ctm = [], [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
-        for operands, op in ContentStream(page.get_contents(), reader).operations:
-            if op == b"q":
-                stack.append(ctm)
-            elif op == b"Q" and stack:
-                ctm = stack.pop()
-            elif op == b"cm":
-                a, b, c, d, e, f = (float(x) for x in operands)
-                A, B, C, D, E, F = ctm
-                ctm = [a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F]
-            elif op == b"Do" and operands[0] in images and abs(ctm[3]) / mm > 8:
-                top = (float(page.mediabox.height) - ctm[5] - abs(ctm[3])) / mm
-                out.append((round(abs(ctm[0]) / mm, 1), round(abs(ctm[3]) / mm, 1), round(top, 1)))
-    return out
+    spec = importlib.util.spec_from_file_location("sheet_text", Path(__file__).resolve().parents[1]
+                                                  / "benchmarks" / "sheet_text.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.drawn_images(pdf)
 
 
 @pytest.mark.slow
@@ -500,19 +491,7 @@ def titles_alone(pdf: Path) -> tuple[list[str], int]:
 
 
 def _titles_pdf(tmp_path: Path, css: str = "") -> Path:
-    from builder.config import BuildConfig
-    from builder.pipeline import build
-
-    options: dict = {"jobs": 1}
-    if css:
-        folder = tmp_path / "tpl" / "sheets"
-        folder.mkdir(parents=True)
-        base = (Path(__file__).resolve().parents[1] / "templates" / "sheets" / "sheet.css").read_text("utf-8")
-        (folder / "sheet.css").write_text(base + css, "utf-8")
-        options["templates_dir"] = str(tmp_path / "tpl")
-    build([str(TITLES)], BuildConfig(output=tmp_path / "out", formats=("sheets",), options=options))
-    (pdf,) = (tmp_path / "out" / "sheets").glob("935-*.pdf")
-    return pdf
+    return _fixture_pdf(tmp_path, TITLES, "935-*.pdf", css)
 
 
 @pytest.mark.slow
