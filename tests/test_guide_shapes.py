@@ -40,7 +40,7 @@ EXPECTED = {
     "french": ("LPIC-1 101", {"103.3": 4}, "fr"),
     "italian": ("LPIC-1 101", {"103.3": 4}, "it"),
     "containers": ("LPIC-1 101", {"104.1": 2}, "en"),
-    "objective-lines": ("LPIC-1 101", {"101.1": 2, "101.2": 3, "101.3": 3}, "en"),
+    "objective-lines": ("LPIC-1 101", {"101.1": 2, "101.2": 3, "101.3": 3, "101.4": None}, "en"),
     "nested-folders": ("LPIC-1 101", {"101.1": None, "101.2": None}, "en"),
     "site-pages": ("LPIC-3 305", {"351.1": 6, "351.2": None}, "en"),
 }
@@ -85,6 +85,13 @@ def test_every_shape_reads_its_example_and_has_a_fixture() -> None:
     ("Kernel Components (201.1)", "201.1", "Kernel Components", None),
     ("101.1 (2) Determine and configure hardware settings", "101.1", "Determine and configure hardware settings", 2),
     ("101.2.Boot the system", "101.2", "Boot the system", None),
+    ("[101.1] Determine hardware", "101.1", "Determine hardware", None),
+    ("101.1) Determine hardware", "101.1", "Determine hardware", None),
+    ("101.1 (weight 2) Determine hardware", "101.1", "Determine hardware", 2),
+    ("Objective: 101.1 Determine hardware", "101.1", "Determine hardware", None),
+    ("Lesson 101.1: Determine hardware", "101.1", "Determine hardware", None),
+    ("LPIC-1 101.1 Determine hardware", "101.1", "Determine hardware", None),
+    ("Topic 101.1 Determine hardware", "101.1", "Determine hardware", None),
 ])
 def test_objective_headings_in_every_shape(title: str, number: str, rest: str, weight: int | None) -> None:
     found = match_objective(title)
@@ -92,7 +99,8 @@ def test_objective_headings_in_every_shape(title: str, number: str, rest: str, w
 
 
 @pytest.mark.parametrize("title", ["192.168.0.134:3260,1 iqn.2026-01.example", "Install v2 - 3",
-                                   "RAID (level 5)", "10.0.2.15 is the guest's address"])
+                                   "RAID (level 5)", "10.0.2.15 is the guest's address",
+                                   "Use version 101.1 of the tool", "See also 201.1 for kernels"])
 def test_what_is_not_an_objective_heading(title: str) -> None:
     assert match_objective(title) is None
 
@@ -290,7 +298,7 @@ def test_an_objective_written_as_a_line_of_its_own_and_a_label_with_a_typo(tmp_p
 def test_objectives_written_as_a_bold_line_an_html_heading_or_a_setext_heading() -> None:
     result = check([str(GUIDES / "objective-lines")])
     assert [(o.id, o.pos.line, len(o.command_groups)) for o in result.guide.objectives] == [
-        ("101.1", 3, 1), ("101.2", 12, 1), ("101.3", 21, 1)]
+        ("101.1", 3, 1), ("101.2", 12, 1), ("101.3", 21, 1), ("101.4", 31, 1)]  # `#101.4 Title` too
     assert not [d for d in result.diagnostics if d.rule in ("raw-html", "objective-unrecognised")]
 
 

@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from builder.reader.shapes import match_objective, match_topic
+
 
 @dataclass(frozen=True, slots=True)
 class Container:
@@ -29,8 +31,18 @@ class Container:
     keep: str | None = None  # the group whose text stays on the line (a summary's words), else blank
     indented: bool = False  # the content is the indented block under the marker (MkDocs)
     heading: bool = False  # `<h2>Title</h2>`: the line becomes the markdown heading of its level
+    numbered: bool = False  # `#101.1 Title`: a heading's marks without their space, kept only for a number
+
+    def applies(self, m: re.Match[str]) -> bool:
+        """`#101.1 Title` is a heading whose space is missing; `#hashtag` is a word."""
+        if not self.numbered:
+            return True
+        rest = m.group("text")
+        return bool(match_objective(rest) or (t := match_topic(rest)) and t.shape == "topic-word")
 
     def rewrite(self, m: re.Match[str]) -> str:
+        if self.numbered:
+            return f"{m.group('marks')} {m.group('text')}"
         if self.heading:
             return "#" * int(m.group("level")) + " " + _TAG.sub("", m.group("text")).strip()
         return _TAG.sub("", m.group(self.keep)).strip() if self.keep == "text" else \
@@ -59,13 +71,15 @@ CONTAINERS: tuple[Container, ...] = (
     Container("html-heading", "<h2>101.2 Boot the system</h2>",
               re.compile(r"^ {0,3}<h(?P<level>[1-6])(?:[ \t][^>]*)?>(?P<text>.*?)</h(?P=level)>[ \t]*$", re.IGNORECASE),
               heading=True),
+    Container("heading-without-space", "#101.1 Determine and configure hardware settings",
+              re.compile(r"^ {0,3}(?P<marks>#{1,6})(?P<text>[^\s#].*)$"), numbered=True),
     Container("html-paragraph", "<p>Weight: 3</p>",
               re.compile(r"^ {0,3}<p(?:[ \t][^>]*)?>(?P<text>.*?)</p>[ \t]*$", re.IGNORECASE), keep="text"),
 )
 
 _TAG = re.compile(r"<[^>]*>")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_QUICK = re.compile(r"^[ \t]*(?:!!!|\?\?\?|>|\{%|:::|</?details|<summary|<h[1-6]|<p)", re.IGNORECASE)
+_QUICK = re.compile(r"^[ \t]*(?:!!!|\?\?\?|>|\{%|:::|</?details|<summary|<h[1-6]|<p|#+[^\s#])", re.IGNORECASE)
 
 
 _TITLE = re.compile(r"^title\s*[:=]\s*(?P<q>[\"']?)(?P<text>.*?)(?P=q)\s*$", re.IGNORECASE)
@@ -125,7 +139,7 @@ def unwrap_containers(lines: list[str]) -> list[str]:
 
 def _match(line: str) -> tuple[Container, re.Match[str]] | None:
     for container in CONTAINERS:
-        if m := container.pattern.match(line):
+        if (m := container.pattern.match(line)) and container.applies(m):
             return container, m
     return None
 

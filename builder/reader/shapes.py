@@ -19,6 +19,8 @@ from builder.reader.certification import known_topic
 from builder.reader.vocabulary import VOCABULARIES, fold
 
 _SEP = r"[\s:;.,\-\u2013\u2014|]*"
+# Words a title may put before an objective's number with no colon: `Lesson 101.1 Title`, `LPIC-1 101.1 Title`.
+_PREFIX_WORDS = r"lesson|chapter|module|unit|section|part|lab|notes|obj\.?|exam|lpi|lpic-?[123]|aula|cap[ií]tulo|kapitel|lecci[oó]n|le[cç]on"
 _ID = r"(?P<id>\d{1,3}\.\d{1,2})"
 
 
@@ -73,16 +75,20 @@ def split_weight(title: str) -> tuple[str, int | None]:
 @lru_cache(maxsize=1)
 def objective_shapes() -> tuple[Shape, ...]:
     lead = _words("objective")
+    # a weight right after the number: `101.1 (2) Title`, `101.1 (weight 2) Title`
+    w = rf"(?:\s*\((?:(?:{_words('weight')})\s*:?\s*)?(?P<w>\d{{1,2}})(?:\s*(?:{_words('points')}))?\))?"
     return (
-        Shape("number-first", re.compile(rf"^{_ID}(?!\d)(?!\.\d)\.?(?:\s*\((?P<w>\d{{1,2}})\))?{_SEP}(?P<title>.*)$"),
+        Shape("number-first", re.compile(rf"^\[?{_ID}(?!\d)(?!\.\d)[.)\]]?{w}{_SEP}(?P<title>.*)$", re.IGNORECASE),
               "352.1 Container Virtualization Concepts", "label-variants"),
-        Shape("lead-in", re.compile(rf"^(?:{lead})\s*{_ID}(?!\d)(?!\.\d)\.?(?:\s*\((?P<w>\d{{1,2}})\))?{_SEP}(?P<title>.*)$",
+        Shape("lead-in", re.compile(rf"^(?:{lead})\s*{_ID}(?!\d)(?!\.\d)\.?{w}{_SEP}(?P<title>.*)$",
                                     re.IGNORECASE),
               "Objective 200.1; Measure and Troubleshoot Resource Usage (6 points)", "topic-pages"),
         Shape("number-last", re.compile(rf"^(?P<title>.*?\w.*?)\s*[(\[]\s*{_ID}\s*[)\]]$"),
               "Kernel Components (201.1)", "topic-pages"),
         # a page title's own words before the number: `Tech Tutorial: 351.1 Title`, `LPIC-2 | 208.3 Title`
-        Shape("after-prefix", re.compile(rf"^[^:|]{{2,40}}?\s*[:|\u2013\u2014]\s*{_ID}(?!\d)(?!\.\d)\.?{_SEP}(?P<title>\D.*)$"),
+        Shape("after-prefix", re.compile(rf"^(?:[^:|]{{2,40}}?\s*[:|\u2013\u2014]|(?:(?:{_PREFIX_WORDS}|{lead}|"
+                                         rf"{_words('topic')})\s+){{1,3}})\s*{_ID}(?!\d)(?!\.\d)\.?{_SEP}(?P<title>\D.*)$",
+                                         re.IGNORECASE),
               "Tech Tutorial: 351.1 Virtualization Concepts and Theory (weight: 6)", "site-pages"),
     )
 
@@ -91,7 +97,7 @@ def objective_shapes() -> tuple[Shape, ...]:
 def topic_shapes() -> tuple[Shape, ...]:
     lead = _words("topic")
     return (
-        Shape("topic-word", re.compile(rf"^(?:{lead})\s+(?P<id>\d{{1,3}})\b{_SEP}(?P<title>.*)$", re.IGNORECASE),
+        Shape("topic-word", re.compile(rf"^(?:{lead})\s+(?P<id>\d{{1,3}})\b(?!\.\d){_SEP}(?P<title>.*)$", re.IGNORECASE),
               "Topic 352: Container Virtualization", "spanish"),
         Shape("topic-number-first", re.compile(rf"^(?P<id>\d{{3}})(?![\d.]){_SEP}(?P<title>\D.*?)(?:\s*\(\s*(?P=id)\s*\))?$"),
               "200 Capacity Planning (200)", "topic-pages"),
