@@ -162,6 +162,17 @@ def test_a_changed_font_re_renders_every_sheet(guide, tmp_path, monkeypatch, fre
     assert len(rendered(said)) == 3
 
 
+def test_changed_code_re_renders_every_sheet(guide, tmp_path, monkeypatch, fresh_environment):
+    out = tmp_path / "dist"
+    run(guide, out)
+    first = fresh_environment.code_digest()
+    assert first == fresh_environment.code_digest() and len(first) == 64
+    monkeypatch.setattr(fresh_environment, "code_digest", lambda: "the code of another checkout")
+    fresh_environment.render_environment.cache_clear()
+    _, said = run(guide, out)
+    assert len(rendered(said)) == 3
+
+
 def test_the_font_fingerprint_follows_what_fontconfig_finds(tmp_path, monkeypatch, fresh_environment):
     """A real fontconfig setup: replacing the one font file it knows changes the fingerprint."""
     real = fresh_environment._fontconfig(["DejaVu Sans"])

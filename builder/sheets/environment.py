@@ -1,4 +1,5 @@
-"""What besides the guide decides how a sheet renders: the fonts fontconfig picks, and library versions."""
+"""What besides the guide decides how a sheet renders: the fonts fontconfig picks, library versions
+and cheatdeck's own code."""
 
 from __future__ import annotations
 
@@ -35,7 +36,20 @@ def render_environment() -> str:
         "libraries": {name: _version(name) for name in LIBRARIES},
         "native": {name: _native_version(*spec) for name, spec in NATIVE.items()},
         "fonts": font_fingerprint(),
+        "code": code_digest(),
     }, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def code_digest() -> str:
+    """A digest of cheatdeck's own modules: a checkout whose code changed (without a new version
+    number) renders its sheets again rather than reusing renders of the code before. Reading the
+    package's files takes a few milliseconds, once per process."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode("utf-8") + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def font_fingerprint() -> str:
