@@ -25,17 +25,27 @@ def stamped(body: bytes, stamp: bytes) -> bytes:
 
 
 def assemble_topic(parts: list[bytes], outline: list[tuple[str, int]], stamp: bytes, links: list[Link], *,
-                   metadata: dict[str, str], lang: str = "en") -> bytes:
-    """A topic PDF from its parts' renders (contents, each objective, index), in order.
+                   metadata: dict[str, str], lang: str = "en", index: bytes | None = None,
+                   shares: bool = False) -> bytes:
+    """A topic PDF from its parts' renders (contents, each objective), in order, then its index.
 
     `outline` is (bookmark, page); `stamp` has a page of heads and numbers for each page;
     `links` point from the contents and index to anchors of the objectives (named destinations
-    their renders carry).
+    their renders carry). When the index `shares` the last page, its first page was laid out
+    below that page's lines (builder/sheets/render.py: reserve_html) and is printed over it.
     """
     # pypdf writes no /ID unless asked and no dates of its own: the same input gives the same bytes.
     writer = PdfWriter()
     for pdf in parts:
         writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
+    if index is not None:
+        pages = PdfReader(io.BytesIO(index))
+        if shares and len(writer.pages):
+            writer.pages[-1].merge_page(pages.pages[0])
+            if len(pages.pages) > 1:
+                writer.append(pages, pages=list(range(1, len(pages.pages))), import_outline=False)
+        else:
+            writer.append(pages, import_outline=False)
     _print_over(writer, stamp)
     for page, rect, anchor in links:
         writer.add_annotation(page, DictionaryObject({

@@ -31,6 +31,8 @@ TITLE = 9.0  # the objective's title bar over the columns
 # Pages of estimate error allowed for: column ends are not filled to the last line (blocks kept
 # whole move on) and the widths are measured, not shaped.
 SLACK = 0.1
+# templates/sheets/sheet.css: .snug sets lines 1.1 high where they are 1.15-1.2.
+SNUG = 0.93
 _TAG = re.compile(r"<[^>]*>")
 
 

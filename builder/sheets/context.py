@@ -15,7 +15,7 @@ from builder.sheets.names import EMOJI, anchor_for
 from builder.sourcelinks import SourceLinks
 from builder.sheets.figures import Figure, figures
 from builder.sheets.siblings import sibling_tables
-from builder.sheets.budget import page_budget, pages_needed
+from builder.sheets.budget import SLACK, SNUG, page_budget, pages_needed
 from builder.sheets.prose import LEVELS, DefinitionGroup, IdeaGroup, Level, cell_html, definition_groups, keep_words, key_ideas
 from builder.html import highlight_code, rich_to_html
 
@@ -135,6 +135,8 @@ class ObjectiveSheet:
     figures: tuple[Figure, ...]
     practice: tuple[str, ...] = ()  # "Practice Exam: questions 61-63", one per exam that asks about it
     ideas: tuple[IdeaGroup, ...] = ()  # the guide's prose, condensed per section
+    level: Level = LEVELS[-1]  # how condensed (builder/sheets/prose.py: LEVELS)
+    spacing: str = ""  # "snug" or "roomy": to save or to fill a nearly empty last page
 
     @property
     def has_commands(self) -> bool:
@@ -182,8 +184,10 @@ def meta_for(guide: Guide, topic: Topic, title: str, subject: str, keywords: tup
 
 
 def objective_sheet(guide: Guide, topic: Topic, o: Objective, layout: Layout,
-                    created: str | None = None, links: SourceLinks | None = None) -> ObjectiveSheet:
-    """The context of one objective's sheet; `links` give each block its guide line's URL."""
+                    created: str | None = None, links: SourceLinks | None = None,
+                    level: Level | None = None) -> ObjectiveSheet:
+    """The context of one objective's sheet; `links` give each block its guide line's URL.
+    Its prose prints at `level`, or at the richest level estimated to start no other page."""
     clean = _text_filter(layout.emoji)
     rich = _rich_filter(layout.emoji)
     important, other = command_blocks(o, layout, links)
@@ -201,7 +205,8 @@ def objective_sheet(guide: Guide, topic: Topic, o: Objective, layout: Layout,
         definitions=definition_groups(o, clean, rich, taken),
         samples=samples, timeline=_timeline(o, clean), figures=_figures(guide, o, layout),
         practice=tuple(clean(line) for line in practice_lines(guide, o.id)))
-    return replace(sheet, ideas=key_ideas(o, rich, prose_level(sheet, o, rich, taken), taken))
+    level = level or prose_level(sheet, o, rich, taken)
+    return replace(sheet, ideas=key_ideas(o, rich, level, taken), level=level)
 
 
 def prose_level(sheet: ObjectiveSheet, o: Objective, rich,  # type: ignore[no-untyped-def]
@@ -214,6 +219,26 @@ def prose_level(sheet: ObjectiveSheet, o: Objective, rich,  # type: ignore[no-un
         if pages_needed(replace(sheet, ideas=key_ideas(o, rich, level, taken))) <= budget:
             return level
     return LEVELS[-1]
+
+
+def leaner_levels(sheet: ObjectiveSheet, o: Objective, pages: int) -> list[Level]:
+    """The levels leaner than the sheet's whose prose is estimated to end a page sooner than
+    `pages`, leanest last: tried when a laid-out sheet's last page is nearly empty."""
+    rich = _rich_filter(sheet.layout.emoji)
+    _, taken = sibling_tables(o)
+    found = []
+    for level in LEVELS[LEVELS.index(sheet.level) + 1:]:
+        if pages_needed(replace(sheet, ideas=key_ideas(o, rich, level, taken))) <= pages - 1 + SLACK:
+            found.append(level)
+    return found
+
+
+def snug_may_save(sheet: ObjectiveSheet, o: Objective, pages: int) -> bool:
+    """Whether the sheet laid out snug (its lines about SNUG of their height), with the leanest
+    prose, may end a page sooner than `pages`."""
+    rich = _rich_filter(sheet.layout.emoji)
+    _, taken = sibling_tables(o)
+    return pages_needed(replace(sheet, ideas=key_ideas(o, rich, LEVELS[-1], taken))) * SNUG <= pages - 1 + SLACK
 
 
 def practice_lines(guide: Guide, objective_id: str) -> list[str]:

@@ -102,6 +102,8 @@ class Rendered:
     anchors: tuple[tuple[str, int], ...] = ()  # each anchor's page (0-based), for a topic's numbers
     links: tuple[tuple[int, tuple[float, float, float, float], str], ...] = ()  # to other renders
     fills: tuple[float, ...] = ()  # how full each page is (0 to 1), of a bare render
+    tail: tuple[float, ...] = ()  # how far down each column of its last page is filled (0 to 1)
+    column: float = 0.0  # a column's height, CSS px
 
 
 class PdfRenderer:
@@ -156,32 +158,41 @@ def _filled(document: Any) -> dict[str, Any]:
 
 def _lifted(document: Any, columns: int) -> dict[str, Any]:
     anchors = tuple((name, page - 1) for name, page in anchor_pages(document).items())
+    depths = [column_depths(page, columns) for page in document.pages]
     return {"refs": tuple(lift_page_refs(document)), "anchors": anchors,
-            "fills": tuple(page_fill(page, columns) for page in document.pages)}
+            "fills": tuple(round(sum(d) / columns, 3) for d in depths), "tail": depths[-1] if depths else (),
+            "column": round(document.pages[0]._page_box.height, 3) if document.pages else 0.0}
 
 
-def page_fill(page: Any, columns: int) -> float:
-    """How full a laid-out page is: the mean over its columns of the height down to its lowest
-    line (a title across the page counts in the columns under it)."""
+def column_depths(page: Any, columns: int) -> tuple[float, ...]:
+    """How far down each column of a laid-out page something is drawn, 0 to 1 (a title across
+    the page counts in the columns under it); the page's fill is their mean."""
     box = page._page_box
     x0, y0, width, height = box.content_box_x(), box.content_box_y(), box.width, box.height
     lowest = [0.0] * columns
-    for line in _line_boxes(box):
-        first = min(columns - 1, max(0, int((line.position_x - x0) / width * columns)))
-        last = min(columns - 1, max(first, int((line.position_x + line.width - x0 - 1) / width * columns)))
+    for x, y, w, h in _drawn(box):
+        first = min(columns - 1, max(0, int((x - x0) / width * columns)))
+        last = min(columns - 1, max(first, int((x + w - x0 - 1) / width * columns)))
         for column in range(first, last + 1):
-            lowest[column] = max(lowest[column], line.position_y + line.height - y0)
-    return round(sum(min(1.0, low / height) for low in lowest) / columns, 3) if height else 0.0
+            lowest[column] = max(lowest[column], y + h - y0)
+    return tuple(round(min(1.0, low / height), 4) if height else 0.0 for low in lowest)
 
 
-def _line_boxes(box: Any) -> Any:
-    from weasyprint.formatting_structure.boxes import LineBox, ParentBox
+def _drawn(box: Any) -> Any:
+    """(x, y, width, height) of what a page draws: lines of text, images, and boxes with a
+    background or a border."""
+    from weasyprint.formatting_structure.boxes import LineBox, PageBox, ParentBox, ReplacedBox
 
-    if isinstance(box, LineBox):
-        yield box
-    elif isinstance(box, ParentBox):
+    if isinstance(box, (LineBox, ReplacedBox)):
+        yield box.position_x, box.position_y, box.margin_width(), box.margin_height()
+        return
+    style = box.style
+    if not isinstance(box, PageBox) and (style["background_color"].alpha > 0 or style["background_image"] != (("none", None),)
+                                        or any(style[f"border_{side}_width"] for side in ("top", "right", "bottom", "left"))):
+        yield box.border_box_x(), box.border_box_y(), box.border_width(), box.border_height()
+    if isinstance(box, ParentBox):
         for child in box.all_children():
-            yield from _line_boxes(child)
+            yield from _drawn(child)
 
 
 def _pointing(document: Any, pages: dict[str, int]) -> dict[str, Any]:

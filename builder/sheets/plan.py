@@ -135,7 +135,8 @@ class SheetPlan:
         found = self.member_layout(key, "")
         if found is None:
             return None
-        return shared_layout(found.pages, found.anchors, found.refs, found.fills, list(objectives))
+        return shared_layout(found.pages, found.anchors, found.refs, found.fills, list(objectives), found.tail,
+                             found.column)
 
     def shared_keys(self) -> set[str]:
         """The keys of every topic's small objectives laid out together (kept when pruning)."""

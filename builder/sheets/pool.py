@@ -157,14 +157,10 @@ def _run_job(job: PageJob | TopicJob) -> Any:
 def _page(job: PageJob) -> PageResult:
     """Context and HTML are made here too, so the main process never keeps the workers waiting."""
     from builder.sheets.assemble import stamped
-    from builder.sheets.context import objective_sheet
     from builder.sheets.render import objective_head
     from builder.sheets.stamp import stamp_pages
 
-    topic = job.guide.topics[0]
-    sheet = objective_sheet(job.guide, topic, topic.objectives[0], job.layout, job.created,
-                            job.links)
-    body = _renderer.render_body(_pages.objective(sheet, standalone=False), job.base, job.layout.columns)
+    sheet, body = _laid_out(job)
     numbers: dict[str, int] = {}
     for name, page in body.anchors:
         numbers.setdefault(name, page + 1)
@@ -175,10 +171,50 @@ def _page(job: PageJob) -> PageResult:
     return PageResult(rendered, _pages.objective(sheet, standalone=True), _pages.article(sheet), body.pdf)
 
 
+def _laid_out(job: PageJob) -> tuple[Any, Any]:
+    """An objective's sheet and its layout. One whose last page is nearly empty (stamp.THIN) is
+    laid out again to save that page: with leaner prose when that is estimated to end a page
+    sooner, then snug (its own prose, then the leanest) when that may; when nothing saves the
+    page, roomy, if that still ends on it. At most TRIES more layouts."""
+    from builder.sheets.context import leaner_levels, objective_sheet, snug_may_save
+    from builder.sheets.prose import LEANEST
+    from builder.sheets.stamp import THIN
+
+    topic = job.guide.topics[0]
+    objective = topic.objectives[0]
+
+    def sheet_at(level: Any = None, spacing: str = "") -> Any:
+        made = objective_sheet(job.guide, topic, objective, job.layout, job.created, job.links, level)
+        return replace(made, spacing=spacing)
+
+    def lay_out(sheet: Any) -> Any:
+        return _renderer.render_body(_pages.objective(sheet, standalone=False), job.base, job.layout.columns)
+
+    sheet = sheet_at()
+    body = lay_out(sheet)
+    if body.pages == 1 or body.fills[-1] >= THIN:
+        return sheet, body
+    tries = [(level, "") for level in leaner_levels(sheet, objective, body.pages)]
+    if snug_may_save(sheet, objective, body.pages):
+        tries += [(sheet.level, "snug")] + ([(LEANEST, "snug")] if sheet.level != LEANEST else [])
+    for level, spacing in tries[:TRIES]:
+        other = sheet_at(level, spacing)
+        laid = lay_out(other)
+        if laid.pages < body.pages:
+            return other, laid
+    roomy = replace(sheet, spacing="roomy")
+    laid = lay_out(roomy)
+    return (roomy, laid) if laid.pages == body.pages else (sheet, body)
+
+
+TRIES = 3  # layouts that may save a nearly empty last page (then one roomy)
+
+
 def _topic(job: TopicJob) -> TopicResult:
     """The contents (its numbers known once its own page count is), the objectives, the index."""
     from builder.sheets.assemble import assemble_topic
-    from builder.sheets.stamp import layout_record, shared_layout, stamp_pages, topic_numbers
+    from builder.sheets.render import reserve_html
+    from builder.sheets.stamp import index_reserve, layout_record, shared_layout, stamp_pages, topic_numbers
 
     bodies: list[bytes] = []
     members: list[MemberLayout] = []
@@ -186,8 +222,10 @@ def _topic(job: TopicJob) -> TopicResult:
     for part in job.members:
         if isinstance(part, SharedPart) and part.stored is None:
             laid = _renderer.render_body(part.html, job.base, job.layout.columns)
-            found = shared_layout(laid.pages, laid.anchors, laid.refs, laid.fills, list(part.objectives))
-            shared.append((part.key, laid, layout_record(laid.pages, laid.anchors, laid.refs, laid.fills)))
+            found = shared_layout(laid.pages, laid.anchors, laid.refs, laid.fills, list(part.objectives),
+                                  laid.tail, laid.column)
+            record = layout_record(laid.pages, laid.anchors, laid.refs, laid.fills, laid.tail, laid.column)
+            shared.append((part.key, laid, record))
             bodies.append(laid.pdf)
         else:
             path, found = part.stored if isinstance(part, SharedPart) else part  # type: ignore[misc]
@@ -195,10 +233,18 @@ def _topic(job: TopicJob) -> TopicResult:
         members.append(found)
     cover = _renderer.render_part(job.cover_html, job.base, lambda count: topic_numbers(count, members)[0])
     numbers, starts = topic_numbers(cover.pages, members)
-    index = _renderer.render_part(job.index_html, job.base, lambda _: numbers) if job.index_html else None
     after = starts[-1] + members[-1].pages if members else cover.pages
+    # the index starts in the last objective's free columns when it has some (and the template
+    # keeps room for its lines), else on a page of its own
+    reserve = index_reserve(members[-1]) if job.index_html and members else None
+    shared_html = reserve_html(job.index_html, reserve) if reserve and job.index_html else None
+    index_html = shared_html or job.index_html
+    index = _renderer.render_part(index_html, job.base, lambda _: numbers) if index_html else None
+    first = after - 1 if shared_html else after  # the index's first page in the topic PDF
     heads = [job.heads[0]] * cover.pages + [head for m in members for head in m.heads] \
-        + [job.heads[1]] * (index.pages if index else 0)
+        + [job.heads[1]] * (index.pages - (after - first) if index else 0)
+    if shared_html:
+        heads[first] = f"{heads[first]}  \u00b7  {job.heads[1]}"
     refs = [(start + r.page, r) for m, start in zip(members, starts) for r in m.refs]
     stamp = _renderer.render(_pages.stamp(job.meta, job.layout, stamp_pages(heads, refs, numbers)), job.base)
     outline = [(job.meta.title, 0)] + [(title, start + page) for m, start in zip(members, starts)
@@ -206,16 +252,16 @@ def _topic(job: TopicJob) -> TopicResult:
     links = list(cover.links)
     parts = [cover.pdf, *bodies]
     if index is not None:
-        parts.append(index.pdf)
-        outline.append((job.heads[2], after))
-        links += [(after + page, rect, anchor) for page, rect, anchor in index.links]
-    pdf = assemble_topic(parts, outline, stamp.pdf, links, metadata=dict(job.metadata), lang=job.lang)
+        outline.append((job.heads[2], first))
+        links += [(first + page, rect, anchor) for page, rect, anchor in index.links]
+    pdf = assemble_topic(parts, outline, stamp.pdf, links, metadata=dict(job.metadata), lang=job.lang,
+                         index=index.pdf if index else None, shares=shared_html is not None)
     laid = [cover] + ([index] if index else [])
     rendered = replace(cover, pdf=pdf, pages=len(heads), links=(),
                        refused=tuple(r for part in laid for r in part.refused),
                        log=tuple(r for part in laid for r in part.log),
                        missing_glyphs=tuple(dict.fromkeys(g for part in laid for g in part.missing_glyphs)),
-                       overflow=cover.overflow + tuple((page + after, text, mm) for page, text, mm in
+                       overflow=cover.overflow + tuple((page + first, text, mm) for page, text, mm in
                                                        (index.overflow if index else ())))
     return TopicResult(rendered, tuple(shared))
 

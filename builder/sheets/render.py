@@ -19,6 +19,9 @@ STYLESHEET = "sheet.css"
 # What a PDF's page references are laid out holding before their numbers are filled in
 # (builder/sheets/pagerefs.py): two digits, as most topic pages have. HTML pages hold none.
 PAGE_PLACEHOLDER = "00"
+# Where a topic's index template keeps room for the last objective's lines (reserve_html()); an
+# index template without it starts on a page of its own.
+RESERVE_MARK = "<!-- cheatdeck: reserve -->"
 
 
 def css_string(value: object) -> Markup:
@@ -71,7 +74,7 @@ class SheetRenderer:
         (stamp()), so the same layout also makes its pages of the topic PDF.
         """
         return self.env.get_template("objective.html").render(
-            sheet=sheet, meta=sheet.meta, layout=sheet.layout, body_class="sheet",
+            sheet=sheet, meta=sheet.meta, layout=sheet.layout, body_class=f"sheet {sheet.spacing}".strip(),
             header_right=objective_head(sheet, weight=True), footer_left=footer(sheet.meta),
             stylesheet_href=STYLESHEET if standalone else None,
             media_prefix="media/" if standalone else "", spanning=True,
@@ -82,7 +85,7 @@ class SheetRenderer:
         return self.env.get_template(name).render(
             cover=cover, meta=cover.meta, layout=cover.layout, body_class="topic", header_right="",
             footer_left="", stylesheet_href=None, media_prefix="", page_ref=PAGE_PLACEHOLDER,
-            bare=True, **context)
+            bare=True, reserve=Markup(RESERVE_MARK), **context)
 
     def stamp(self, meta: SheetMeta, layout: object, pages: tuple[StampPage, ...]) -> str:
         """Empty pages holding only heads, footers and page numbers (builder/sheets/stamp.py)."""
@@ -101,6 +104,17 @@ class SheetRenderer:
             cover=cover, articles=articles, meta=cover.meta, layout=cover.layout, body_class="topic",
             header_right=topic_words(cover.number), footer_left=footer(cover.meta),
             stylesheet_href=STYLESHEET, media_prefix="media/", page_ref="")
+
+
+def reserve_html(index_html: str, reserve: tuple[float | None, ...]) -> str | None:
+    """The index laid out to start below the last objective's lines (builder/sheets/stamp.py:
+    index_reserve): empty blocks fill each column it leaves alone. None when the template keeps
+    no room for them."""
+    if RESERVE_MARK not in index_html:
+        return None
+    blocks = "".join('<div class="reserve" style="height: 0.01px; break-after: column"></div>' if height is None
+                     else f'<div class="reserve" style="height: {height:.2f}px"></div>' for height in reserve)
+    return index_html.replace(RESERVE_MARK, blocks, 1)
 
 
 def objective_head(sheet: ObjectiveSheet, *, weight: bool) -> str:

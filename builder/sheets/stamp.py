@@ -66,11 +66,17 @@ class MemberLayout:
     anchors: tuple[tuple[str, int], ...]  # (anchor, 0-based page)
     refs: tuple[PageRef, ...]
     fills: tuple[float, ...] = ()  # how full each page is
+    tail: tuple[float, ...] = ()  # how far down each column of the last page is filled
+    column: float = 0.0  # a column's height, CSS px
 
     @property
     def pages(self) -> int:
         return len(self.heads)
 
+
+# A last page this much full or less is nearly empty: its objective is laid out again with
+# leaner prose when that may end a page sooner (builder/sheets/pool.py).
+THIN = 0.35
 
 # A render of one page this much full or less is small: it shares pages with its small
 # neighbours in the topic PDF (laid out together, `shared_layout`).
@@ -92,7 +98,8 @@ def small_runs(members: list[MemberLayout]) -> list[range]:
 
 
 def shared_layout(pages: int, anchors: tuple[tuple[str, int], ...], refs: tuple[PageRef, ...],
-                  fills: tuple[float, ...], objectives: list[tuple[str, str]]) -> MemberLayout:
+                  fills: tuple[float, ...], objectives: list[tuple[str, str]],
+                  tail: tuple[float, ...] = (), column: float = 0.0) -> MemberLayout:
     """The layout of small objectives laid out together; `objectives` are (anchor, head) in order.
 
     Each page's head names every objective with a part on it (from its first anchor to its last).
@@ -104,7 +111,7 @@ def shared_layout(pages: int, anchors: tuple[tuple[str, int], ...], refs: tuple[
         spans.append((head, first, max(own, default=first)))
     heads = tuple("  \u00b7  ".join(h for h, first, last in spans if first <= page <= last)
                   for page in range(pages))
-    return MemberLayout(heads, tuple((h, first) for h, first, _ in spans), anchors, refs, fills)
+    return MemberLayout(heads, tuple((h, first) for h, first, _ in spans), anchors, refs, fills, tail, column)
 
 
 def topic_numbers(cover_pages: int, members: list[MemberLayout]) -> tuple[dict[str, int], list[int]]:
@@ -121,9 +128,10 @@ def topic_numbers(cover_pages: int, members: list[MemberLayout]) -> tuple[dict[s
 
 
 def layout_record(pages: int, anchors: tuple[tuple[str, int], ...], refs: tuple[PageRef, ...],
-                  fills: tuple[float, ...] = ()) -> bytes:
+                  fills: tuple[float, ...] = (), tail: tuple[float, ...] = (), column: float = 0.0) -> bytes:
     """What the cache keeps of a render for its topic (`.layout.json`)."""
     return json.dumps({"pages": pages, "anchors": [list(a) for a in anchors], "fills": list(fills),
+                       "tail": list(tail), "column": column,
                        "refs": [[r.page, r.target, r.left, r.top, r.height, r.css] for r in refs]},
                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -137,8 +145,33 @@ def member_layout(data: bytes, head: str, title: str) -> MemberLayout | None:
                      for page, target, left, top, height, css in record["refs"])
         pages = int(record["pages"])
         fills = tuple(float(f) for f in record["fills"])
+        tail = tuple(float(f) for f in record["tail"])
+        column = float(record["column"])
     except (ValueError, TypeError, KeyError):
         return None
     if pages < 1 or any(not 0 <= page < pages for _, page in anchors) or any(not 0 <= r.page < pages for r in refs):
         return None
-    return MemberLayout((head,) * pages, ((title, 0),), anchors, refs, fills)
+    return MemberLayout((head,) * pages, ((title, 0),), anchors, refs, fills, tail, column)
+
+
+# The index of a topic PDF starts on its last objective's last page when a column there has at
+# least this much of its height free (below the last line, or a whole empty column).
+INDEX_ROOM = 0.25
+INDEX_GAP = 12.0  # CSS px (about 3 mm) between the objective's last line and the index
+
+
+def index_reserve(last: MemberLayout | None) -> tuple[float | None, ...] | None:
+    """What the index leaves alone on the page it shares with the last objective: for each
+    column up to the one it starts in, None (the whole column) or the height in CSS px it
+    starts below. None when the index starts on a page of its own."""
+    if last is None or not last.tail or last.column <= 0:
+        return None
+    used = [i for i, depth in enumerate(last.tail) if depth > 0]
+    if not used:
+        return None
+    k = used[-1]
+    if 1 - last.tail[k] >= INDEX_ROOM:
+        return (None,) * k + (round(last.tail[k] * last.column + INDEX_GAP, 2),)
+    if k + 1 < len(last.tail):
+        return (None,) * (k + 1)
+    return None

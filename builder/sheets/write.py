@@ -116,7 +116,8 @@ def _collect(build: SheetPlan, pool: RenderPool, planned: list[Planned], waiting
             atomic_write(build.cache.article_path(p.key), result.article)
             body = result.rendered
             build.store(p, body, {".body.pdf": result.body,
-                                  ".layout.json": layout_record(body.pages, body.anchors, body.refs, body.fills)})
+                                  ".layout.json": layout_record(body.pages, body.anchors, body.refs, body.fills,
+                                                                         body.tail, body.column)})
             _write_html(build, p, result.standalone)
             waiting = _submit_ready(build, pool, waiting, layout)
         else:
