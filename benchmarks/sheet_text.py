@@ -137,6 +137,7 @@ def measure(guide, sheets: Path) -> dict:  # type: ignore[no-untyped-def]
     from builder.sheets.context import COLUMNS
     from builder.sheets.names import slug
     from builder.sheets.prose import selected_prose, sentences
+    from tests import pdftext
     from tests.test_sheets_layout import body_text, page_fill, squeeze
 
     guide_lines: dict[str, list[str]] = {}
@@ -180,7 +181,7 @@ def measure(guide, sheets: Path) -> dict:  # type: ignore[no-untyped-def]
             if short is not None and all(s.style is SpanStyle.LINK for s in short.spans if s.text.strip()):
                 link_only.append(f"{o.id}: {short.plain}")
         empty += headings_left_empty(pdf, titles)
-        pages = PdfReader(pdf).pages
+        pages = pdftext.pages(pdf)
         if len(pages) > 1:
             fills[o.id] = round(page_fill(pages[-1], COLUMNS["landscape"]), 2)
         heights += figure_heights(pdf)

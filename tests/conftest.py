@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from chromium import ARGS, CHROMIUM
+from tests import pdftext
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -88,6 +89,7 @@ def shared_sheets(config: pytest.Config, name: str, sources: list[Path]) -> Buil
         _remove_unused(shared, key)
         options = BuildConfig(output=out, formats=("sheets",), options={"jobs": 2})
         result = build([str(s) for s in sources], options)
+    pdftext.share(out, shared / f"{key}.text")  # each PDF read once a session (tests/pdftext.py)
     glyphs = "".join(re.findall(r"draws '(.)'", " ".join(d.message for d in result.diagnostics
                                                          if d.rule == "sheet-missing-glyph")))
     return Built(result.guide, out / "sheets", glyphs, tuple(result.diagnostics))
@@ -104,10 +106,12 @@ def _remove_unused(shared: Path, key: str) -> None:
             except OSError:
                 continue  # another session reads it
             shutil.rmtree(shared / other.stem, ignore_errors=True)
+            shutil.rmtree(shared / f"{other.stem}.text", ignore_errors=True)
             for suffix in (".build", ".use"):
                 (shared / f"{other.stem}{suffix}").unlink(missing_ok=True)
     for folder in shared.iterdir():  # a build no lock names (left by an older conftest)
-        if folder.is_dir() and folder.name != key and not (shared / f"{folder.name}.use").exists():
+        name = folder.name.removesuffix(".text")
+        if folder.is_dir() and name != key and not (shared / f"{name}.use").exists():
             shutil.rmtree(folder, ignore_errors=True)
 
 
