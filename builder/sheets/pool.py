@@ -207,7 +207,7 @@ def _laid_out(job: PageJob) -> tuple[Any, Any]:
     return (roomy, laid) if laid.pages == body.pages else (sheet, body)
 
 
-TRIES = 3  # layouts that may save a nearly empty last page (then one roomy)
+TRIES = 2  # layouts that may save a nearly empty last page (then one roomy)
 
 
 def _topic(job: TopicJob) -> TopicResult:
