@@ -49,8 +49,11 @@ def artifacts(out: Path) -> list[Path]:
 
 
 def test_killed_build_keeps_previous_complete_artifacts(tmp_path):
+    """Topic 352 of source/ (four objectives, every format, two workers), edited and its build
+    killed at four moments from reading to writing."""
     source = tmp_path / "source"
-    shutil.copytree(ROOT / "source", source)
+    shutil.copytree(ROOT / "source", source, ignore=lambda folder, names: [
+        n for n in names if n.endswith(".md") and not n.startswith("352.") or n == "cheatdeck.lock"])
     out = tmp_path / "dist"
     cmd = [sys.executable, "-m", "builder", "-q", "build", str(source), "-o", str(out),
            "--ledger", str(tmp_path / "cheatdeck.lock"), "-j", "2"]

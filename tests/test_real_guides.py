@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -39,8 +40,17 @@ def upstream() -> Path:
 
 
 @pytest.fixture(scope="module")
-def upstream_build(upstream: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+def upstream_build(upstream: Path, tmp_path_factory: pytest.TempPathFactory,
+                   pytestconfig: pytest.Config) -> tuple[Path, str]:
+    """Every format of the upstream guide, built by the command line. Its sheets' renders come
+    from the session's shared sheets build of the same guide (tests/conftest.py), copied into
+    the output's cache as a user's earlier build would have left them: the command still plans,
+    checks each render against its recorded sha256 and writes every PDF."""
+    from tests.conftest import shared_sheets
+
     out = tmp_path_factory.mktemp("upstream")
+    shutil.copytree(shared_sheets(pytestconfig, "upstream", [upstream]).sheets.parent / ".cache",
+                    out / "dist" / ".cache")
     done = cheatdeck("build", str(upstream), "-o", str(out / "dist"), "--ledger", str(out / "l.lock"),
                      "--no-progress")
     assert done.returncode == 0, done.stderr[-2000:]

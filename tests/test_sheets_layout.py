@@ -307,7 +307,8 @@ def test_a_folded_line_copies_as_the_line_typed(built):
         text = pdftotext(pdf)
         assert WRAP not in text, pdf.name
         lines = {words(line.split()) for line in text.splitlines()}
-        shown = [line for row in folded for line in row.split("\n") if squeeze(row) in squeeze(text)]
+        squeezed = squeeze(text)
+        shown = [line for row in folded for line in row.split("\n") if squeeze(row) in squeezed]
         assert all(any(words(line.split()) in printed for printed in lines) for line in shown), pdf.name
 
 
