@@ -175,7 +175,8 @@ def _laid_out(job: PageJob) -> tuple[Any, Any]:
     """An objective's sheet and its layout. One whose last page is nearly empty (stamp.THIN) is
     laid out again to save that page: with leaner prose when that is estimated to end a page
     sooner, then snug (its own prose, then the leanest) when that may; when nothing saves the
-    page, roomy, if that still ends on it. At most TRIES more layouts."""
+    page, roomy, if that still ends on it. At most TRIES more layouts (then the roomy one), and
+    none for a sheet of more than RELAYOUT_PAGES pages."""
     from builder.sheets.context import leaner_levels, objective_sheet, snug_may_save
     from builder.sheets.prose import LEANEST
     from builder.sheets.stamp import THIN
@@ -192,7 +193,7 @@ def _laid_out(job: PageJob) -> tuple[Any, Any]:
 
     sheet = sheet_at()
     body = lay_out(sheet)
-    if body.pages == 1 or body.fills[-1] >= THIN:
+    if body.pages == 1 or body.pages > RELAYOUT_PAGES or body.fills[-1] >= THIN:
         return sheet, body
     tries = [(level, "") for level in leaner_levels(sheet, objective, body.pages)]
     if snug_may_save(sheet, objective, body.pages):
@@ -208,6 +209,7 @@ def _laid_out(job: PageJob) -> tuple[Any, Any]:
 
 
 TRIES = 2  # layouts that may save a nearly empty last page (then one roomy)
+RELAYOUT_PAGES = 5  # a longer sheet is not laid out again: that costs more than the page saves
 
 
 def _topic(job: TopicJob) -> TopicResult:
