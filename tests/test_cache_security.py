@@ -21,11 +21,21 @@ RICH = FIXTURES / "sheets" / "rich"
 OBJECTIVE = "930.1-namespaces-and-cgroups"
 
 
+@pytest.fixture(scope="session")
+def first_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture guide and its first build (json and sheets), made once per test process."""
+    base = tmp_path_factory.mktemp("rich-first")
+    shutil.copytree(RICH, base / "source")
+    run(base)
+    return base
+
+
 @pytest.fixture
-def built(tmp_path) -> Path:
-    """A source folder and a first build of it (json and sheets) in tmp_path/dist."""
-    shutil.copytree(RICH, tmp_path / "source")
-    run(tmp_path)
+def built(tmp_path, first_build) -> Path:
+    """A source folder and a first build of it (json and sheets) in tmp_path/dist: a copy of
+    first_build, times kept, as if this test had built it."""
+    shutil.copytree(first_build / "source", tmp_path / "source")
+    shutil.copytree(first_build / "dist", tmp_path / "dist", symlinks=True)
     return tmp_path
 
 
