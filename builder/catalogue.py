@@ -169,7 +169,7 @@ CATALOGUE: tuple[Code, ...] = (
          "catalogue/exam-sheet-glyph.md", "exam-sheet"),
     # -- cheat sheets ---------------------------------------------------------------------------------
     Code("sheet-too-long", WARNING, "an objective that would fill more than about 40 sheet pages "
-         "is cut on its sheet (decks keep all of it)", SHEETS, "sheets/rich", "sheets"),
+         "(`[writers.sheets] max_pages`) is cut on its sheet (decks keep all of it)", SHEETS, "sheets/rich", "sheets"),
     Code("sheet-missing-glyph", WARNING, "no installed font draws a character: the sheet prints a "
          "box", SHEETS, "catalogue/sheet-missing-glyph.md", "sheets"),
     Code("sheet-url-refused", WARNING, "a URL outside the source and templates folders is never "

@@ -7,7 +7,7 @@ from dataclasses import replace
 from builder.diagnostics import Diagnostic, warning
 from builder.model import Guide, Objective, RichText, Span
 
-MAX_SHEET_PAGES = 40  # a module constant so that a later configuration file can set it
+MAX_SHEET_PAGES = 40  # the default of `[writers.sheets] max_pages` (builder/sheets/plan.py: SheetOptions)
 # Measured: 500 one-line command groups (1,000 lines) fill 7 A4 landscape pages, about 143
 # lines a page; a lower figure errs towards cutting a little early, never laying out thousands.
 LINES_PER_PAGE = 120

@@ -15,6 +15,7 @@ from builder.model import Guide, Objective, Topic
 from builder.sheets.cache import Entry, SheetCache, content_key, file_digest
 from builder.sheets.context import practice_lines
 from builder.sheets.diagnose import entry_for
+from builder.sheets.limits import MAX_SHEET_PAGES
 from builder.sheets.names import slug
 from builder.sheets.progress import Progress
 
@@ -29,6 +30,7 @@ class SheetOptions:
     orientation: str = "landscape"
     emoji: str = "color"
     pdf_variant: str | None = None
+    max_pages: int = MAX_SHEET_PAGES  # about how many pages an objective's sheet may fill
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,8 @@ def write(guide: Guide, ctx: BuildContext) -> WriterResult:
     from builder.sheets.build import build_sheets
     from builder.sheets.limits import fit_pages
 
-    guide, cut = fit_pages(guide)  # no objective lays out more than about 40 pages
-    artifacts, found = build_sheets(guide, ctx, ctx.options_for(NAME, SheetOptions))
+    options = ctx.options_for(NAME, SheetOptions)
+    guide, cut = fit_pages(guide, max(1, options.max_pages))  # no objective lays out more than about that
+    artifacts, found = build_sheets(guide, ctx, options)
     ctx.progress(f"sheets: {len(artifacts)} file(s) in {ctx.output / 'sheets'}")
     return WriterResult(tuple(artifacts), (*cut, *found))
