@@ -15,6 +15,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,11 +79,23 @@ def _loaded(text: str) -> tuple[PageText, ...]:
                  for width, height, plain, runs in json.loads(text))
 
 
-def _read(pdf: Path) -> tuple[PageText, ...]:
+# WeasyPrint writes each glyph of a line as a hex string of its own, `[<0047>0<0048>0…] TJ`;
+# pypdf parses each as an object, which is most of its time. A 0 between two strings of a TJ
+# array moves nothing, so the strings are joined before pypdf reads the page: the text, runs and
+# positions it reports are the same (tests/test_sheets_layout.py checks that on real sheets).
+_GLYPHS = re.compile(rb"([0-9a-fA-F])>0<([0-9a-fA-F])")
+
+
+def _read(pdf: Path, join: bool = True) -> tuple[PageText, ...]:
     import pypdf
+    from pypdf.generic import DecodedStreamObject, NameObject
 
     out = []
     for page in pypdf.PdfReader(pdf).pages:
+        if join:
+            joined = DecodedStreamObject()
+            joined.set_data(_GLYPHS.sub(rb"\1\2", page.get_contents().get_data()))
+            page[NameObject("/Contents")] = joined
         runs: list[Run] = []
 
         def visit(text, cm, tm, font, size):  # type: ignore[no-untyped-def]

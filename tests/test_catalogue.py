@@ -46,9 +46,8 @@ def _symlink_outside(_: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 
 def _one_line_pages(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Sheets of one page of one line: any objective is too long."""
-    monkeypatch.setattr(builder.sheets.limits, "MAX_SHEET_PAGES", 1)
-    monkeypatch.setattr(builder.sheets.limits, "LINES_PER_PAGE", 1)
+    """Pages so short that the default page limit holds one line: any objective is too long."""
+    monkeypatch.setattr(builder.sheets.limits, "LINES_PER_PAGE", 1 / builder.sheets.limits.MAX_SHEET_PAGES)
 
 
 # The codes no fixture file can trigger by itself (a hook patches a limit, or makes the fixture in

@@ -153,6 +153,14 @@ def column_ends(guide: Guide, sheets: Path) -> dict[str, list[str]]:
     return found
 
 
+def test_joined_glyph_strings_read_as_pypdf_reads_the_page(source_build):
+    """tests/pdftext.py joins the one-glyph strings WeasyPrint writes before pypdf reads a page:
+    on a topic PDF (stamps, index printed over a page, folded lines) the text, runs and
+    positions are exactly what pypdf reports from the page as written."""
+    topic = min((p for p, is_topic in pdfs(source_build.sheets) if is_topic), key=lambda p: p.stat().st_size)
+    assert pdftext._read(topic) == pdftext._read(topic, join=False)
+
+
 def test_no_purpose_caption_or_heading_ends_a_column(built):
     guide, sheets = built.guide, built.sheets
     found = column_ends(guide, sheets)
