@@ -20,6 +20,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED = ROOT.parent / "shared" / "seed" / "topic-352.md"
 SOURCE = ROOT / "source"
 UPSTREAM = ROOT.parent / "shared" / "upstream" / "README.md"
+SHARED = {"source": [SOURCE], "upstream": [UPSTREAM]}  # the guides whose sheets the tests share
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -68,11 +69,14 @@ def shared_sheets(config: pytest.Config, name: str, sources: list[Path]) -> Buil
     this session or the next) rebuilds into it, which is a no-op build (every render cached and
     checked against its recorded sha256) that still returns the model and every finding of the
     sheets. Each session holds a shared lock on the folder it reads; folders of other inputs
-    that no session holds are removed.
+    that no session holds are removed. A worker that finds the build under way in another
+    builds the other shared guide meanwhile (SHARED), rather than waiting with a core idle.
     """
     from builder.config import BuildConfig
     from builder.pipeline import build
 
+    if name in _BUILT:
+        return _BUILT[name]
     key = inputs_key(sources)
     if getattr(config, "cache", None) is not None:
         shared = config.cache.mkdir(f"sheets-{name}")
@@ -85,14 +89,24 @@ def shared_sheets(config: pytest.Config, name: str, sources: list[Path]) -> Buil
     fcntl.flock(use, fcntl.LOCK_SH)
     _IN_USE.append(use)
     with open(shared / f"{key}.build", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # another worker builds it: build another shared guide meanwhile
+            for other, paths in SHARED.items():
+                if other != name and other not in _BUILT and all(p.is_file() for p in paths):
+                    shared_sheets(config, other, paths)
+            fcntl.flock(lock, fcntl.LOCK_EX)
         _remove_unused(shared, key)
         options = BuildConfig(output=out, formats=("sheets",), options={"jobs": 2})
         result = build([str(s) for s in sources], options)
     pdftext.share(out, shared / f"{key}.text")  # each PDF read once a session (tests/pdftext.py)
     glyphs = "".join(re.findall(r"draws '(.)'", " ".join(d.message for d in result.diagnostics
                                                          if d.rule == "sheet-missing-glyph")))
-    return Built(result.guide, out / "sheets", glyphs, tuple(result.diagnostics))
+    _BUILT[name] = Built(result.guide, out / "sheets", glyphs, tuple(result.diagnostics))
+    return _BUILT[name]
+
+
+_BUILT: dict[str, Built] = {}  # this worker's shared builds
 
 
 def _remove_unused(shared: Path, key: str) -> None:
@@ -131,7 +145,11 @@ def upstream_build(pytestconfig: pytest.Config) -> Built:
 
 @pytest.fixture(params=["source", "upstream"])
 def built(request: pytest.FixtureRequest) -> Built:
-    return request.getfixturevalue(f"{request.param}_build")
+    """The sheets of source/ or of the upstream guide, every PDF's text read (tests/pdftext.py:
+    the workers share the reading)."""
+    found = request.getfixturevalue(f"{request.param}_build")
+    pdftext.read_all(sorted(found.sheets.glob("*.pdf")))
+    return found
 
 
 @pytest.fixture

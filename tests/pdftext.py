@@ -55,16 +55,45 @@ def pages(pdf: Path) -> tuple[PageText, ...]:
 
 @functools.lru_cache(maxsize=None)
 def _pages(pdf: Path, _mtime: int, _size: int) -> tuple[PageText, ...]:
-    keep = next((where for build, where in SHARED.items() if pdf.is_relative_to(build)), None)
+    keep = _keep(pdf)
     if keep is None:
         return _read(pdf)
+    found = _stored(pdf, keep, block=True)
+    assert found is not None
+    return found
+
+
+def read_all(pdfs: list[Path]) -> None:
+    """Read every PDF of a shared build that no worker has read yet, those another worker is
+    reading last: two workers that start on the same build share the reading."""
+    busy = []
+    for pdf in pdfs:
+        keep = _keep(pdf.resolve())
+        if keep is None:
+            pages(pdf)
+        elif _stored(pdf.resolve(), keep, block=False, load=False) is None:
+            busy.append(pdf)
+    for pdf in busy:
+        pages(pdf)
+
+
+def _keep(pdf: Path) -> Path | None:
+    return next((where for build, where in SHARED.items() if pdf.is_relative_to(build)), None)
+
+
+def _stored(pdf: Path, keep: Path, *, block: bool, load: bool = True) -> tuple[PageText, ...] | None:
+    """The PDF's text as kept in `keep`, read and kept first if no worker has; None when
+    another worker is reading it and `block` is false (or, without `load`, when it is kept)."""
     keep.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
     path = keep / f"{digest}.{FORMAT}.json"
     with open(keep / f"{digest}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one worker reads it, the other waits for what it kept
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
+        except OSError:
+            return None
         if path.is_file():
-            return _loaded(path.read_text("utf-8"))
+            return _loaded(path.read_text("utf-8")) if load else ()
         found = _read(pdf)
         fd, temp = tempfile.mkstemp(dir=keep, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as out:
