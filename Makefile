@@ -13,7 +13,8 @@ PYTEST_ARGS ?=
 # Bytecode for the checkout's own modules (an editable install has none; pip compiles the
 # rest). Python reads .pyc even where PYTHONDONTWRITEBYTECODE stops it writing them, and a
 # stale one is only ignored; compileall rewrites just what changed. A deck-only build saves
-# the time of compiling builder/ on every run.
+# the time of compiling builder/ on every run, and so does each of the test suite's many
+# `python -m builder` processes and render workers.
 COMPILE = $(BIN)/python -m compileall -q builder > /dev/null
 
 .PHONY: all build test fuzz check bench corpus clean distclean system-deps schema rules-table i18n
@@ -43,6 +44,7 @@ check: $(VENV)/.installed
 # Test order is random (pytest-randomly prints its seed; rerun one with -p randomly
 # --randomly-seed=N, or fix the order with -p no:randomly); the 10 slowest tests are listed.
 test: $(VENV)/.installed-test system-deps
+	@$(COMPILE)
 	$(BIN)/python -m pytest -n auto --durations=10 $(PYTEST_ARGS)
 
 # The property tests with Hypothesis' long profile: random, 5,000 examples each (minutes).
