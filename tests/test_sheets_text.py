@@ -506,3 +506,79 @@ def test_an_objective_title_bar_never_ends_a_column(tmp_path):
     alone, _ = titles_alone(_fixture_pdf(tmp_path / "alone", tmp_path / "four" / TITLES.name, "935-*.pdf",
                                          ".title { break-after: column; }\n"))
     assert alone
+
+
+# -- what WeasyPrint cannot lay out ------------------------------------------------------------------
+
+def _wide_figures_guide(tmp_path: Path, count: int = 6) -> Path:
+    """An objective whose only content is `count` wide diagrams (1600 x 300 px, light): each
+    spans the page at about 53 mm, together more than a page."""
+    from PIL import Image, ImageDraw
+
+    folder = tmp_path / "guide"
+    folder.mkdir()
+    for n in range(count):
+        image = Image.new("RGB", (1600, 300), "white")
+        ImageDraw.Draw(image).rectangle((20 + n * 10, 20, 1580, 280), outline="black", width=6)
+        image.save(folder / f"diagram-{n}.png")
+    figures = "\n\n".join(f"![Diagram {n}](diagram-{n}.png)" for n in range(count))
+    (folder / "guide.md").write_text("# Topic 936: Diagrams\n\n## 936.1 Many diagrams\n\n**Weight:** 1\n\n"
+                                     "### Important Commands\n\n```sh\n# list the files\nls -l\n```\n\n"
+                                     f"### Diagrams\n\n{figures}\n", "utf-8")
+    return folder
+
+
+@pytest.mark.slow
+def test_wide_figures_taller_than_a_page_print_across_pages(tmp_path):
+    """Six wide diagrams span the page one section each (one spanning section of all six made
+    WeasyPrint fail an assertion: a spanning box cannot break across pages)."""
+    from builder.config import BuildConfig
+    from builder.pipeline import build
+    from builder.sheets.measure import widths
+
+    folder = _wide_figures_guide(tmp_path)
+    build([str(folder)], BuildConfig(output=tmp_path / "out", formats=("sheets",), options={"jobs": 1}))
+    (pdf,) = (tmp_path / "out" / "sheets").glob("936.1-*.pdf")
+    drawn = drawn_images(pdf)
+    column, _ = widths("a4", "landscape", 3)
+    assert len(drawn) == 6 and all(d[0] > column + 10 for d in drawn), drawn
+    from pypdf import PdfReader
+
+    assert len(PdfReader(pdf).pages) >= 2
+
+
+@pytest.mark.slow
+def test_a_sheet_weasyprint_cannot_lay_out_is_laid_out_in_columns_or_named(tmp_path, monkeypatch):
+    """When WeasyPrint fails on a sheet, it is laid out again with nothing spanning the page
+    (figures in their column); when that fails too, the build stops with one line naming the
+    objective's file and line, no traceback."""
+    from builder.config import BuildConfig
+    from builder.diagnostics import BuildError
+    from builder.pipeline import build
+    from builder.sheets.measure import widths
+    from builder.sheets.pdf import PdfRenderer
+
+    folder = _wide_figures_guide(tmp_path, count=2)
+    real = PdfRenderer.render_body
+
+    def fails_on_spanning(self, html, base, columns=1):  # type: ignore[no-untyped-def]
+        if 'class="figures wide' in html:
+            raise AssertionError("no room")
+        return real(self, html, base, columns)
+
+    monkeypatch.setattr(PdfRenderer, "render_body", fails_on_spanning)
+    build([str(folder)], BuildConfig(output=tmp_path / "out", formats=("sheets",), options={"jobs": 1}))
+    (pdf,) = (tmp_path / "out" / "sheets").glob("936.1-*.pdf")
+    column, _ = widths("a4", "landscape", 3)
+    drawn = drawn_images(pdf)
+    assert len(drawn) == 2 and all(d[0] <= column + 0.5 for d in drawn), drawn
+
+    def always_fails(self, html, base, columns=1):  # type: ignore[no-untyped-def]
+        raise AssertionError("no room")
+
+    monkeypatch.setattr(PdfRenderer, "render_body", always_fails)
+    with pytest.raises(BuildError) as caught:
+        build([str(folder)], BuildConfig(output=tmp_path / "again", formats=("sheets",), options={"jobs": 1}))
+    assert str(caught.value).startswith(f"{folder / 'guide.md'}:3:1: error: WeasyPrint could not lay out "
+                                        "the sheet of objective 936.1 (AssertionError)")
+    assert "\n" not in str(caught.value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 from html import escape
@@ -221,24 +222,30 @@ def prose_level(sheet: ObjectiveSheet, o: Objective, rich,  # type: ignore[no-un
     return LEVELS[-1]
 
 
-def leaner_levels(sheet: ObjectiveSheet, o: Objective, pages: int) -> list[Level]:
-    """The levels leaner than the sheet's whose prose is estimated to end a page sooner than
-    `pages`, leanest last: tried when a laid-out sheet's last page is nearly empty."""
+def leaner_levels(sheet: ObjectiveSheet, o: Objective, printed: float) -> list[Level]:
+    """The levels leaner than the sheet's that may end it a page sooner, leanest last, each
+    printing less than the one before (a level that prints the same prose lays out the same):
+    tried when a sheet's last page is nearly empty. `printed` is how many pages the layout
+    filled (2.13: two pages and 13 % of a third); a level's saving is the estimate's
+    (builder/sheets/budget.py) difference between the two levels."""
     rich = _rich_filter(sheet.layout.emoji)
     _, taken = sibling_tables(o)
-    found = []
+    now = pages_needed(sheet)
+    found, seen = [], [sheet.ideas]
     for level in LEVELS[LEVELS.index(sheet.level) + 1:]:
-        if pages_needed(replace(sheet, ideas=key_ideas(o, rich, level, taken))) <= pages - 1 + SLACK:
+        ideas = key_ideas(o, rich, level, taken)
+        if ideas in seen:
+            continue
+        seen.append(ideas)
+        if printed - (now - pages_needed(replace(sheet, ideas=ideas))) <= math.ceil(printed) - 1 + SLACK:
             found.append(level)
     return found
 
 
-def snug_may_save(sheet: ObjectiveSheet, o: Objective, pages: int) -> bool:
-    """Whether the sheet laid out snug (its lines about SNUG of their height), with the leanest
-    prose, may end a page sooner than `pages`."""
-    rich = _rich_filter(sheet.layout.emoji)
-    _, taken = sibling_tables(o)
-    return pages_needed(replace(sheet, ideas=key_ideas(o, rich, LEVELS[-1], taken))) * SNUG <= pages - 1 + SLACK
+def snug_may_save(printed: float) -> bool:
+    """Whether a sheet that filled `printed` pages may end a page sooner laid out snug (its
+    lines about SNUG of their height)."""
+    return printed * SNUG <= math.ceil(printed) - 1 + SLACK
 
 
 def practice_lines(guide: Guide, objective_id: str) -> list[str]:

@@ -99,6 +99,10 @@ class RenderBudgetError(BuildError):
     """A render job went over its time budget."""
 
 
+class SheetLayoutError(BuildError):
+    """WeasyPrint failed to lay out a sheet, also with nothing spanning the page."""
+
+
 class _OverBudget(BaseException):
     """Raised inside a worker when its job's time is up: a BaseException, like KeyboardInterrupt,
     so no `except Exception` in the renderer swallows it (and raised again each second of CPU
@@ -173,9 +177,10 @@ def _page(job: PageJob) -> PageResult:
 
 def _laid_out(job: PageJob) -> tuple[Any, Any]:
     """An objective's sheet and its layout. One whose last page is nearly empty (stamp.THIN) is
-    laid out again to save that page: with leaner prose when that is estimated to end a page
-    sooner, then snug (its own prose, then the leanest) when that may; when nothing saves the
-    page, roomy, if that still ends on it. At most TRIES more layouts (then the roomy one), and
+    laid out again to save that page: snug with all its prose, when the estimate says snug may
+    save it; with leaner prose (each level that prints less), when that is estimated to end a
+    page sooner; snug with the leanest. When nothing saves the page, roomy, if that still ends
+    on it. At most TRIES more layouts (then the roomy one), and
     none for a sheet of more than RELAYOUT_PAGES pages."""
     from builder.sheets.context import leaner_levels, objective_sheet, snug_may_save
     from builder.sheets.prose import LEANEST
@@ -189,15 +194,27 @@ def _laid_out(job: PageJob) -> tuple[Any, Any]:
         return replace(made, spacing=spacing)
 
     def lay_out(sheet: Any) -> Any:
-        return _renderer.render_body(_pages.objective(sheet, standalone=False), job.base, job.layout.columns)
+        try:
+            return _renderer.render_body(_pages.objective(sheet, standalone=False), job.base, job.layout.columns)
+        except Exception as first:  # WeasyPrint failed on what spans the page: lay it out in columns
+            try:
+                return _renderer.render_body(_pages.objective(sheet, standalone=False, spanning=False),
+                                             job.base, job.layout.columns)
+            except Exception:
+                raise SheetLayoutError(
+                    f"{objective.pos}: error: WeasyPrint could not lay out the sheet of objective "
+                    f"{objective.id} ({type(first).__name__}); build without -f sheets, or split its "
+                    "long tables and images, and report it with this guide") from None
 
     sheet = sheet_at()
     body = lay_out(sheet)
     if body.pages == 1 or body.pages > RELAYOUT_PAGES or body.fills[-1] >= THIN:
         return sheet, body
-    tries = [(level, "") for level in leaner_levels(sheet, objective, body.pages)]
-    if snug_may_save(sheet, objective, body.pages):
-        tries += [(sheet.level, "snug")] + ([(LEANEST, "snug")] if sheet.level != LEANEST else [])
+    printed = body.pages - 1 + body.fills[-1]
+    snug = snug_may_save(printed)
+    tries = [(sheet.level, "snug")] if snug else []  # all of its prose, lines a little closer
+    tries += [(level, "") for level in leaner_levels(sheet, objective, printed)]
+    tries += [(LEANEST, "snug")] if snug and sheet.level != LEANEST else []
     for level, spacing in tries[:TRIES]:
         other = sheet_at(level, spacing)
         laid = lay_out(other)
@@ -208,7 +225,7 @@ def _laid_out(job: PageJob) -> tuple[Any, Any]:
     return (roomy, laid) if laid.pages == body.pages else (sheet, body)
 
 
-TRIES = 2  # layouts that may save a nearly empty last page (then one roomy)
+TRIES = 3  # layouts that may save a nearly empty last page (then one roomy)
 RELAYOUT_PAGES = 5  # a longer sheet is not laid out again: that costs more than the page saves
 
 

@@ -67,17 +67,18 @@ class SheetRenderer:
         source, filename, _ = self.env.loader.get_source(self.env, STYLESHEET)  # type: ignore[union-attr]
         return source, Path(filename).parent
 
-    def objective(self, sheet: ObjectiveSheet, *, standalone: bool) -> str:
+    def objective(self, sheet: ObjectiveSheet, *, standalone: bool, spanning: bool = True) -> str:
         """One objective's page; standalone pages link the stylesheet and the copied media.
 
         The PDF's is laid out bare: its heads, footers and page numbers are printed over it
-        (stamp()), so the same layout also makes its pages of the topic PDF.
+        (stamp()), so the same layout also makes its pages of the topic PDF. Without `spanning`
+        nothing spans the page: wide tables print row by row, wide figures in their column.
         """
         return self.env.get_template("objective.html").render(
             sheet=sheet, meta=sheet.meta, layout=sheet.layout, body_class=f"sheet {sheet.spacing}".strip(),
             header_right=objective_head(sheet, weight=True), footer_left=footer(sheet.meta),
             stylesheet_href=STYLESHEET if standalone else None,
-            media_prefix="media/" if standalone else "", spanning=True,
+            media_prefix="media/" if standalone else "", spanning=spanning,
             page_ref="" if standalone else PAGE_PLACEHOLDER, bare=not standalone)
 
     def topic_part(self, name: str, cover: TopicCover, **context: object) -> str:
