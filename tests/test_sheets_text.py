@@ -579,6 +579,6 @@ def test_a_sheet_weasyprint_cannot_lay_out_is_laid_out_in_columns_or_named(tmp_p
     monkeypatch.setattr(PdfRenderer, "render_body", always_fails)
     with pytest.raises(BuildError) as caught:
         build([str(folder)], BuildConfig(output=tmp_path / "again", formats=("sheets",), options={"jobs": 1}))
-    assert str(caught.value).startswith(f"{folder / 'guide.md'}:3:1: error: WeasyPrint could not lay out "
+    assert str(caught.value).startswith(f"{folder / 'guide.md'}:3:1: WeasyPrint could not lay out "
                                         "the sheet of objective 936.1 (AssertionError)")
     assert "\n" not in str(caught.value)

@@ -194,15 +194,16 @@ def _laid_out(job: PageJob) -> tuple[Any, Any]:
         return replace(made, spacing=spacing)
 
     def lay_out(sheet: Any) -> Any:
+        html = _pages.objective(sheet, standalone=False)  # a template's own error is not caught here
         try:
-            return _renderer.render_body(_pages.objective(sheet, standalone=False), job.base, job.layout.columns)
+            return _renderer.render_body(html, job.base, job.layout.columns)
         except Exception as first:  # WeasyPrint failed on what spans the page: lay it out in columns
+            flat = _pages.objective(sheet, standalone=False, spanning=False)
             try:
-                return _renderer.render_body(_pages.objective(sheet, standalone=False, spanning=False),
-                                             job.base, job.layout.columns)
+                return _renderer.render_body(flat, job.base, job.layout.columns)
             except Exception:
                 raise SheetLayoutError(
-                    f"{objective.pos}: error: WeasyPrint could not lay out the sheet of objective "
+                    f"{objective.pos}: WeasyPrint could not lay out the sheet of objective "
                     f"{objective.id} ({type(first).__name__}); build without -f sheets, or split its "
                     "long tables and images, and report it with this guide") from None
 
