@@ -582,3 +582,22 @@ def test_a_sheet_weasyprint_cannot_lay_out_is_laid_out_in_columns_or_named(tmp_p
     assert str(caught.value).startswith(f"{folder / 'guide.md'}:3:1: WeasyPrint could not lay out "
                                         "the sheet of objective 936.1 (AssertionError)")
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.slow
+def test_the_figures_heading_goes_with_the_first_wide_figure_that_prints(tmp_path):
+    """A dark screenshot is left to the screen in print: the Figures heading goes over the first
+    wide figure that prints, not with the hidden one."""
+    import re
+
+    from PIL import Image
+
+    from builder.config import BuildConfig
+    from builder.pipeline import build
+
+    folder = _wide_figures_guide(tmp_path, count=2)
+    Image.new("RGB", (1600, 300), (20, 20, 20)).save(folder / "diagram-0.png")  # a dark one first
+    build([str(folder)], BuildConfig(output=tmp_path / "out", formats=("sheets",), options={"jobs": 1}))
+    (html,) = (tmp_path / "out" / "sheets").glob("936.1-*.html")
+    sections = re.findall(r'<section class="figures wide( dark)?">(.*?)</section>', html.read_text("utf-8"), re.S)
+    assert [(bool(dark), "<h2>" in body) for dark, body in sections] == [(True, False), (False, True)]

@@ -177,11 +177,12 @@ def _page(job: PageJob) -> PageResult:
 
 def _laid_out(job: PageJob) -> tuple[Any, Any]:
     """An objective's sheet and its layout. One whose last page is nearly empty (stamp.THIN) is
-    laid out again to save that page: snug with all its prose, when the estimate says snug may
-    save it; with leaner prose (each level that prints less), when that is estimated to end a
-    page sooner; snug with the leanest. When nothing saves the page, roomy, if that still ends
-    on it. At most TRIES more layouts (then the roomy one), and
-    none for a sheet of more than RELAYOUT_PAGES pages."""
+    laid out again to save that page, judged from the length the layout filled: snug with all
+    its prose, when 93 % of that length fits a page less; each leaner prose level that prints
+    less, when the estimate's saving for it does; snug with the leanest. At most TRIES of these,
+    and none for a sheet of more than RELAYOUT_PAGES pages. When none saves the page, roomy, if
+    that still ends on it. A layout WeasyPrint fails is done again with nothing spanning the
+    page; if that fails too, SheetLayoutError names the objective."""
     from builder.sheets.context import leaner_levels, objective_sheet, snug_may_save
     from builder.sheets.prose import LEANEST
     from builder.sheets.stamp import THIN

@@ -74,8 +74,8 @@ class MemberLayout:
         return len(self.heads)
 
 
-# A last page this much full or less is nearly empty: its objective is laid out again with
-# leaner prose when that may end a page sooner (builder/sheets/pool.py).
+# A last page less full than this is nearly empty: its objective is laid out again, snug or with
+# leaner prose to save the page, else roomy to fill it (builder/sheets/pool.py: _laid_out).
 THIN = 0.35
 
 # A render of one page this much full or less is small: it shares pages with its small
