@@ -5,8 +5,8 @@
 Builds the sheets cold in this process (`-j 1`, a fresh output folder) while counting the
 calls of WeasyPrint's page layout (`remake_page`; a page it keeps as up to date is not one),
 then prints one JSON line: layouts, pages of every PDF written, their ratio, how many of the
-layouts were stamp pages (empty pages holding only heads, footers and page numbers, printed over
-the objectives' renders: builder/sheets/stamp.py) and the ratio without them, and the build's
+layouts were stamps (one tall page per PDF holding only its heads, footers and page numbers,
+printed over its pages: builder/sheets/stamp.py) and the ratio without them, and the build's
 CPU seconds (this process's: with `-j 1` every render is in it; CPU time, unlike wall time,
 hardly moves when other work shares the machine).
 
@@ -52,7 +52,7 @@ def main() -> None:
         return remake(*a, **k)
 
     def counting_stamps(self, meta, layout, pages):  # type: ignore[no-untyped-def]
-        stamps[0] += len(pages)
+        stamps[0] += 1  # one page, a band for each of `pages`
         return stamp(self, meta, layout, pages)
 
     page_layout.remake_page = counting
@@ -70,7 +70,7 @@ def main() -> None:
         cpu = time.process_time() - started
         pages = sum(len(PdfReader(p).pages) for p in out.rglob("*.pdf") if ".cache" not in p.parts)
         result = {"layouts": counted[0], "pages": pages, "ratio": round(counted[0] / pages, 3),
-                  "stamp_pages": stamps[0], "content_layouts": counted[0] - stamps[0],
+                  "stamp_layouts": stamps[0], "content_layouts": counted[0] - stamps[0],
                   "content_ratio": round((counted[0] - stamps[0]) / pages, 3), "cpu_seconds": round(cpu, 2)}
         if args.edit:
             (edited,) = [p for p in Path(sources[0]).glob(f"{args.edit}*.md")]
@@ -79,7 +79,7 @@ def main() -> None:
             started = time.process_time()
             build(sources, config)
             edit = time.process_time() - started
-            result |= {"edit_layouts": counted[0], "edit_stamp_pages": stamps[0],
+            result |= {"edit_layouts": counted[0], "edit_stamp_layouts": stamps[0],
                        "edit_cpu_seconds": round(edit, 2), "edit_share": round(edit / cpu, 3)}
     print(json.dumps(result))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import struct
@@ -290,3 +291,77 @@ def _without_stamps(page) -> str:
             runs.append(text)
     page.extract_text(visitor_text=visit)
     return squeeze(re.sub(r"\d", "", "".join(runs)))
+
+
+def _stamp_fixture(tmp_path: Path, variant: str | None = None):
+    """Three blank pages with heads, footers and a page number printed over them by a stamp, and
+    the same three pages laid out with those heads in @page's margin boxes."""
+    from builder.sheets.assemble import stamped
+    from builder.sheets.context import Layout, SheetMeta
+    from builder.sheets.pdf import PdfRenderer
+    from builder.sheets.render import SheetRenderer, footer
+    from builder.sheets.stamp import PageRef, stamp_pages
+
+    pages = SheetRenderer()
+    css, base = pages.stylesheet()
+    renderer = PdfRenderer(css, base, (tmp_path,), variant)
+    layout = Layout("a4", "landscape", "drop")
+    meta = SheetMeta("LPIC-3 305", "352 Container Virtualization", "t", "s", "k", "9.9", None, None)
+    heads = ["352.1 Concepts \u00b7 weight 7", "352.2 LXC", "352.2 LXC  \u00b7  352.3 Docker"]
+    blank = pages.env.from_string(
+        '{% extends "base.html" %}{% block body %}{% for h in heads %}'
+        '<div style="break-before: page">&nbsp;</div>{% endfor %}{% endblock %}')
+    bare = renderer.render(blank.render(meta=meta, layout=layout, heads=heads, bare=True, body_class="",
+                                        stylesheet_href=None), tmp_path)
+    ref = PageRef(1, "x", 100.0, 200.0, 10.0, 'font-family: "DejaVu Sans"; font-size: 9px; font-weight: 400; '
+                  'font-style: normal; color: #000')
+    stamp = renderer.render(pages.stamp(meta, layout, stamp_pages(heads, [(1, ref)], {"x": 42})), tmp_path)
+    boxed = [renderer.render(pages.env.from_string(
+        '{% extends "base.html" %}{% block body %}{% for h in heads %}'
+        '<div style="break-before: page">&nbsp;</div>{% endfor %}{% endblock %}'
+        '{% block top_right %}{{ head | css_string }}{% endblock %}').render(
+            meta=meta, layout=layout, heads=heads, head=head, header_right="", footer_left=footer(meta),
+            body_class="", stylesheet_href=None), tmp_path) for head in heads]
+    return stamped(bare.pdf, stamp.pdf), boxed, heads
+
+
+def _words(pdf: bytes, page: int, tmp_path: Path) -> list[tuple[str, float, float]]:
+    path = tmp_path / "words.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return [(m.group(3), round(float(m.group(1)), 1), round(float(m.group(2)), 1)) for m in
+            re.finditer(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>', out)]
+
+
+def test_stamped_heads_and_page_numbers_sit_where_margin_boxes_put_them(tmp_path):
+    """A PDF's heads, footers and page numbers are one layout (a band per page on one tall
+    page), printed over its pages where @page's margin boxes would have put them."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    pdf, boxed, heads = _stamp_fixture(tmp_path)
+    assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) == 3
+    for n, head in enumerate(heads, start=1):
+        mine = _words(pdf, n, tmp_path)
+        theirs = _words(boxed[n - 1].pdf, n, tmp_path)
+        # the margin boxes' document counts its own pages: page n of 3 there as here
+        assert [w for w in mine if w[0] != "42"] == theirs, n
+        assert " ".join(w[0] for w in mine).count("LPIC-3") == 1
+        assert (" ".join(w[0] for w in mine) + " ").count(f"page {n} of 3 ") == 1
+    # the page reference: 100 px right of and 200 px below the content box (margins 7 mm, 10 mm)
+    numbers = [w for w in _words(pdf, 2, tmp_path) if w[0] == "42"]
+    mm = 72 / 25.4
+    assert len(numbers) == 1 and abs(numbers[0][1] - (7 * mm + 75.0)) < 0.5
+    assert 10 * mm + 150.0 - 1 <= numbers[0][2] <= 10 * mm + 150.0 + 7.5
+    assert not any(w[0] == "42" for n in (1, 3) for w in _words(pdf, n, tmp_path))
+
+
+def test_stamps_are_marked_as_pagination_artifacts_in_a_tagged_pdf(tmp_path):
+    """PDF/UA: a screen reader skips heads and page numbers; the stamp's own tags are dropped."""
+    pdf, _, _ = _stamp_fixture(tmp_path, "pdf/ua-1")
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    for page in reader.pages:
+        data = page.get_contents().get_data()
+        tail = data[data.rindex(b"/Artifact"):]
+        assert b"/Pagination" in tail[:60] and b"BT" in tail
+        assert b"MCID" not in tail  # nothing of the stamp document's structure tree

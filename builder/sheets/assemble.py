@@ -6,8 +6,9 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject, TextStringObject
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (ArrayObject, ContentStream, DictionaryObject, FloatObject, NameObject, NumberObject,
+                           TextStringObject)
 
 Link = tuple[int, tuple[float, float, float, float], str]  # (page, rectangle in points, anchor)
 
@@ -63,11 +64,89 @@ def assemble_topic(parts: list[bytes], outline: list[tuple[str, int]], stamp: by
 
 
 def _print_over(writer: PdfWriter, stamp: bytes) -> None:
-    over = PdfReader(io.BytesIO(stamp)).pages
-    if len(over) != len(writer.pages):
-        raise ValueError(f"{len(over)} stamp pages for {len(writer.pages)} pages")
-    for page, heads in zip(writer.pages, over):
-        page.merge_page(heads)
+    """Print each band of the stamp's one tall page over its page (builder/sheets/stamp.py)."""
+    reader = PdfReader(io.BytesIO(stamp))
+    (palette,) = reader.pages
+    count = len(writer.pages)
+    tall = float(palette.mediabox.height)
+    height = tall / count if count else 0.0
+    if any(abs(float(page.mediabox.height) - height) > 0.5 for page in writer.pages):
+        raise ValueError(f"a stamp of {tall:.1f} pt for {count} pages of another height")
+    for k, (page, ops) in enumerate(zip(writer.pages, bands(palette.get_contents(), reader, count, tall))):
+        over = PageObject.create_blank_page(width=page.mediabox.width, height=height)
+        over[NameObject("/Resources")] = palette["/Resources"]
+        content = ContentStream(None, None)
+        # the band moved onto the page; marked as what it is, pagination (PDF/UA: not read aloud)
+        content.operations = [([], b"q"), ([FloatObject(v) for v in (1, 0, 0, 1, 0, (k + 1) * height - tall)], b"cm"),
+                              ([NameObject("/Artifact"), DictionaryObject(
+                                  {NameObject("/Type"): NameObject("/Pagination")})], b"BDC"),
+                              *ops, ([], b"EMC"), ([], b"Q")]
+        over.replace_contents(content)
+        page.merge_page(over)
+
+
+PATH = {b"m", b"l", b"c", b"v", b"y", b"h", b"re"}
+PAINT = {b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*", b"n"}
+MARKED = {b"BDC", b"BMC", b"EMC", b"MP", b"DP"}
+DROPPED = {b"Do", b"sh", b"INLINE IMAGE"}
+
+
+def bands(contents: ContentStream, reader: PdfReader, count: int, tall: float) -> list[list[tuple[list, bytes]]]:
+    """The operations of each of `count` bands of a page `tall` points high, top first: every
+    text object goes to the band its first glyph is in; the graphics state goes to all.
+    What is not text is dropped (paths other than clips, images, shadings), and so is marked
+    content (the stamp is marked as one artifact where it is printed)."""
+    out: list[list[tuple[list, bytes]]] = [[] for _ in range(count)]
+    height = tall / count if count else 1.0
+    ctm, saved = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), []
+    text: list[tuple[list, bytes]] | None = None
+    origin: tuple[float, float] | None = None
+    line = (0.0, 0.0)
+    path: list[tuple[list, bytes]] = []
+    for operands, op in ContentStream(contents, reader).operations if count else ():
+        if op in MARKED or op in DROPPED:
+            continue
+        if text is not None:  # inside BT ... ET
+            text.append((operands, op))
+            if op == b"Tm":
+                line = (float(operands[4]), float(operands[5]))
+            elif op in (b"Td", b"TD"):
+                line = (line[0] + float(operands[0]), line[1] + float(operands[1]))
+            elif op in (b"Tj", b"TJ", b"'", b'"') and origin is None:
+                origin = line
+            elif op == b"ET":
+                if origin is not None:
+                    a, b, c, d, e, f = ctm
+                    y = b * origin[0] + d * origin[1] + f
+                    k = int((tall - y) // height)
+                    if 0 <= k < count:
+                        out[k] += text
+                text = None
+            continue
+        if op == b"BT":
+            text, origin, line = [(operands, op)], None, (0.0, 0.0)
+            continue
+        if op in PATH or op in (b"W", b"W*"):
+            path.append((operands, op))
+            continue
+        if op in PAINT:
+            clip = any(o in (b"W", b"W*") for _, o in path)
+            if clip:  # a clip stays: what it clips is in the bands
+                for band in out:
+                    band += [*path, (operands, op)]
+            path = []
+            continue
+        if op == b"q":
+            saved.append(ctm)
+        elif op == b"Q":
+            ctm = saved.pop() if saved else ctm
+        elif op == b"cm":
+            a, b, c, d, e, f = (float(v) for v in operands)
+            A, B, C, D, E, F = ctm
+            ctm = (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+        for band in out:
+            band.append((operands, op))
+    return out
 
 
 def _bytes(writer: PdfWriter) -> bytes:

@@ -41,6 +41,12 @@ class Layout:
         return f"{'A4' if self.paper == 'a4' else 'letter'} {self.orientation}"
 
     @property
+    def page_mm(self) -> tuple[float, float]:
+        """The page's width and height in millimetres."""
+        short, long = (210.0, 297.0) if self.paper == "a4" else (215.9, 279.4)
+        return (long, short) if self.orientation == "landscape" else (short, long)
+
+    @property
     def columns(self) -> int:
         return COLUMNS[self.orientation]
 

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from builder import i18n
 from builder.i18n import _
 from builder.sheets.folders import sheet_template_dirs
-from builder.sheets.context import ObjectiveSheet, SheetMeta, TopicCover
+from builder.sheets.context import Layout, ObjectiveSheet, SheetMeta, TopicCover
 from builder.sheets.stamp import StampPage
 
 STYLESHEET = "sheet.css"
@@ -37,6 +37,11 @@ def page_counter() -> Markup:
                            for w in words if w))
 
 
+def page_words(page: int, pages: int) -> str:
+    """`page 1 of 3` as text, in the current language (page_counter's words)."""
+    return _("page {page} of {pages}").format(page=page, pages=pages)
+
+
 def css_ident(value: object) -> Markup:
     """Plain CSS keywords only (`A4 landscape`)."""
     text = str(value)
@@ -58,6 +63,7 @@ class SheetRenderer:
         self.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
         self.env.policies["ext.i18n.trimmed"] = True
         self.env.globals["page_counter"] = page_counter
+        self.env.globals["page_words"] = page_words
         self.env.filters["number"] = i18n.number
         self.env.filters["css_string"] = css_string
         self.env.filters["css_ident"] = css_ident
@@ -88,11 +94,13 @@ class SheetRenderer:
             footer_left="", stylesheet_href=None, media_prefix="", page_ref=PAGE_PLACEHOLDER,
             bare=True, reserve=Markup(RESERVE_MARK), **context)
 
-    def stamp(self, meta: SheetMeta, layout: object, pages: tuple[StampPage, ...]) -> str:
-        """Empty pages holding only heads, footers and page numbers (builder/sheets/stamp.py)."""
+    def stamp(self, meta: SheetMeta, layout: Layout, pages: tuple[StampPage, ...]) -> str:
+        """The heads, footers and page numbers of `pages`, one band each on one tall page
+        (builder/sheets/stamp.py)."""
+        width, height = layout.page_mm
         return self.env.get_template("stamp.html").render(
             meta=meta, layout=layout, pages=pages, body_class="stamp-pages", header_right="",
-            footer_left=footer(meta), stylesheet_href=None)
+            footer_left=footer(meta), stylesheet_href=None, bare=True, width=width, height=height)
 
     def article(self, sheet: ObjectiveSheet) -> str:
         """One objective's article alone, as the topic's standalone page includes it."""

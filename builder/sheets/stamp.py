@@ -3,8 +3,9 @@
 An objective is laid out once, without heads, footers or page numbers (`bare`). Its objective
 PDF and its pages in the topic PDF differ only in those: the objective PDF says `page 2 of 3`
 and names the objective, the topic PDF counts through the topic and names every objective on
-the page. So each is a small document of empty pages holding only them (stamp.html), laid out
-in a few milliseconds a page, and printed over the render (builder/sheets/assemble.py).
+the page. So each PDF has a stamp (stamp.html): one tall page laid out once, a band the size of
+a page for each of its pages, holding only those; builder/sheets/assemble.py prints each band's
+text over its page.
 """
 
 from __future__ import annotations
