@@ -7,8 +7,8 @@ import io
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.generic import (ArrayObject, ContentStream, DictionaryObject, FloatObject, NameObject, NumberObject,
-                           TextStringObject)
+from pypdf.generic import (ArrayObject, ContentStream, DecodedStreamObject, DictionaryObject, FloatObject,
+                           IndirectObject, NameObject, NumberObject, TextStringObject)
 
 Link = tuple[int, tuple[float, float, float, float], str]  # (page, rectangle in points, anchor)
 
@@ -42,7 +42,7 @@ def assemble_topic(parts: list[bytes], outline: list[tuple[str, int]], stamp: by
     if index is not None:
         pages = PdfReader(io.BytesIO(index))
         if shares and len(writer.pages):
-            writer.pages[-1].merge_page(pages.pages[0])
+            _print_page_over(writer, writer.pages[-1], pages.pages[0])
             if len(pages.pages) > 1:
                 writer.append(pages, pages=list(range(1, len(pages.pages))), import_outline=False)
         else:
@@ -64,7 +64,12 @@ def assemble_topic(parts: list[bytes], outline: list[tuple[str, int]], stamp: by
 
 
 def _print_over(writer: PdfWriter, stamp: bytes) -> None:
-    """Print each band of the stamp's one tall page over its page (builder/sheets/stamp.py)."""
+    """Print each band of the stamp's one tall page over its page (builder/sheets/stamp.py).
+
+    Each page gets the band's text as one more content stream, after its own (put between q and
+    Q, so whatever state it leaves does not move the band), and the stamp's fonts under names
+    of their own (the form of the index sharing the last page too): no page's content stream is
+    read or rewritten."""
     reader = PdfReader(io.BytesIO(stamp))
     (palette,) = reader.pages
     count = len(writer.pages)
@@ -72,17 +77,78 @@ def _print_over(writer: PdfWriter, stamp: bytes) -> None:
     height = tall / count if count else 0.0
     if any(abs(float(page.mediabox.height) - height) > 0.5 for page in writer.pages):
         raise ValueError(f"a stamp of {tall:.1f} pt for {count} pages of another height")
+    resources, names = _own_resources(palette.get("/Resources"), writer)
     for k, (page, ops) in enumerate(zip(writer.pages, bands(palette.get_contents(), reader, count, tall))):
-        over = PageObject.create_blank_page(width=page.mediabox.width, height=height)
-        over[NameObject("/Resources")] = palette["/Resources"]
         content = ContentStream(None, None)
         # the band moved onto the page; marked as what it is, pagination (PDF/UA: not read aloud)
-        content.operations = [([], b"q"), ([FloatObject(v) for v in (1, 0, 0, 1, 0, (k + 1) * height - tall)], b"cm"),
+        content.operations = [([FloatObject(v) for v in (1, 0, 0, 1, 0, (k + 1) * height - tall)], b"cm"),
                               ([NameObject("/Artifact"), DictionaryObject(
                                   {NameObject("/Type"): NameObject("/Pagination")})], b"BDC"),
-                              *ops, ([], b"EMC"), ([], b"Q")]
-        over.replace_contents(content)
-        page.merge_page(over)
+                              *(_renamed(operands, op, names) for operands, op in ops), ([], b"EMC")]
+        _add_contents(writer, page, b"q\n" + content.get_data() + b"Q\n", resources)
+
+
+def _print_page_over(writer: PdfWriter, page: PageObject, over: PageObject) -> None:
+    """Print `over` on `page`, as a form XObject: its content stream is copied, never parsed,
+    and keeps its own resources."""
+    form, contents = DecodedStreamObject(), over.get_contents()
+    form.set_data(contents.get_data() if contents is not None else b"")
+    form.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+                 NameObject("/BBox"): ArrayObject(FloatObject(v) for v in over.mediabox),
+                 NameObject("/Resources"): over["/Resources"].clone(writer) if "/Resources" in over
+                 else DictionaryObject()})
+    name = NameObject("/cdOver")
+    _add_contents(writer, page, b"q " + name.encode() + b" Do Q\n", {"/XObject": DictionaryObject(
+        {name: writer._add_object(form.flate_encode())})})
+
+
+def _add_contents(writer: PdfWriter, page: PageObject, data: bytes, resources: dict[str, DictionaryObject]) -> None:
+    """`data` drawn after the page's own content streams (put between q and Q, so whatever state
+    they leave does not move it), with `resources` added to the page's."""
+    own = page.raw_get("/Contents") if "/Contents" in page else None
+    if isinstance(own, IndirectObject) and isinstance(own.get_object(), ArrayObject):
+        own = own.get_object()
+    streams = list(own) if isinstance(own, ArrayObject) else [] if own is None \
+        else [own if isinstance(own, IndirectObject) else writer._add_object(own)]
+    push, pop, added = (writer._add_object(_stream(d)) for d in (b"q\n", b"\nQ\n", data))
+    page[NameObject("/Contents")] = ArrayObject([push, *streams, pop, added])
+    if "/Resources" not in page:
+        page[NameObject("/Resources")] = DictionaryObject()
+    held = page["/Resources"].get_object()
+    for category, entries in resources.items():
+        if category not in held:
+            held[NameObject(category)] = DictionaryObject()
+        held[category].get_object().update(entries)
+
+
+def _own_resources(resources: object, writer: PdfWriter) -> tuple[dict[str, DictionaryObject], dict[str, NameObject]]:
+    """The stamp's resources copied into `writer` under names no page uses (`/cdStamp.` before
+    each), and the new name of each old one."""
+    found: dict[str, DictionaryObject] = {}
+    names: dict[str, NameObject] = {}
+    held = resources.get_object() if resources is not None else {}  # type: ignore[attr-defined]
+    for category in ("/Font", "/ExtGState", "/ColorSpace", "/Pattern"):
+        entries = held.get(category)
+        if entries is None:
+            continue
+        copied = DictionaryObject()
+        for name, value in entries.get_object().items():
+            new = names[name] = NameObject(f"/cdStamp.{name[1:]}")
+            copied[new] = value.clone(writer)
+        found[category] = copied
+    return found, names
+
+
+def _renamed(operands: list, op: bytes, names: dict[str, NameObject]) -> tuple[list, bytes]:
+    if op in (b"Tf", b"gs", b"cs", b"CS", b"scn", b"SCN"):
+        operands = [names.get(o, o) if isinstance(o, NameObject) else o for o in operands]
+    return operands, op
+
+
+def _stream(data: bytes) -> DecodedStreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream
 
 
 PATH = {b"m", b"l", b"c", b"v", b"y", b"h", b"re"}
