@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -12,6 +15,7 @@ from builder.commands.common import DEFAULT_SOURCE, code_options, report, run_st
 from builder.config import PDF_VARIANTS, BuildConfig
 from builder.pipeline import build
 from builder.project import default_output, option_defaults, plan
+from builder.workers import stop_on_signals
 from builder.writers import available_writers
 
 DEFAULT_OUTPUT = "dist"
@@ -52,13 +56,73 @@ BUILD_DEFAULTS: dict[str, object] = {"output": DEFAULT_OUTPUT, "paper": "a4",
                                               "SHA256SUMS.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar (default: on a terminal only).")
+@click.option("--watch", is_flag=True, help="Stay running and build again each time a source, a "
+                                            "template or the project file changes (Ctrl-C stops).")
 @code_options
 @click.pass_obj
 def build_command(obj: Context, sources: tuple[str, ...], output: str | None, only: tuple[str, ...],
                   formats: tuple[str, ...], strict: bool, exam: str | None, select: tuple[str, ...],
-                  ignore: tuple[str, ...], **options: object) -> None:
+                  ignore: tuple[str, ...], watch: bool, **options: object) -> None:
     """Build decks, sheets and notes.json from SOURCES (default: the project file's sources, else
     source/)."""
+    def once() -> Watched:
+        return _build_once(obj, sources, output, only, formats, strict, exam, select, ignore, dict(options))
+
+    if not watch:
+        if once().failed:
+            sys.exit(1)
+        return
+    _watch(obj, once)
+
+
+@dataclass(frozen=True, slots=True)
+class Watched:
+    failed: bool
+    paths: tuple[Path, ...]  # what the build read: sources, templates, the project file
+    output: Path
+
+
+def _watch(obj: Context, once: Callable[[], Watched]) -> None:
+    """Build, then build again whenever what the build read changes, until Ctrl-C. The render
+    workers and what the checks found for unchanged objectives are kept from build to build; a
+    build that fails says why and the watching goes on."""
+    from builder.anki.counts import remembered_checks
+    from builder.sheets.pool import kept_pools
+    from builder.watch import snapshot, wait_for_change
+
+    with stop_on_signals(), kept_pools(), remembered_checks():
+        last = _attempt(once)
+        while True:
+            if last is None:  # nothing known of what to watch yet: the current folder
+                paths, skip = (Path(".").resolve(),), ()
+            else:
+                paths, skip = last.paths, (last.output,)
+            look = lambda: snapshot(paths, skip)  # noqa: E731
+            click.echo("watching for changes (Ctrl-C stops)", err=True)
+            _, files = wait_for_change(look, look())
+            shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+            click.echo(f"changed: {shown}", err=True)
+            started = time.monotonic()
+            done = _attempt(once)
+            last = done or last
+            took = time.monotonic() - started
+            if done is None or done.failed:  # what failed is said above; the outputs are as they were
+                click.echo(f"build failed after {took:.2f} s", err=True)
+            elif obj.verbosity >= 0:
+                click.echo(f"rebuilt in {took:.2f} s", err=True)
+
+
+def _attempt(once: Callable[[], Watched]) -> Watched | None:
+    """One build of the watch; an error is reported (by run_step) and the watch goes on."""
+    try:
+        return once()
+    except SystemExit:
+        return None
+
+
+def _build_once(obj: Context, sources: tuple[str, ...], output: str | None, only: tuple[str, ...],
+                formats: tuple[str, ...], strict: bool, exam: str | None, select: tuple[str, ...],
+                ignore: tuple[str, ...], options: dict[str, object]) -> Watched:
     run = run_step(lambda: plan(list(sources), DEFAULT_SOURCE, exam))
     named_output = output
     options = option_defaults({**options, "output": output}, run.project, BUILD_DEFAULTS)
@@ -89,5 +153,9 @@ def build_command(obj: Context, sources: tuple[str, ...], output: str | None, on
     if obj.verbosity >= 0:
         guide = f" (guide {result.guide.version})" if result.guide.version else ""
         click.echo(f"built {len(result.outputs)} file(s) into {output}/{guide}", err=True)
-    if result.failed(strict):
-        sys.exit(1)
+    read = [Path(s) for s in run.sources]
+    if options.get("templates_dir"):
+        read.append(Path(str(options["templates_dir"])))
+    if run.project is not None:
+        read.append(Path(run.project.path))
+    return Watched(result.failed(strict), tuple(read), Path(output))

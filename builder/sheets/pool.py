@@ -7,6 +7,7 @@ import multiprocessing.forkserver
 import os
 import signal
 from collections.abc import Iterator
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -287,8 +288,46 @@ def _topic(job: TopicJob) -> TopicResult:
     return TopicResult(rendered, tuple(shared))
 
 
+# While `kept_pools()` is open (a watching build), a pool outlives its build: the next build with
+# the same setup uses its workers, WeasyPrint and stylesheet already loaded.
+_kept: dict[RenderSetup, RenderPool] | None = None
+
+
+@contextmanager
+def kept_pools() -> Iterator[None]:
+    """Keep render pools from one build to the next until the block ends (`build --watch`)."""
+    global _kept
+    _kept = {}
+    try:
+        yield
+    finally:
+        pools, _kept = list(_kept.values()), None
+        for pool in pools:
+            pool.shutdown()
+
+
+def open_pool(setup: RenderSetup, jobs: int) -> RenderPool:
+    """A pool for one build: a kept one with this setup whose workers are all alive, else new."""
+    if _kept is None:
+        return RenderPool(setup, jobs)
+    pool = _kept.pop(setup, None)
+    if pool is not None and not pool.broken:
+        _kept[setup] = pool
+        return pool
+    if pool is not None:
+        pool.shutdown()
+    for other in _kept.values():  # the setup changed (templates, variant): its workers are done
+        other.shutdown()
+    _kept.clear()
+    pool = _kept[setup] = RenderPool(setup, jobs)
+    pool.kept = True
+    return pool
+
+
 class RenderPool:
     """`jobs` workers (forked from a server that imported WeasyPrint once), or in-process for one."""
+
+    kept = False  # kept for the next build (kept_pools): close() leaves its workers running
 
     def __init__(self, setup: RenderSetup, jobs: int) -> None:
         self.executor: ProcessPoolExecutor | None = None
@@ -330,7 +369,22 @@ class RenderPool:
                         "sheets)") from None
                 yield job, result
 
+    @property
+    def broken(self) -> bool:
+        return self.executor is not None and bool(getattr(self.executor, "_broken", False))
+
     def close(self) -> None:
+        """The build is done with the pool: its workers end, unless it is kept for the next build
+        (then only what this build left unfinished is dropped)."""
+        if not self.kept:
+            self.shutdown()
+            return
+        for future in self.pending:
+            future.cancel()
+        self.pending.clear()
+        self.waiting.clear()
+
+    def shutdown(self) -> None:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
 

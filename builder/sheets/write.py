@@ -12,7 +12,7 @@ from builder.sheets.context import ContentsEntry, Layout, ObjectiveSheet, TopicC
 from builder.sheets.cache import Entry
 from builder.sheets.index import topic_index
 from builder.sheets.plan import Planned, SheetPlan, shared_key
-from builder.sheets.pool import PageJob, PageResult, RenderPool, RenderSetup, SharedPart, TopicJob
+from builder.sheets.pool import PageJob, PageResult, RenderPool, RenderSetup, SharedPart, TopicJob, open_pool
 from builder.sheets.render import PAGE_PLACEHOLDER, objective_head, topic_words
 from builder.sheets.stamp import MemberLayout, layout_record, small_runs
 
@@ -102,7 +102,7 @@ def _reuse(build: SheetPlan, p: Planned, layout: Layout) -> None:
 def _pool(build: SheetPlan, work: int) -> RenderPool:
     setup = RenderSetup(build.templates, (build.source_root,), build.options.pdf_variant,
                         build.ctx.time.epoch)
-    return RenderPool(setup, build.worker_count(work))
+    return open_pool(setup, build.worker_count(work))
 
 
 def _collect(build: SheetPlan, pool: RenderPool, planned: list[Planned], waiting: list[Planned],
