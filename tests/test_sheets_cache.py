@@ -55,7 +55,7 @@ def test_a_rebuild_with_no_change_renders_and_writes_nothing(guide, tmp_path):
 
 
 def test_editing_one_objective_re_renders_it_and_its_topic_only(guide, tmp_path, monkeypatch):
-    from builder.sheets import write
+    from builder.sheets import pool
 
     out = tmp_path / "dist"
     run(guide, out)
@@ -65,12 +65,12 @@ def test_editing_one_objective_re_renders_it_and_its_topic_only(guide, tmp_path,
     guide.write_text(text.replace("ip netns list\n", "ip netns list\nip netns exec red ip link\n\n\n"), "utf-8")
     pools: list[int] = []
 
-    class Recorded(write.RenderPool):
+    class Recorded(pool.RenderPool):
         def __init__(self, setup, jobs):  # type: ignore[no-untyped-def]
             pools.append(jobs)
             super().__init__(setup, jobs)
 
-    monkeypatch.setattr(write, "RenderPool", Recorded)
+    monkeypatch.setattr(pool, "RenderPool", Recorded)
     _, said = run(guide, out)
     assert sorted(rendered(said)) == ["930-sheet-fixture", "930.1-namespaces-and-cgroups"]
     # The objective and its topic are laid out side by side, in two workers (never in this

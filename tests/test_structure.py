@@ -18,7 +18,7 @@ PACKAGE = ROOT / "builder"
 LAYERS: dict[str, int] = {
     "builder": 0, "model": 0,
     "diagnostics": 1, "html": 1, "resources": 1, "i18n": 1, "svg": 1,
-    "catalogue": 2, "output": 2, "cachecheck": 2, "media": 2, "version": 2, "config": 2,
+    "catalogue": 2, "output": 2, "cachecheck": 2, "media": 2, "version": 2, "config": 2, "watch": 2,
     "serialize": 2,
     "reader": 3, "rules": 3, "sourcelinks": 3,
     "snapshot": 4, "project": 4,

@@ -90,20 +90,21 @@ def _watch(obj: Context, once: Callable[[], Watched]) -> None:
     from builder.sheets.pool import kept_pools
     from builder.watch import snapshot, wait_for_change
 
+    def look() -> dict[str, tuple[int, int]]:
+        if last is None:  # nothing known of what the build reads: the current folder
+            return snapshot([Path(".").resolve()])
+        return snapshot(last.paths, [last.output])
+
     with stop_on_signals(), kept_pools(), remembered_checks():
         last = _attempt(once)
+        seen = look()
         while True:
-            if last is None:  # nothing known of what to watch yet: the current folder
-                paths, skip = (Path(".").resolve(),), ()
-            else:
-                paths, skip = last.paths, (last.output,)
-            look = lambda: snapshot(paths, skip)  # noqa: E731
             click.echo("watching for changes (Ctrl-C stops)", err=True)
-            _, files = wait_for_change(look, look())
+            seen, files = wait_for_change(look, seen)
             shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
             click.echo(f"changed: {shown}", err=True)
             started = time.monotonic()
-            done = _attempt(once)
+            done = _attempt(once)  # a save during it is seen after it: `seen` is from before
             last = done or last
             took = time.monotonic() - started
             if done is None or done.failed:  # what failed is said above; the outputs are as they were
