@@ -19,6 +19,7 @@ from builder.model import Guide
 from builder.output import ensure_dir, remove_stale_temps, write_error
 from builder.project import plan
 from builder.reader import GuideSettings, read_guide
+from builder.remember import new_build
 from builder.rules import check_guide
 from builder.snapshot import Stamp, stamps, verify
 from builder.version import guide_version, source_folder
@@ -131,6 +132,7 @@ def build(sources: list[str], config: BuildConfig, *, exam: str | None = None,
     from builder.release import write_release
     from builder.writers import WRITERS, load_writer
 
+    new_build()  # a watching build forgets what the last build did not use
     checked = check(sources, exam=exam, version=version, settings=settings,
                     select_codes=select_codes, ignore_codes=ignore_codes)
     guide = select(checked.guide, config.only)

@@ -12,7 +12,7 @@ Snapshot = dict[str, tuple[int, int]]  # path: (modification time in ns, size)
 INTERVAL = 0.1  # seconds between two looks at the files (a tree of over BIG files: SLOW)
 SLOW = 0.5
 BIG = 2000
-SETTLE = 0.1  # an editor's save is often several writes: a change counts once this long unchanged
+SETTLE = 0.05  # an editor's save is often several writes: a change counts once this long unchanged
 
 
 def snapshot(paths: Iterable[Path], skip: Iterable[Path] = ()) -> Snapshot:

@@ -231,3 +231,46 @@ def test_small_objectives_share_a_page_laid_out_again_only_when_one_changes(tmp_
         (source / "topic-940.md").write_text(text, "utf-8")
         run(source / "topic-940.md", out, jobs=1)
         assert sorted(laid) == expected
+
+
+def _pdf_text(path: Path) -> list[str]:
+    import pypdf
+
+    return [page.extract_text() for page in pypdf.PdfReader(path).pages]
+
+
+@pytest.mark.parametrize("edit, ahead", [
+    # a command group at the end: it lands where the last one is, so the contents and index laid
+    # out beside the objective, from its old layout, print the right numbers and are used
+    ("append", True),
+    # sixty command groups first: the ones after them move to later pages; laid out again
+    ("shift", False),
+])
+def test_a_topics_contents_and_index_laid_out_beside_an_edited_objective_print_its_new_pages(
+        guide, tmp_path, monkeypatch, edit, ahead):
+    """The topic PDF of an edited guide reads as a cold build of it, whether the contents and
+    index laid out while the objective was (from the pages it had) were right or not."""
+    from builder.sheets import pool
+    from builder.sheets.pdf import PdfRenderer
+
+    out = tmp_path / "dist"
+    run(guide, out, jobs=1)
+    text = guide.read_text("utf-8")
+    if edit == "append":  # to the first objective (the last one's new lines would change where the index starts)
+        text = text.replace("### 930.2 ", "```sh\n# list the bridges of the host\nbridge link show\n```\n\n### 930.2 ", 1)
+    else:
+        groups = "".join(f"```sh\n# show the namespaces of process {n}\nlsns -p {n}\n```\n\n" for n in range(60))
+        text = text.replace("#### 930.1 Important Commands\n", "#### 930.1 Important Commands\n\n" + groups, 1)
+    assert text != guide.read_text("utf-8")
+    guide.write_text(text, "utf-8")
+    laid, checked = [], []
+    part, right = PdfRenderer.render_part, pool._still_right
+    monkeypatch.setattr(PdfRenderer, "render_part", lambda self, *a: laid.append(1) or part(self, *a))
+    monkeypatch.setattr(pool, "_still_right", lambda *a: checked.append(right(*a)) or checked[-1])
+    run(guide, out, jobs=1)
+    assert checked == [ahead]
+    assert len(laid) == (2 if ahead else 4)  # contents and index, once or twice
+    cold = tmp_path / "cold"
+    run(guide, cold, jobs=1)
+    (topic,) = (out / "sheets").glob("930-*.pdf")
+    assert _pdf_text(topic) == _pdf_text(cold / "sheets" / topic.name)

@@ -17,7 +17,7 @@ PACKAGE = ROOT / "builder"
 # and release above the writers; the CLI on top, its subcommands (loaded by name, lazily) above it.
 LAYERS: dict[str, int] = {
     "builder": 0, "model": 0,
-    "diagnostics": 1, "html": 1, "resources": 1, "i18n": 1, "svg": 1,
+    "diagnostics": 1, "html": 1, "resources": 1, "i18n": 1, "svg": 1, "remember": 1,
     "catalogue": 2, "output": 2, "cachecheck": 2, "media": 2, "version": 2, "config": 2, "watch": 2,
     "serialize": 2,
     "reader": 3, "rules": 3, "sourcelinks": 3,

@@ -161,3 +161,23 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_values_are_remembered_only_while_watching_and_for_one_build_unused() -> None:
+    from builder.remember import new_build, remembered, remembering
+
+    made: list[str] = []
+
+    def make(name: str):  # type: ignore[no-untyped-def]
+        return lambda: made.append(name) or name.upper()
+
+    assert remembered("k", "a", make("a")) == "A" and remembered("k", "a", make("a")) == "A"
+    assert made == ["a", "a"]  # not watching: made each time
+    made.clear()
+    with remembering():
+        remembered("k", "a", make("a")), remembered("k", "b", make("b"))
+        new_build()
+        remembered("k", "a", make("a"))  # the next build uses a, not b
+        new_build()
+        remembered("k", "a", make("a")), remembered("k", "b", make("b"))
+    assert made == ["a", "b", "b"]  # a kept throughout; b forgotten after a build without it

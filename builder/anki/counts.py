@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from builder.anki.cloze import flag_cards
 from builder.anki.commands import command_cards, command_groups
@@ -18,6 +16,7 @@ from builder.anki.procedures import asked, procedures
 from builder.anki.samples import sample_line_facts
 from builder.diagnostics import Diagnostic, name_languages, warning
 from builder.i18n import override
+from builder.remember import remembered
 from builder.model import Definition, Guide, Objective, SourcePos, Table, TableRow
 
 
@@ -156,32 +155,10 @@ def card_diagnostics(guide: Guide) -> list[Diagnostic]:
     with override(guide.lang):  # words are stemmed in the guide's language, as when notes are made
         found = [warning(pos, "card-asks-nothing", message)
                  for o in guide.objectives for pos, message in _found(o, guide.lang)]
-    if _remembered is not None:  # only this guide's objectives stay remembered
-        kept = {(o, guide.lang) for o in guide.objectives}
-        for key in [k for k in _remembered if k[1] == guide.lang and k not in kept]:
-            del _remembered[key]
     return name_languages(found, guide.languages)
 
 
-# While `remembered_checks()` is open (a watching build), what asks_nothing found is kept for
-# each objective as read (a frozen value): the next build checks only the objectives an edit changed.
-_remembered: dict[tuple[Objective, str], tuple[tuple[SourcePos, str], ...]] | None = None
 
-
-@contextmanager
-def remembered_checks() -> Iterator[None]:
-    global _remembered
-    _remembered = {}
-    try:
-        yield
-    finally:
-        _remembered = None
-
-
-def _found(o: Objective, lang: str) -> tuple[tuple[SourcePos, str], ...] | list[tuple[SourcePos, str]]:
-    if _remembered is None:
-        return asks_nothing(o)
-    found = _remembered.get((o, lang))
-    if found is None:
-        found = _remembered[(o, lang)] = tuple(asks_nothing(o))
-    return found
+def _found(o: Objective, lang: str) -> tuple[tuple[SourcePos, str], ...]:
+    """asks_nothing, kept for an objective the next build reads unchanged (`build --watch`)."""
+    return remembered("asks-nothing", (o, lang), lambda: tuple(asks_nothing(o)))

@@ -86,7 +86,7 @@ def _watch(obj: Context, once: Callable[[], Watched]) -> None:
     """Build, then build again whenever what the build read changes, until Ctrl-C. The render
     workers and what the checks found for unchanged objectives are kept from build to build; a
     build that fails says why and the watching goes on."""
-    from builder.anki.counts import remembered_checks
+    from builder.remember import remembering
     from builder.sheets.pool import kept_pools
     from builder.watch import snapshot, wait_for_change
 
@@ -95,7 +95,7 @@ def _watch(obj: Context, once: Callable[[], Watched]) -> None:
             return snapshot([Path(".").resolve()])
         return snapshot(last.paths, [last.output])
 
-    with stop_on_signals(), kept_pools(), remembered_checks():
+    with stop_on_signals(), kept_pools(), remembering():
         last = _attempt(once)
         seen = look()
         while True:

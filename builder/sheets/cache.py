@@ -13,7 +13,8 @@ from typing import Any, Callable
 
 from builder.cachecheck import (count, digest, fingerprint, fingerprint_of, inside, load_record, matches,
                                 plain_name, text, unlink_links)
-from builder.model import SourcePos
+from builder.model import Objective, SourcePos
+from builder.remember import remembered
 from builder.output import atomic_write
 from builder.sheets.environment import render_environment
 
@@ -33,9 +34,15 @@ def content_key(*parts: Any) -> str:
 
     Positions inside model nodes are left out (see model_data).
     """
-    text = json.dumps([render_environment(), *(model_data(p) for p in parts)], sort_keys=True,
-                      ensure_ascii=False, separators=(",", ":"))
+    # the JSON of the list, written item by item: an objective's is kept while a watch runs
+    text = "[" + ",".join([_json(render_environment()), *(
+        remembered("model-json", p, lambda p=p: _json(model_data(p))) if isinstance(p, Objective)
+        else _json(model_data(p)) for p in parts)]) + "]"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def model_data(value: Any) -> Any:

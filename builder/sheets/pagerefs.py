@@ -61,6 +61,12 @@ def fill_page_refs(document: Any, pages: dict[str, int] | None = None) -> int:
     return changed
 
 
+def ref_targets(document: Any) -> tuple[str, ...]:
+    """The anchor each `a.pg` placeholder of a laid-out document refers to, in page order."""
+    return tuple(target for page in document.pages for line in _lines(page._page_box)
+                 for box, _ in _leaves(line, ()) if (target := _ref_target(box)) is not None)
+
+
 def _lines(box: Any) -> Any:
     """Every line box under `box`."""
     if isinstance(box, LineBox):

@@ -18,7 +18,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from builder.sheets.copytext import actual_text, fold_spans
 from builder.sheets.overflow import overflows
 from builder.sheets.stamp import PageRef
-from builder.sheets.pagerefs import anchor_pages, fill_page_refs, lift_page_refs, take_foreign_links
+from builder.sheets.pagerefs import anchor_pages, fill_page_refs, lift_page_refs, ref_targets, take_foreign_links
 from builder.media import MediaRejected, read_bounded
 
 NOTDEF = re.compile(r"\.notdef glyph rendered for .*\(U\+([0-9A-F]{4,6})\)")
@@ -104,6 +104,7 @@ class Rendered:
     fills: tuple[float, ...] = ()  # how full each page is (0 to 1), of a bare render
     tail: tuple[float, ...] = ()  # how far down each column of its last page is filled (0 to 1)
     column: float = 0.0  # a column's height, CSS px
+    targets: tuple[str, ...] = ()  # the anchors a contents or index refers to (their numbers filled in)
 
 
 class PdfRenderer:
@@ -196,8 +197,9 @@ def _drawn(box: Any) -> Any:
 
 
 def _pointing(document: Any, pages: dict[str, int]) -> dict[str, Any]:
+    targets = ref_targets(document)
     fill_page_refs(document, pages)
-    return {"links": tuple(take_foreign_links(document))}
+    return {"links": tuple(take_foreign_links(document)), "targets": targets}
 
 
 class _captured:

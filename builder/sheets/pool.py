@@ -88,6 +88,33 @@ class TopicJob:
     base: Path
     metadata: tuple[tuple[str, str], ...]  # PDF Info entries: Title, Subject, Keywords, ...
     lang: str
+    parts: PartsResult | None = None  # its contents and index laid out already, if still right
+
+
+@dataclass(frozen=True, slots=True)
+class PartsJob:
+    """Lay out a topic's contents and index while an objective of it is laid out again, their
+    page numbers from the layouts its objectives had (`members`, the edited ones' guessed:
+    builder/sheets/stamp.py: guessed_layout). The topic PDF uses them only if every number
+    they print is right by the new layouts (`_still_right`)."""
+
+    key: str  # the topic's
+    cover_html: str
+    index_html: str | None
+    members: tuple[MemberLayout, ...]
+    base: Path
+    lang: str
+
+
+@dataclass(frozen=True, slots=True)
+class PartsResult:
+    cover_html: str
+    index_html: str | None
+    cover: Rendered
+    index: Rendered | None
+    shares: bool  # the index starts on the last objective page
+    reserve: tuple[float | None, ...] | None
+    printed: tuple[tuple[str, int | None], ...]  # each page reference's target and its number
 
 
 # CPU seconds one render job may use in a worker (a topic of LPIC-3, the largest document the
@@ -133,7 +160,7 @@ def _start(setup: RenderSetup, parent: int | None = None) -> None:
     _renderer = PdfRenderer(css_text, css_base, setup.roots, setup.variant)
 
 
-def run_job(job: PageJob | TopicJob) -> Any:
+def run_job(job: PageJob | TopicJob | PartsJob) -> Any:
     """Do a job in this process (a worker, or the main one with -j 1); in a worker, within its
     budget of CPU time (SIGPROF: a loaded machine slows a job, never fails it; a worker runs its
     jobs in its main thread, where the signal interrupts them)."""
@@ -152,10 +179,12 @@ def run_job(job: PageJob | TopicJob) -> Any:
         signal.signal(signal.SIGPROF, previous)
 
 
-def _run_job(job: PageJob | TopicJob) -> Any:
+def _run_job(job: PageJob | TopicJob | PartsJob) -> Any:
     from builder.i18n import override
 
     with override(job.guide.lang if isinstance(job, PageJob) else job.lang):
+        if isinstance(job, PartsJob):
+            return _parts(job.cover_html, job.index_html, list(job.members), job.base)
         return _page(job) if isinstance(job, PageJob) else _topic(job)
 
 
@@ -235,8 +264,7 @@ RELAYOUT_PAGES = 5  # a longer sheet is not laid out again: that costs more than
 def _topic(job: TopicJob) -> TopicResult:
     """The contents (its numbers known once its own page count is), the objectives, the index."""
     from builder.sheets.assemble import assemble_topic
-    from builder.sheets.render import reserve_html
-    from builder.sheets.stamp import index_reserve, layout_record, shared_layout, stamp_pages, topic_numbers
+    from builder.sheets.stamp import layout_record, shared_layout, stamp_pages, topic_numbers
 
     bodies: list[bytes] = []
     members: list[MemberLayout] = []
@@ -253,19 +281,15 @@ def _topic(job: TopicJob) -> TopicResult:
             path, found = part.stored if isinstance(part, SharedPart) else part  # type: ignore[misc]
             bodies.append(path.read_bytes())
         members.append(found)
-    cover = _renderer.render_part(job.cover_html, job.base, lambda count: topic_numbers(count, members)[0])
+    parts = job.parts if job.parts is not None and _still_right(job.parts, members) \
+        else _parts(job.cover_html, job.index_html, members, job.base)
+    cover, index, shares = parts.cover, parts.index, parts.shares
     numbers, starts = topic_numbers(cover.pages, members)
     after = starts[-1] + members[-1].pages if members else cover.pages
-    # the index starts in the last objective's free columns when it has some (and the template
-    # keeps room for its lines), else on a page of its own
-    reserve = index_reserve(members[-1]) if job.index_html and members else None
-    shared_html = reserve_html(job.index_html, reserve) if reserve and job.index_html else None
-    index_html = shared_html or job.index_html
-    index = _renderer.render_part(index_html, job.base, lambda _: numbers) if index_html else None
-    first = after - 1 if shared_html else after  # the index's first page in the topic PDF
+    first = after - 1 if shares else after  # the index's first page in the topic PDF
     heads = [job.heads[0]] * cover.pages + [head for m in members for head in m.heads] \
         + [job.heads[1]] * (index.pages - (after - first) if index else 0)
-    if shared_html:
+    if shares:
         heads[first] = f"{heads[first]}  \u00b7  {job.heads[1]}"
     refs = [(start + r.page, r) for m, start in zip(members, starts) for r in m.refs]
     stamp = _renderer.render(_pages.stamp(job.meta, job.layout, stamp_pages(heads, refs, numbers)), job.base)
@@ -277,7 +301,7 @@ def _topic(job: TopicJob) -> TopicResult:
         outline.append((job.heads[2], first))
         links += [(first + page, rect, anchor) for page, rect, anchor in index.links]
     pdf = assemble_topic(parts, outline, stamp.pdf, links, metadata=dict(job.metadata), lang=job.lang,
-                         index=index.pdf if index else None, shares=shared_html is not None)
+                         index=index.pdf if index else None, shares=shares)
     laid = [cover] + ([index] if index else [])
     rendered = replace(cover, pdf=pdf, pages=len(heads), links=(),
                        refused=tuple(r for part in laid for r in part.refused),
@@ -324,6 +348,34 @@ def open_pool(setup: RenderSetup, jobs: int) -> RenderPool:
     return pool
 
 
+def _parts(cover_html: str, index_html: str | None, members: list[MemberLayout], base: Path) -> PartsResult:
+    """A topic's contents, its page numbers known once its own page count is, and its index:
+    in the last objective's free columns when it has some (and the template keeps room for its
+    lines), else on a page of its own."""
+    from builder.sheets.render import reserve_html
+    from builder.sheets.stamp import index_reserve, topic_numbers
+
+    cover = _renderer.render_part(cover_html, base, lambda count: topic_numbers(count, members)[0])
+    numbers, _ = topic_numbers(cover.pages, members)
+    reserve = index_reserve(members[-1]) if index_html and members else None
+    shared_html = reserve_html(index_html, reserve) if reserve and index_html else None
+    laid_html = shared_html or index_html
+    index = _renderer.render_part(laid_html, base, lambda _: numbers) if laid_html else None
+    targets = cover.targets + (index.targets if index else ())
+    return PartsResult(cover_html, index_html, cover, index, shared_html is not None, reserve,
+                       tuple((t, numbers.get(t)) for t in dict.fromkeys(targets)))
+
+
+def _still_right(parts: PartsResult, members: list[MemberLayout]) -> bool:
+    """Whether contents and index laid out from guessed layouts print what the real ones give:
+    the same page numbers, and the index sharing the same room of the last page."""
+    from builder.sheets.stamp import index_reserve, topic_numbers
+
+    numbers, _ = topic_numbers(parts.cover.pages, members)
+    reserve = index_reserve(members[-1]) if parts.index_html and members else None
+    return parts.reserve == reserve and all(numbers.get(t) == n for t, n in parts.printed)
+
+
 class RenderPool:
     """`jobs` workers (forked from a server that imported WeasyPrint once), or in-process for one."""
 
@@ -331,8 +383,8 @@ class RenderPool:
 
     def __init__(self, setup: RenderSetup, jobs: int) -> None:
         self.executor: ProcessPoolExecutor | None = None
-        self.pending: dict[Future[Any], PageJob | TopicJob] = {}
-        self.waiting: list[PageJob | TopicJob] = []
+        self.pending: dict[Future[Any], PageJob | TopicJob | PartsJob] = {}
+        self.waiting: list[PageJob | TopicJob | PartsJob] = []
         self.budget = setup.budget
         if jobs > 1:
             context = multiprocessing.get_context("forkserver")
@@ -344,14 +396,14 @@ class RenderPool:
         else:
             _start(setup)
 
-    def submit(self, job: PageJob | TopicJob) -> None:
+    def submit(self, job: PageJob | TopicJob | PartsJob) -> None:
         """Start a job now (in-process: later, when results are asked for)."""
         if self.executor is None:
             self.waiting.append(job)
         else:
             self.pending[self.executor.submit(run_job, job)] = job
 
-    def results(self) -> Iterator[tuple[PageJob | TopicJob, Any]]:
+    def results(self) -> Iterator[tuple[PageJob | TopicJob | PartsJob, Any]]:
         """Each submitted job with its result, in the order they finish."""
         while self.waiting:
             job = self.waiting.pop(0)
@@ -389,7 +441,9 @@ class RenderPool:
             self.executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _name(job: PageJob | TopicJob) -> str:
+def _name(job: PageJob | TopicJob | PartsJob) -> str:
     if isinstance(job, PageJob):
         return f"objective {job.guide.topics[0].objectives[0].id}"
+    if isinstance(job, PartsJob):
+        return "a topic's contents and index"
     return dict(job.metadata).get("Title") or "a topic"

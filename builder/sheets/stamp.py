@@ -11,7 +11,8 @@ text over its page.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,3 +177,18 @@ def index_reserve(last: MemberLayout | None) -> tuple[float | None, ...] | None:
     if k + 1 < len(last.tail):
         return (None,) * (k + 1)
     return None
+
+
+def guessed_layout(old: MemberLayout, anchors: Iterable[str]) -> MemberLayout:
+    """The layout an edited objective may have, to lay out its topic's contents and index while
+    it is laid out again: the one it had, each of `anchors` (its anchors in sheet order) it did
+    not have placed on the page of the one before it. The topic PDF uses what was laid out so
+    only if every page number it printed is the one the new layout gives."""
+    pages = dict(old.anchors)
+    added, last = [], 0
+    for anchor in anchors:
+        if anchor in pages:
+            last = pages[anchor]
+        else:
+            added.append((anchor, last))
+    return replace(old, anchors=old.anchors + tuple(added)) if added else old

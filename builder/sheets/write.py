@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from builder.i18n import _, override
@@ -12,9 +12,10 @@ from builder.sheets.context import ContentsEntry, Layout, ObjectiveSheet, TopicC
 from builder.sheets.cache import Entry
 from builder.sheets.index import topic_index
 from builder.sheets.plan import Planned, SheetPlan, shared_key
-from builder.sheets.pool import PageJob, PageResult, RenderPool, RenderSetup, SharedPart, TopicJob, open_pool
+from builder.sheets.pool import (PageJob, PageResult, PartsJob, PartsResult, RenderPool, RenderSetup, SharedPart,
+                                 TopicJob, open_pool)
 from builder.sheets.render import PAGE_PLACEHOLDER, objective_head, topic_words
-from builder.sheets.stamp import MemberLayout, layout_record, small_runs
+from builder.sheets.stamp import MemberLayout, guessed_layout, layout_record, small_runs
 
 
 def write_stale(build: SheetPlan, stale: list[Planned]) -> None:
@@ -28,6 +29,16 @@ def write_stale(build: SheetPlan, stale: list[Planned]) -> None:
         _write_stale(build, stale)
 
 
+@dataclass
+class _Ahead:
+    """Topic contents and indexes laid out while their objectives are (PartsJob), and the
+    objective contexts made for them (reused when the topic is put together)."""
+
+    pending: set[str] = field(default_factory=set)  # topic keys whose parts are being laid out
+    done: dict[str, PartsResult] = field(default_factory=dict)
+    sheets: dict[str, list[ObjectiveSheet]] = field(default_factory=dict)
+
+
 def _write_stale(build: SheetPlan, stale: list[Planned]) -> None:
     layout = Layout(build.options.paper, build.options.orientation, build.options.emoji)
     objectives = [p for p in stale if p.objective is not None]
@@ -37,15 +48,19 @@ def _write_stale(build: SheetPlan, stale: list[Planned]) -> None:
     needed = {p.key for p in objectives} | {q.key for t in topic_renders for q in _members(build, t)}
     renders = [p for p in build.plan if p.objective is not None and p.key in needed and not _cached(build, p)]
     pool = _pool(build, len(renders) + len(topic_renders)) if renders or topic_renders else None
+    ahead = _Ahead()
     try:
-        for p in sorted(renders, key=_size, reverse=True):
+        for i, p in enumerate(sorted(renders, key=_size, reverse=True)):
             pool.submit(_page_job(build, p, layout))  # type: ignore[union-attr]
-        waiting = _submit_ready(build, pool, topic_renders, layout) if pool is not None else []
+            for job in _parts_jobs(build, topic_renders, renders, layout, ahead) if i == 0 else ():
+                pool.submit(job)  # type: ignore[union-attr]  # beside the largest objective
+                ahead.pending.add(job.key)
+        waiting = _submit_ready(build, pool, topic_renders, layout, ahead) if pool is not None else []
         for p in objectives:
             if p.key not in {r.key for r in renders}:
                 _reuse(build, p, layout)
         if pool is not None:
-            _collect(build, pool, renders + topic_renders, waiting, layout)
+            _collect(build, pool, renders + topic_renders, waiting, layout, ahead)
     finally:
         if pool is not None:
             pool.close()
@@ -57,12 +72,68 @@ def _write_stale(build: SheetPlan, stale: list[Planned]) -> None:
     _write_support(build, layout)
 
 
-def _submit_ready(build: SheetPlan, pool: RenderPool, topics: list[Planned], layout: Layout) -> list[Planned]:
-    """Start the topics whose objectives are all rendered; returns those still waiting."""
+def _parts_jobs(build: SheetPlan, topics: list[Planned], renders: list[Planned], layout: Layout,
+                ahead: _Ahead) -> list[PartsJob]:
+    """The contents and index of each topic being put together again because some of its
+    objectives changed, to lay out beside them: their page numbers from the layouts those
+    objectives had when their outputs were last written (still in the cache until this build
+    ends; small neighbours' shared one too), with what is new in them guessed
+    (builder/sheets/stamp.py: guessed_layout). None for a topic an objective of which was
+    never laid out."""
+    stale = {p.key for p in renders}
+    jobs = []
+    for t in topics:
+        members = [q for q in _members(build, t) if q.objective is not None]
+        if not any(q.key in stale for q in members):
+            continue
+        keys = []  # the key each objective's last layout has
+        for q in members:
+            before = build.cache.manifest.get(build.outputs(q)[0].name) if q.key in stale else [q.key]
+            keys.append(before[0] if before else "")
+        layouts = [build.member_layout(key, "") if key else None for key in keys]
+        if not all(layouts):
+            continue
+        guessed: list[MemberLayout] = []
+        runs = {run.start: run for run in small_runs(layouts)}  # type: ignore[arg-type]
+        i = 0
+        while i < len(members):
+            run = runs.get(i, range(i, i + 1))
+            found = layouts[i] if len(run) == 1 else build.shared_layout(
+                shared_key([keys[k] for k in run]), tuple((anchor_for(members[k].objective.id), "") for k in run))
+            if found is None:
+                break
+            for k in run:  # what is new in an edited objective: guessed
+                if members[k].key in stale:
+                    o = members[k].objective
+                    found = guessed_layout(found, [anchor_for(o.id)] + [anchor_for(o.id, f"g{g}")
+                                                                       for g in range(len(o.command_groups))])
+            guessed.append(found)
+            i = run.stop
+        else:
+            sheets = _sheets(build, t, layout, ahead)
+            cover_html, index_html = topic_parts(build, t, layout, sheets)
+            jobs.append(PartsJob(t.key, cover_html, index_html, tuple(guessed), build.source_root,
+                                 build.guide.lang))
+    return jobs
+
+
+def _sheets(build: SheetPlan, p: Planned, layout: Layout, ahead: _Ahead) -> list[ObjectiveSheet]:
+    """The contexts of a topic's objectives (made once a build)."""
+    if p.key not in ahead.sheets:
+        ahead.sheets[p.key] = [objective_sheet(build.guide, p.topic, q.objective, layout, build.created,
+                                               build.ctx.source_links)
+                               for q in _members(build, p) if q.objective]
+    return ahead.sheets[p.key]
+
+
+def _submit_ready(build: SheetPlan, pool: RenderPool, topics: list[Planned], layout: Layout,
+                  ahead: _Ahead) -> list[Planned]:
+    """Start the topics whose objectives are all rendered (and whose contents and index laid
+    out beside them are in); returns those still waiting."""
     waiting = []
     for p in topics:
-        if all(_cached(build, q) for q in _members(build, p)):
-            pool.submit(_topic_job(build, p, layout))
+        if p.key not in ahead.pending and all(_cached(build, q) for q in _members(build, p)):
+            pool.submit(_topic_job(build, p, layout, ahead))
         else:
             waiting.append(p)
     return waiting
@@ -106,11 +177,16 @@ def _pool(build: SheetPlan, work: int) -> RenderPool:
 
 
 def _collect(build: SheetPlan, pool: RenderPool, planned: list[Planned], waiting: list[Planned],
-             layout: Layout) -> None:
+             layout: Layout, ahead: _Ahead) -> None:
     """Store and publish each render as it finishes; start each topic once its objectives are in."""
     by_key = {p.key: p for p in planned}
     build.progress.start(len(planned), "sheet(s)")
     for job, result in pool.results():
+        if isinstance(job, PartsJob):
+            ahead.pending.discard(job.key)
+            ahead.done[job.key] = result
+            waiting = _submit_ready(build, pool, waiting, layout, ahead)
+            continue
         p = by_key[job.key]
         if isinstance(result, PageResult):
             atomic_write(build.cache.article_path(p.key), result.article)
@@ -119,7 +195,7 @@ def _collect(build: SheetPlan, pool: RenderPool, planned: list[Planned], waiting
                                   ".layout.json": layout_record(body.pages, body.anchors, body.refs, body.fills,
                                                                          body.tail, body.column)})
             _write_html(build, p, result.standalone)
-            waiting = _submit_ready(build, pool, waiting, layout)
+            waiting = _submit_ready(build, pool, waiting, layout, ahead)
         else:
             for key, laid, record in result.shared:  # kept for the next time the topic is put together
                 build.cache.store(key, laid.pdf, Entry(laid.pages, ()), {".layout.json": record})
@@ -129,12 +205,12 @@ def _collect(build: SheetPlan, pool: RenderPool, planned: list[Planned], waiting
     build.progress.finish()
 
 
-def _topic_job(build: SheetPlan, p: Planned, layout: Layout) -> TopicJob:
-    """A topic's contents and index as HTML, and where its objectives' renders are (small
-    neighbouring ones laid out together, from the cache when it holds them)."""
+def _topic_job(build: SheetPlan, p: Planned, layout: Layout, ahead: _Ahead) -> TopicJob:
+    """A topic's contents and index as HTML (laid out already when that was done beside its
+    objectives from the same HTML), and where its objectives' renders are (small neighbouring
+    ones laid out together, from the cache when it holds them)."""
     members = [q for q in _members(build, p) if q.objective]
-    sheets = [objective_sheet(build.guide, p.topic, q.objective, layout, build.created, build.ctx.source_links)
-              for q in members]
+    sheets = _sheets(build, p, layout, ahead)
     heads = [objective_head(sheet, weight=False) for sheet in sheets]
     layouts = [build.member_layout(q.key, head) for q, head in zip(members, heads)]
     printed = {name for m in layouts for name, _ in m.anchors}
@@ -157,9 +233,11 @@ def _topic_job(build: SheetPlan, p: Planned, layout: Layout) -> TopicJob:
         parts.append(SharedPart(key, build.renderer.topic_part("topic-shared.html", cover, articles=articles),
                                 objectives, (build.cache.pdf_path(key), found) if found else None))
         i = run.stop
+    done = ahead.done.get(p.key)
     return TopicJob(p.key, cover_html, index_html, tuple(parts),
                     cover.meta, layout, (topic_words(cover.number), _("Index"), _("Index")),
-                    build.source_root, _info(cover), cover.meta.lang)
+                    build.source_root, _info(cover), cover.meta.lang,
+                    done if done and (done.cover_html, done.index_html) == (cover_html, index_html) else None)
 
 
 def topic_parts(build: SheetPlan, p: Planned, layout: Layout, sheets: list[ObjectiveSheet],
