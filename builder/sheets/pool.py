@@ -49,6 +49,25 @@ class PageJob:
 
 
 @dataclass(frozen=True, slots=True)
+class LaidOut:
+    """An objective laid out: its topic can be put together now (FinishJob makes the rest)."""
+
+    sheet: Any  # its ObjectiveSheet, as laid out
+    body: Rendered  # the layout alone, as its topic PDF prints it under the topic's heads and numbers
+
+
+@dataclass(frozen=True, slots=True)
+class FinishJob:
+    """Make an objective's PDF (its layout with its heads and page numbers printed over it) and
+    its HTML pages, while its topic is put together in another worker."""
+
+    key: str
+    laid: LaidOut
+    base: Path
+    lang: str
+
+
+@dataclass(frozen=True, slots=True)
 class PageResult:
     rendered: Rendered  # the objective PDF: its layout with its heads and page numbers printed over it
     standalone: str  # the objective's HTML page for a browser
@@ -80,8 +99,8 @@ class TopicJob:
     key: str
     cover_html: str
     index_html: str | None
-    members: tuple[tuple[Path, MemberLayout] | SharedPart, ...]  # each objective's bare render and
-    # its layout, or small objectives laid out together
+    members: tuple[tuple[Path | bytes, MemberLayout] | SharedPart, ...]  # each objective's bare render
+    # (its cached file, or itself when just laid out) and its layout, or small objectives laid out together
     meta: SheetMeta
     layout: Layout
     heads: tuple[str, str, str]  # the running head of the contents and index pages; the index's bookmark
@@ -160,7 +179,7 @@ def _start(setup: RenderSetup, parent: int | None = None) -> None:
     _renderer = PdfRenderer(css_text, css_base, setup.roots, setup.variant)
 
 
-def run_job(job: PageJob | TopicJob | PartsJob) -> Any:
+def run_job(job: PageJob | TopicJob | PartsJob | FinishJob) -> Any:
     """Do a job in this process (a worker, or the main one with -j 1); in a worker, within its
     budget of CPU time (SIGPROF: a loaded machine slows a job, never fails it; a worker runs its
     jobs in its main thread, where the signal interrupts them)."""
@@ -179,22 +198,29 @@ def run_job(job: PageJob | TopicJob | PartsJob) -> Any:
         signal.signal(signal.SIGPROF, previous)
 
 
-def _run_job(job: PageJob | TopicJob | PartsJob) -> Any:
+def _run_job(job: PageJob | TopicJob | PartsJob | FinishJob) -> Any:
     from builder.i18n import override
 
     with override(job.guide.lang if isinstance(job, PageJob) else job.lang):
         if isinstance(job, PartsJob):
             return _parts(job.cover_html, job.index_html, list(job.members), job.base)
+        if isinstance(job, FinishJob):
+            return _finish(job)
         return _page(job) if isinstance(job, PageJob) else _topic(job)
 
 
-def _page(job: PageJob) -> PageResult:
-    """Context and HTML are made here too, so the main process never keeps the workers waiting."""
+def _page(job: PageJob) -> LaidOut:
+    """The context is made here too, so the main process never keeps the workers waiting."""
+    sheet, body = _laid_out(job)
+    return LaidOut(sheet, body)
+
+
+def _finish(job: FinishJob) -> PageResult:
     from builder.sheets.assemble import stamped
     from builder.sheets.render import objective_head
     from builder.sheets.stamp import stamp_pages
 
-    sheet, body = _laid_out(job)
+    sheet, body = job.laid.sheet, job.laid.body
     numbers: dict[str, int] = {}
     for name, page in body.anchors:
         numbers.setdefault(name, page + 1)
@@ -279,7 +305,7 @@ def _topic(job: TopicJob) -> TopicResult:
             bodies.append(laid.pdf)
         else:
             path, found = part.stored if isinstance(part, SharedPart) else part  # type: ignore[misc]
-            bodies.append(path.read_bytes())
+            bodies.append(path if isinstance(path, bytes) else path.read_bytes())
         members.append(found)
     parts = job.parts if job.parts is not None and _still_right(job.parts, members) \
         else _parts(job.cover_html, job.index_html, members, job.base)
@@ -383,8 +409,8 @@ class RenderPool:
 
     def __init__(self, setup: RenderSetup, jobs: int) -> None:
         self.executor: ProcessPoolExecutor | None = None
-        self.pending: dict[Future[Any], PageJob | TopicJob | PartsJob] = {}
-        self.waiting: list[PageJob | TopicJob | PartsJob] = []
+        self.pending: dict[Future[Any], PageJob | TopicJob | PartsJob | FinishJob] = {}
+        self.waiting: list[PageJob | TopicJob | PartsJob | FinishJob] = []
         self.budget = setup.budget
         if jobs > 1:
             context = multiprocessing.get_context("forkserver")
@@ -396,14 +422,14 @@ class RenderPool:
         else:
             _start(setup)
 
-    def submit(self, job: PageJob | TopicJob | PartsJob) -> None:
+    def submit(self, job: PageJob | TopicJob | PartsJob | FinishJob) -> None:
         """Start a job now (in-process: later, when results are asked for)."""
         if self.executor is None:
             self.waiting.append(job)
         else:
             self.pending[self.executor.submit(run_job, job)] = job
 
-    def results(self) -> Iterator[tuple[PageJob | TopicJob | PartsJob, Any]]:
+    def results(self) -> Iterator[tuple[PageJob | TopicJob | PartsJob | FinishJob, Any]]:
         """Each submitted job with its result, in the order they finish."""
         while self.waiting:
             job = self.waiting.pop(0)
@@ -441,9 +467,11 @@ class RenderPool:
             self.executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _name(job: PageJob | TopicJob | PartsJob) -> str:
+def _name(job: PageJob | TopicJob | PartsJob | FinishJob) -> str:
     if isinstance(job, PageJob):
         return f"objective {job.guide.topics[0].objectives[0].id}"
     if isinstance(job, PartsJob):
         return "a topic's contents and index"
+    if isinstance(job, FinishJob):
+        return f"objective {job.laid.sheet.id}"
     return dict(job.metadata).get("Title") or "a topic"

@@ -12,10 +12,10 @@ from builder.sheets.context import ContentsEntry, Layout, ObjectiveSheet, TopicC
 from builder.sheets.cache import Entry
 from builder.sheets.index import topic_index
 from builder.sheets.plan import Planned, SheetPlan, shared_key
-from builder.sheets.pool import (PageJob, PageResult, PartsJob, PartsResult, RenderPool, RenderSetup, SharedPart,
-                                 TopicJob, open_pool)
+from builder.sheets.pool import (FinishJob, LaidOut, PageJob, PageResult, PartsJob, PartsResult, RenderPool,
+                                 RenderSetup, SharedPart, TopicJob, open_pool)
 from builder.sheets.render import PAGE_PLACEHOLDER, objective_head, topic_words
-from builder.sheets.stamp import MemberLayout, guessed_layout, layout_record, small_runs
+from builder.sheets.stamp import MemberLayout, guessed_layout, layout_record, member_layout, small_runs
 
 
 def write_stale(build: SheetPlan, stale: list[Planned]) -> None:
@@ -37,6 +37,7 @@ class _Ahead:
     pending: set[str] = field(default_factory=set)  # topic keys whose parts are being laid out
     done: dict[str, PartsResult] = field(default_factory=dict)
     sheets: dict[str, list[ObjectiveSheet]] = field(default_factory=dict)
+    laid: dict[str, LaidOut] = field(default_factory=dict)  # objectives laid out, their PDFs still to make
 
 
 def _write_stale(build: SheetPlan, stale: list[Planned]) -> None:
@@ -132,7 +133,7 @@ def _submit_ready(build: SheetPlan, pool: RenderPool, topics: list[Planned], lay
     out beside them are in); returns those still waiting."""
     waiting = []
     for p in topics:
-        if p.key not in ahead.pending and all(_cached(build, q) for q in _members(build, p)):
+        if p.key not in ahead.pending and all(q.key in ahead.laid or _cached(build, q) for q in _members(build, p)):
             pool.submit(_topic_job(build, p, layout, ahead))
         else:
             waiting.append(p)
@@ -188,6 +189,11 @@ def _collect(build: SheetPlan, pool: RenderPool, planned: list[Planned], waiting
             waiting = _submit_ready(build, pool, waiting, layout, ahead)
             continue
         p = by_key[job.key]
+        if isinstance(result, LaidOut):  # its topic can be put together while its PDF is made
+            ahead.laid[p.key] = result
+            pool.submit(FinishJob(p.key, result, build.source_root, build.guide.lang))
+            waiting = _submit_ready(build, pool, waiting, layout, ahead)
+            continue
         if isinstance(result, PageResult):
             atomic_write(build.cache.article_path(p.key), result.article)
             body = result.rendered
@@ -212,7 +218,7 @@ def _topic_job(build: SheetPlan, p: Planned, layout: Layout, ahead: _Ahead) -> T
     members = [q for q in _members(build, p) if q.objective]
     sheets = _sheets(build, p, layout, ahead)
     heads = [objective_head(sheet, weight=False) for sheet in sheets]
-    layouts = [build.member_layout(q.key, head) for q, head in zip(members, heads)]
+    layouts = [_member_layout(build, q, head, ahead) for q, head in zip(members, heads)]
     printed = {name for m in layouts for name, _ in m.anchors}
     cover_html, index_html = topic_parts(build, p, layout, sheets, printed)
     cover = _cover(build, p, layout)
@@ -222,7 +228,9 @@ def _topic_job(build: SheetPlan, p: Planned, layout: Layout, ahead: _Ahead) -> T
     while i < len(members):
         run = shared.get(i)
         if run is None:
-            parts.append((build.cache.part_path(members[i].key, ".body.pdf"), layouts[i]))  # type: ignore[arg-type]
+            laid = ahead.laid.get(members[i].key)
+            parts.append((laid.body.pdf if laid else build.cache.part_path(members[i].key, ".body.pdf"),
+                          layouts[i]))  # type: ignore[arg-type]
             i += 1
             continue
         objectives = tuple((sheets[k].anchor, heads[k]) for k in run)
@@ -238,6 +246,16 @@ def _topic_job(build: SheetPlan, p: Planned, layout: Layout, ahead: _Ahead) -> T
                     cover.meta, layout, (topic_words(cover.number), _("Index"), _("Index")),
                     build.source_root, _info(cover), cover.meta.lang,
                     done if done and (done.cover_html, done.index_html) == (cover_html, index_html) else None)
+
+
+def _member_layout(build: SheetPlan, q: Planned, head: str, ahead: _Ahead) -> MemberLayout | None:
+    """An objective's layout: laid out in this build, or from the cache."""
+    laid = ahead.laid.get(q.key)
+    if laid is None:
+        return build.member_layout(q.key, head)  # type: ignore[no-any-return]
+    body = laid.body
+    return member_layout(layout_record(body.pages, body.anchors, body.refs, body.fills, body.tail, body.column),
+                         head, head)
 
 
 def topic_parts(build: SheetPlan, p: Planned, layout: Layout, sheets: list[ObjectiveSheet],
