@@ -284,7 +284,7 @@ def _laid_out(job: PageJob) -> tuple[Any, Any]:
 
 
 TRIES = 3  # layouts that may save a nearly empty last page (then one roomy)
-RELAYOUT_PAGES = 5  # a longer sheet is not laid out again: that costs more than the page saves
+RELAYOUT_PAGES = 7  # a longer sheet is not laid out again: one page saved of more is not worth the layouts
 
 
 def _topic(job: TopicJob) -> TopicResult:
