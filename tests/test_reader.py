@@ -142,6 +142,19 @@ def test_anchors_and_back_to_top_lines_are_ignored(fmt, objective):
     assert objective.links == ()
 
 
+def test_several_back_to_lines_in_one_html_block_are_ignored(tmp_path):
+    """A web page's navigation, one `<p>` a line with no blank line between: one HTML block."""
+    guide = tmp_path / "g.md"
+    guide.write_text("# Topic 901: Nav\n\n## 901.1 Nav\n\n**Weight:** 1\n\n##### update-grub\n\n"
+                     "```sh\n# write the boot menu again\nupdate-grub\n```\n\n"
+                     '<p align="right">(<a href="#topic-901.1">back to Sub Topic 901.1</a>)</p>\n'
+                     '<p align="right">(<a href="#topic-901">back to Topic 901</a>)</p>\n'
+                     '<p align="right">(<a href="#readme-top">back to top</a>)</p>\n', "utf-8")
+    result = read_guide([str(guide)])
+    assert "back to" not in repr(result.guide)
+    assert not [d for d in result.diagnostics if d.rule == "raw-html"]
+
+
 def test_stubs_are_recorded_with_position_not_content(fixtures):
     guide = read_guide([str(fixtures / "reader" / "stubs.md")]).guide
     stubs = [(s.title, s.reason, s.pos.line) for s in guide.objective("900.2").stubs]

@@ -172,7 +172,8 @@ class FileAssembler:
                 self.on_fence(block)
             elif isinstance(block, TableBlock):
                 self.on_table(block)
-            if not (isinstance(block, Paragraph) and is_ignorable_html(block.inline.text.plain.strip())):
+            if not (isinstance(block, Paragraph) and (is_ignorable_html(plain := block.inline.text.plain.strip())
+                                                      or self.words.is_navigation(plain))):
                 self.prev = block  # an anchor or an ignore comment is never a block's lead-in
         self.close_sections(0)
         return FileResult(self.topics, self.objectives, self.diags, self.title, self.headings, self.unread)
@@ -323,7 +324,7 @@ class FileAssembler:
         if m := _CARD_KEY.match(plain):
             self.card_key = m.group(1)
             return
-        if is_ignorable_html(plain):
+        if is_ignorable_html(plain) or self.words.is_navigation(plain):
             return
         self.diags.extend(raw_html(plain, pos))
         self.diags.extend(unsafe_urls(plain, pos))

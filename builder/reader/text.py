@@ -64,7 +64,9 @@ def is_ignorable_html(text: str) -> bool:
     if "cheatdeck:" in text and _DIRECTIVES.fullmatch(text):
         return True
     stripped = RAW_HTML.sub("", text).strip()
-    return bool(RAW_HTML.search(text)) and (not stripped or bool(_BACK_TO_TOP.match(stripped)))
+    # one block may hold several: `(back to Sub Topic 202.2)`, `(back to Topic 202)`, `(back to top)`
+    return bool(RAW_HTML.search(text)) and all(_BACK_TO_TOP.match(line.strip())
+                                               for line in stripped.splitlines() if line.strip())
 
 
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")

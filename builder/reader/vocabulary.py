@@ -39,6 +39,8 @@ class Vocabulary:
     showing: tuple[str, ...] = ()  # a lead-in that only says examples follow: "Example:", "Output:"
     # a bold question that asks what the section's subject is: `* **What is it?** A container manager`
     what_is_it: tuple[str, ...] = ()
+    # a web page's links back up, on a line of their own: `(back to top)`, `(back to Topic 202)`
+    back_to: tuple[str, ...] = ()
 
 
 EN = Vocabulary(
@@ -56,6 +58,7 @@ EN = Vocabulary(
     synopsis=("usage", "syntax", "synopsis", "general syntax", "command syntax", "the syntax is", "format"),
     showing=("example", "examples", "for example", "for instance", "some examples", "just some examples", "an example", "output", "sample output", "result", "results", "e.g."),
     what_is_it=("what is it", "what is this", "what are they", "what it is", "definition"),
+    back_to=("back to", "go to top", "top of page"),
 )
 PT_BR = Vocabulary(
     "pt-BR", "português (Brasil)", ("pt", "pt-br", "pt_br", "ptbr", "portugues", "português"),
@@ -71,6 +74,7 @@ PT_BR = Vocabulary(
     synopsis=("uso", "sintaxe", "modo de uso", "sintaxe do comando"),
     showing=("exemplo", "exemplos", "por exemplo", "saída", "resultado"),
     what_is_it=("o que é", "o que é isso", "o que são", "definição"),
+    back_to=("voltar ao", "voltar para", "volta ao", "voltar", "topo"),
 )
 # LPI's Spanish objectives: "Importancia", "Descripción", "Áreas de conocimiento clave", "Lista
 # parcial de los archivos, términos y utilidades utilizados".
@@ -88,6 +92,7 @@ ES = Vocabulary(
     synopsis=("uso", "sintaxis", "modo de uso"),
     showing=("ejemplo", "ejemplos", "por ejemplo", "salida", "resultado"),
     what_is_it=("qué es", "que es", "qué son", "definición"),
+    back_to=("volver a", "volver al", "volver arriba", "subir"),
 )
 # LPI's German objectives: "Gewichtung", "Beschreibung", "Wichtigste Wissensgebiete", "Hier ist
 # eine unvollständige Liste der verwendeten Dateien, Begriffe und Hilfsprogramme".
@@ -107,6 +112,7 @@ DE = Vocabulary(
     synopsis=("syntax", "verwendung", "aufruf"),
     showing=("beispiel", "beispiele", "zum beispiel", "ausgabe", "ergebnis"),
     what_is_it=("was ist das", "was ist es", "was sind sie", "definition"),
+    back_to=("zurück zu", "zurück zum", "zurück zur", "nach oben"),
 )
 # French and Italian as LPI's translated objectives and their communities' notes word them.
 FR = Vocabulary(
@@ -124,6 +130,7 @@ FR = Vocabulary(
     synopsis=("syntaxe", "utilisation", "usage"),
     showing=("exemple", "exemples", "par exemple", "sortie", "résultat"),
     what_is_it=("qu'est-ce que c'est", "qu'est-ce que", "définition"),
+    back_to=("retour à", "retour au", "retour en haut"),
 )
 IT = Vocabulary(
     "it", "italiano", ("it", "it-it", "it_it", "italiano", "italian"),
@@ -140,6 +147,7 @@ IT = Vocabulary(
     synopsis=("sintassi", "utilizzo", "uso"),
     showing=("esempio", "esempi", "per esempio", "output", "risultato"),
     what_is_it=("che cos'è", "cos'è", "definizione"),
+    back_to=("torna a", "torna al", "torna su"),
 )
 VOCABULARIES: dict[str, Vocabulary] = {v.lang: v for v in (EN, PT_BR, ES, DE, FR, IT)}
 DEFAULT_LANG = "en"
@@ -183,6 +191,7 @@ class Matcher:
     description_opening: re.Pattern[str]
     removed: re.Pattern[str]
     what_is_it: re.Pattern[str]
+    navigation: re.Pattern[str]
     parts: dict[str, str]  # folded part word -> part name ("cited_objects", ...)
     labels: dict[str, str]  # folded label word -> "weight", "description", "kka"
     leads: dict[str, str] = field(default_factory=dict)  # folded lead-in -> "synopsis" or "showing"
@@ -222,6 +231,11 @@ class Matcher:
         """Does a paragraph open as LPI's objective descriptions do ("Candidates should ...")?"""
         return bool(self.description_opening.match(fold(text.lstrip("-*> "))))
 
+    def is_navigation(self, text: str) -> bool:
+        """`(back to top)`, `(back to Sub Topic 202.2) (back to Topic 202) (back to top)`: a web
+        page's links back up, alone in a paragraph (their HTML and anchors already gone)."""
+        return bool(self.navigation.match(fold(text.translate(_MARKUP)).strip()))
+
     def asks_what_it_is(self, term: str) -> bool:
         """`What is it?`, `O que é?`: a bold question whose answer defines the section's subject."""
         return bool(self.what_is_it.match(fold(term.translate(_MARKUP))))
@@ -248,6 +262,11 @@ def _content_words(text: str) -> str:
     """Folded words without punctuation and fillers, one space apart, with a space each side."""
     words = re.sub(r"[^\w]+", " ", fold(text.translate(_MARKUP))).split()
     return " " + " ".join(w for w in words if w not in _FILLERS) + " "
+
+    def is_navigation(self, text: str) -> bool:
+        """`(back to top)`, `(back to Sub Topic 202.2) (back to Topic 202) (back to top)`: a web
+        page's links back up, alone in a paragraph (their HTML and anchors already gone)."""
+        return bool(self.navigation.match(fold(text.translate(_MARKUP)).strip()))
 
     def asks_what_it_is(self, term: str) -> bool:
         """`What is it?`, `O que é?`: a bold question whose answer defines the section's subject."""
@@ -277,6 +296,7 @@ def matcher(lang: str) -> Matcher:
     intros: list[str] = []
     leads: dict[str, str] = {}
     asks = tuple(w for v in vocabularies for w in v.what_is_it)
+    backs = tuple(w for v in vocabularies for w in v.back_to)
     # Whatever a file's language, these two are read in every language: they open a sentence or
     # a title, where no other word could be mistaken for them.
     openings = tuple(w for v in VOCABULARIES.values() for w in v.description_opening)
@@ -301,6 +321,7 @@ def matcher(lang: str) -> Matcher:
         re.compile(rf"^(?:{_alternatives(openings)})\b"),
         re.compile(rf"^\W*(?:{_alternatives(removed)})\b(?:\W*$|\s*[(\[:,;-])"),
         re.compile(rf"^(?:{_alternatives(asks)})\s*[?:]?$"),
+        re.compile(rf"^(?:\(\s*(?:{_alternatives(backs)})\b[^()]*\)\s*)+$"),
         parts, labels, leads)
 
 
