@@ -279,7 +279,7 @@ def test_readme_closing_sections_are_not_the_last_objective() -> None:
     guide = check([str(GUIDES / "boilerplate")]).guide
     (o,) = guide.objectives
     said = " ".join(p.text.plain for p in o.prose)
-    assert "License" not in said and "author@example.com" not in said
+    assert "License" not in said and "author@example.com" not in said and "back to" not in said
     assert not any(s.title in ("Contributing", "License", "Contact") for s in o.sections)
 
 
