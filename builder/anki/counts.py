@@ -158,7 +158,6 @@ def card_diagnostics(guide: Guide) -> list[Diagnostic]:
     return name_languages(found, guide.languages)
 
 
-
 def _found(o: Objective, lang: str) -> tuple[tuple[SourcePos, str], ...]:
     """asks_nothing, kept for an objective the next build reads unchanged (`build --watch`)."""
     return remembered("asks-nothing", (o, lang), lambda: tuple(asks_nothing(o)))
