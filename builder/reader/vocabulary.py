@@ -263,15 +263,6 @@ def _content_words(text: str) -> str:
     words = re.sub(r"[^\w]+", " ", fold(text.translate(_MARKUP))).split()
     return " " + " ".join(w for w in words if w not in _FILLERS) + " "
 
-    def is_navigation(self, text: str) -> bool:
-        """`(back to top)`, `(back to Sub Topic 202.2) (back to Topic 202) (back to top)`: a web
-        page's links back up, alone in a paragraph (their HTML and anchors already gone)."""
-        return bool(self.navigation.match(fold(text.translate(_MARKUP)).strip()))
-
-    def asks_what_it_is(self, term: str) -> bool:
-        """`What is it?`, `O que é?`: a bold question whose answer defines the section's subject."""
-        return bool(self.what_is_it.match(fold(term.translate(_MARKUP))))
-
 
 @lru_cache(maxsize=8192)
 def _match_part(lang: str, title: str) -> str | None:
