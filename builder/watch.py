@@ -51,8 +51,7 @@ def changed(before: Snapshot, after: Snapshot) -> list[str]:
 def wait_for_change(look: Callable[[], Snapshot], seen: Snapshot,
                     sleep: Callable[[float], None] = time.sleep) -> tuple[Snapshot, list[str]]:
     """Look every INTERVAL (SLOW in a big tree) until the files differ from `seen` and then hold
-    still for SETTLE:
-    the new snapshot and the files that changed."""
+    still for SETTLE: the new snapshot and the files that changed."""
     while True:
         sleep(INTERVAL if len(seen) <= BIG else SLOW)
         now = look()

@@ -12,7 +12,7 @@ from builder.i18n import _, ngettext
 from builder.model import (CitedObject, CodeSample, CommandGroup, Guide, Objective, RichText,
                            SourcePos, Span, SpanStyle, Table, Topic)
 from builder.sheets.codelines import fold_html, lean_spans
-from builder.sheets.names import EMOJI, anchor_for
+from builder.sheets.names import EMOJI, anchor_for, group_anchor
 from builder.sourcelinks import SourceLinks
 from builder.sheets.figures import Figure, figures
 from builder.sheets.siblings import sibling_tables
@@ -289,7 +289,7 @@ def command_blocks(o: Objective, layout: Layout,
         shown = section if section != last_section[group.important] else None
         last_section[group.important] = section
         blocks[group.important].append(CommandBlock(
-            anchor=anchor_for(o.id, f"g{i}"), purpose_html=keep_words(escape(clean(group.purpose or ""))),
+            anchor=group_anchor(o.id, i), purpose_html=keep_words(escape(clean(group.purpose or ""))),
             rows=tuple(_row(line.text, group.language, line.disabled, layout) for line in group.lines),
             section=None if section and _IMPORTANT.search(section) else shown,
             files=group.kind.value == "files", source=links.url(group.pos) if links else None))
@@ -299,7 +299,7 @@ def command_blocks(o: Objective, layout: Layout,
 def cited_entries(o: Objective, blocks: tuple[CommandBlock, ...],
                   samples: tuple[SampleBlock, ...]) -> tuple[CitedEntry, ...]:
     """Each cited object with a link to the first command block (or sample) that shows it."""
-    by_anchor = {anchor_for(o.id, f"g{i}"): g for i, g in enumerate(o.command_groups)}
+    by_anchor = {group_anchor(o.id, i): g for i, g in enumerate(o.command_groups)}
     ordered = [b.anchor for b in blocks]
     return tuple(CitedEntry(c.name, c.kind.value, c.note, _first_use(c, ordered, by_anchor, o, samples))
                  for c in o.cited_objects)

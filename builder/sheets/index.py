@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from builder.model import CitedKind, Objective
-from builder.sheets.names import anchor_for
+from builder.sheets.names import anchor_for, group_anchor
 
 # Words that come before the command itself: a prompt, privilege or environment wrappers.
 _PREFIXES = frozenset("$ # sudo doas env nohup time exec".split())
@@ -53,7 +53,7 @@ def topic_index(objectives: tuple[Objective, ...],
                 name = command_name(line.normalized)
                 if name and (name, "command") not in seen:
                     seen.add((name, "command"))
-                    add(name, "command", anchor_for(o.id, f"g{i}"))
+                    add(name, "command", group_anchor(o.id, i))
         for c in o.cited_objects:
             kind = "command" if c.kind is CitedKind.COMMAND else c.kind.value
             if (c.name, kind) in seen:

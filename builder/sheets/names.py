@@ -21,3 +21,8 @@ def anchor_for(objective_id: str, suffix: str = "") -> str:
     """An element id unique within a topic PDF (objective ids are unique within a guide)."""
     base = "o" + re.sub(r"[^A-Za-z0-9]+", "-", objective_id)
     return f"{base}-{suffix}" if suffix else base
+
+
+def group_anchor(objective_id: str, index: int) -> str:
+    """The element id of an objective's command group `index` (0-based, in the guide's order)."""
+    return anchor_for(objective_id, f"g{index}")

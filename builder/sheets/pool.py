@@ -136,6 +136,9 @@ class PartsResult:
     printed: tuple[tuple[str, int | None], ...]  # each page reference's target and its number
 
 
+Job = PageJob | TopicJob | PartsJob | FinishJob  # what a worker does
+
+
 # CPU seconds one render job may use in a worker (a topic of LPIC-3, the largest document the
 # sheets make of source/, needs about 14); a guide that asks for more (a drawing that expands
 # beyond what the SVG check counts, a pathological table) ends the build with one line.
@@ -179,7 +182,7 @@ def _start(setup: RenderSetup, parent: int | None = None) -> None:
     _renderer = PdfRenderer(css_text, css_base, setup.roots, setup.variant)
 
 
-def run_job(job: PageJob | TopicJob | PartsJob | FinishJob) -> Any:
+def run_job(job: Job) -> Any:
     """Do a job in this process (a worker, or the main one with -j 1); in a worker, within its
     budget of CPU time (SIGPROF: a loaded machine slows a job, never fails it; a worker runs its
     jobs in its main thread, where the signal interrupts them)."""
@@ -198,7 +201,7 @@ def run_job(job: PageJob | TopicJob | PartsJob | FinishJob) -> Any:
         signal.signal(signal.SIGPROF, previous)
 
 
-def _run_job(job: PageJob | TopicJob | PartsJob | FinishJob) -> Any:
+def _run_job(job: Job) -> Any:
     from builder.i18n import override
 
     with override(job.guide.lang if isinstance(job, PageJob) else job.lang):
@@ -409,8 +412,8 @@ class RenderPool:
 
     def __init__(self, setup: RenderSetup, jobs: int) -> None:
         self.executor: ProcessPoolExecutor | None = None
-        self.pending: dict[Future[Any], PageJob | TopicJob | PartsJob | FinishJob] = {}
-        self.waiting: list[PageJob | TopicJob | PartsJob | FinishJob] = []
+        self.pending: dict[Future[Any], Job] = {}
+        self.waiting: list[Job] = []
         self.budget = setup.budget
         if jobs > 1:
             context = multiprocessing.get_context("forkserver")
@@ -422,14 +425,14 @@ class RenderPool:
         else:
             _start(setup)
 
-    def submit(self, job: PageJob | TopicJob | PartsJob | FinishJob) -> None:
+    def submit(self, job: Job) -> None:
         """Start a job now (in-process: later, when results are asked for)."""
         if self.executor is None:
             self.waiting.append(job)
         else:
             self.pending[self.executor.submit(run_job, job)] = job
 
-    def results(self) -> Iterator[tuple[PageJob | TopicJob | PartsJob | FinishJob, Any]]:
+    def results(self) -> Iterator[tuple[Job, Any]]:
         """Each submitted job with its result, in the order they finish."""
         while self.waiting:
             job = self.waiting.pop(0)
@@ -467,7 +470,7 @@ class RenderPool:
             self.executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _name(job: PageJob | TopicJob | PartsJob | FinishJob) -> str:
+def _name(job: Job) -> str:
     if isinstance(job, PageJob):
         return f"objective {job.guide.topics[0].objectives[0].id}"
     if isinstance(job, PartsJob):

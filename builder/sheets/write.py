@@ -11,11 +11,12 @@ from builder.output import atomic_write
 from builder.sheets.context import ContentsEntry, Layout, ObjectiveSheet, TopicCover, anchor_for, meta_for, objective_sheet
 from builder.sheets.cache import Entry
 from builder.sheets.index import topic_index
+from builder.sheets.names import group_anchor
 from builder.sheets.plan import Planned, SheetPlan, shared_key
 from builder.sheets.pool import (FinishJob, LaidOut, PageJob, PageResult, PartsJob, PartsResult, RenderPool,
                                  RenderSetup, SharedPart, TopicJob, open_pool)
 from builder.sheets.render import PAGE_PLACEHOLDER, objective_head, topic_words
-from builder.sheets.stamp import MemberLayout, guessed_layout, layout_record, member_layout, small_runs
+from builder.sheets.stamp import MemberLayout, guessed_layout, layout_record, small_runs
 
 
 def write_stale(build: SheetPlan, stale: list[Planned]) -> None:
@@ -106,7 +107,7 @@ def _parts_jobs(build: SheetPlan, topics: list[Planned], renders: list[Planned],
             for k in run:  # what is new in an edited objective: guessed
                 if members[k].key in stale:
                     o = members[k].objective
-                    found = guessed_layout(found, [anchor_for(o.id)] + [anchor_for(o.id, f"g{g}")
+                    found = guessed_layout(found, [anchor_for(o.id)] + [group_anchor(o.id, g)
                                                                        for g in range(len(o.command_groups))])
             guessed.append(found)
             i = run.stop
@@ -201,6 +202,7 @@ def _collect(build: SheetPlan, pool: RenderPool, planned: list[Planned], waiting
                                   ".layout.json": layout_record(body.pages, body.anchors, body.refs, body.fills,
                                                                          body.tail, body.column)})
             _write_html(build, p, result.standalone)
+            ahead.laid.pop(p.key, None)  # in the cache now: a large guide's renders are not all held
             waiting = _submit_ready(build, pool, waiting, layout, ahead)
         else:
             for key, laid, record in result.shared:  # kept for the next time the topic is put together
@@ -254,8 +256,8 @@ def _member_layout(build: SheetPlan, q: Planned, head: str, ahead: _Ahead) -> Me
     if laid is None:
         return build.member_layout(q.key, head)  # type: ignore[no-any-return]
     body = laid.body
-    return member_layout(layout_record(body.pages, body.anchors, body.refs, body.fills, body.tail, body.column),
-                         head, head)
+    return MemberLayout((head,) * body.pages, ((head, 0),), body.anchors, body.refs, body.fills, body.tail,
+                        body.column)
 
 
 def topic_parts(build: SheetPlan, p: Planned, layout: Layout, sheets: list[ObjectiveSheet],
