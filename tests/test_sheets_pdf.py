@@ -308,18 +308,16 @@ def _stamp_fixture(tmp_path: Path, variant: str | None = None):
     layout = Layout("a4", "landscape", "drop")
     meta = SheetMeta("LPIC-3 305", "352 Container Virtualization", "t", "s", "k", "9.9", None, None)
     heads = ["352.1 Concepts \u00b7 weight 7", "352.2 LXC", "352.2 LXC  \u00b7  352.3 Docker"]
-    blank = pages.env.from_string(
-        '{% extends "base.html" %}{% block body %}{% for h in heads %}'
-        '<div style="break-before: page">&nbsp;</div>{% endfor %}{% endblock %}')
+    empty = ('{% extends "base.html" %}{% block body %}{% for h in heads %}'
+             '<div style="break-before: page">&nbsp;</div>{% endfor %}{% endblock %}')
+    blank = pages.env.from_string(empty)
     bare = renderer.render(blank.render(meta=meta, layout=layout, heads=heads, bare=True, body_class="",
                                         stylesheet_href=None), tmp_path)
     ref = PageRef(1, "x", 100.0, 200.0, 10.0, 'font-family: "DejaVu Sans"; font-size: 9px; font-weight: 400; '
                   'font-style: normal; color: #000')
     stamp = renderer.render(pages.stamp(meta, layout, stamp_pages(heads, [(1, ref)], {"x": 42})), tmp_path)
     boxed = [renderer.render(pages.env.from_string(
-        '{% extends "base.html" %}{% block body %}{% for h in heads %}'
-        '<div style="break-before: page">&nbsp;</div>{% endfor %}{% endblock %}'
-        '{% block top_right %}{{ head | css_string }}{% endblock %}').render(
+        empty + '{% block top_right %}{{ head | css_string }}{% endblock %}').render(
             meta=meta, layout=layout, heads=heads, head=head, header_right="", footer_left=footer(meta),
             body_class="", stylesheet_href=None), tmp_path) for head in heads]
     return stamped(bare.pdf, stamp.pdf), boxed, heads
