@@ -3,6 +3,7 @@ every card kind, its word lists kept as data."""
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 
@@ -131,12 +132,25 @@ def leaks(answer: str, front: str, lang: str | None = None, share: float = 1.0,
     lang = lang or language()
     if code:
         words, raw = _code_words(answer, front)
-        checks = [(w in raw) if _literal(w) else visible(w.lstrip("-"), front, lang) for w in words]
+        checks = ((w in raw) if _literal(w) else visible(w.lstrip("-"), front, lang) for w in words)
     else:
         words = content(answer) or tokens(answer)
-        checks = [visible(w, front, lang) for w in words]
-    shown = sum(checks)
-    return bool(checks) and shown > 0 and shown >= share * len(checks)
+        checks = (visible(w, front, lang) for w in words)
+    # Decided as soon as enough words are seen, or too many missed: a long answer (a paragraph
+    # of a megabyte) is not compared word by word to the end.
+    need = max(1, math.ceil(share * len(words)))
+    spare = len(words) - need  # the words that may be missing
+    shown = 0
+    for check in checks:
+        if check:
+            shown += 1
+            if shown >= need:
+                return True
+        else:
+            spare -= 1
+            if spare < 0:
+                return False
+    return False
 
 
 def short_answer_leaks(answer: str, front: str, lang: str | None = None, code: bool = False) -> bool:
