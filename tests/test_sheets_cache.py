@@ -26,6 +26,24 @@ def guide(tmp_path) -> Path:
     return tmp_path / "source" / "topic-930.md"
 
 
+@pytest.fixture(scope="session")
+def first_sheets(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture guide's first sheets build, made once per test process."""
+    base = tmp_path_factory.mktemp("rich-sheets")
+    shutil.copytree(RICH, base / "source")
+    run(base / "source" / "topic-930.md", base / "dist")
+    return base
+
+
+@pytest.fixture
+def built(tmp_path, first_sheets) -> Path:
+    """The guide, as `guide` gives it, and its first sheets build in tmp_path/dist: a copy of
+    first_sheets, file times kept, as if this test had built it (the cache names no path)."""
+    shutil.copytree(first_sheets / "source", tmp_path / "source")
+    shutil.copytree(first_sheets / "dist", tmp_path / "dist", symlinks=True)
+    return tmp_path / "source" / "topic-930.md"
+
+
 def run(source: Path, out: Path, **options):
     said: list[str] = []
     config = BuildConfig(output=out, formats=("sheets",), progress=said.append,
@@ -54,11 +72,10 @@ def test_a_rebuild_with_no_change_renders_and_writes_nothing(guide, tmp_path):
     assert {p.name for p in result.outputs} >= {"sheet.css", "diagram.png"}
 
 
-def test_editing_one_objective_re_renders_it_and_its_topic_only(guide, tmp_path, monkeypatch):
+def test_editing_one_objective_re_renders_it_and_its_topic_only(built, tmp_path, monkeypatch):
     from builder.sheets import pool
 
-    out = tmp_path / "dist"
-    run(guide, out)
+    guide, out = built, tmp_path / "dist"
     before = stamps(out / "sheets")
     text = guide.read_text("utf-8")
     # More lines in 930.1 move 930.2 down the file: positions alone must not re-render it.
@@ -94,9 +111,8 @@ def test_cached_findings_follow_their_objective_when_it_moves(guide, tmp_path):
     assert moved.pos.line == glyph.pos.line + 3
 
 
-def test_changing_an_option_or_removing_an_objective_updates_every_sheet(guide, tmp_path):
-    out = tmp_path / "dist"
-    run(guide, out)
+def test_changing_an_option_or_removing_an_objective_updates_every_sheet(built, tmp_path):
+    guide, out = built, tmp_path / "dist"
     _, said = run(guide, out, paper="letter")
     assert len(rendered(said)) == 3
     text = guide.read_text("utf-8")
@@ -111,9 +127,8 @@ def test_changing_an_option_or_removing_an_objective_updates_every_sheet(guide, 
     assert len({p.name[:64] for p in (out / ".cache" / "sheets").glob("*/*.pdf")}) == 2
 
 
-def test_only_builds_objective_sheets_and_keeps_the_others(guide, tmp_path):
-    out = tmp_path / "dist"
-    run(guide, out)
+def test_only_builds_objective_sheets_and_keeps_the_others(built, tmp_path):
+    guide, out = built, tmp_path / "dist"
     config = BuildConfig(output=out, formats=("sheets",), only=("930.2",), options={"jobs": 1})
     guide.write_text(guide.read_text("utf-8").replace("Candidates know the words only.", "Changed."), "utf-8")
     result = build([str(guide)], config)
@@ -135,9 +150,12 @@ def imported_after(args: list[str], tmp_path: Path) -> set[str]:
 
 
 def test_deck_only_builds_and_no_op_sheet_builds_never_import_weasyprint(guide, tmp_path):
+    """Nor does a build whose sheets its workers render: what they send back is read without it."""
     out = str(tmp_path / "dist")
     for deck in ("json", "anki"):
         assert "weasyprint" not in imported_after(["-f", deck, "-o", out, str(guide)], tmp_path)
+    assert imported_after(["-f", "sheets", "-j", "2", "-o", out, str(guide)], tmp_path) == {"jinja2"}
+    guide.write_text(guide.read_text("utf-8").replace("Candidates know the words only.", "Changed."), "utf-8")
     assert "weasyprint" in imported_after(["-f", "sheets", "-j", "1", "-o", out, str(guide)], tmp_path)
     assert imported_after(["-f", "sheets", "-o", out, str(guide)], tmp_path) == set()
 
@@ -151,9 +169,8 @@ def fresh_environment():
     environment.render_environment.cache_clear()
 
 
-def test_a_changed_font_re_renders_every_sheet(guide, tmp_path, monkeypatch, fresh_environment):
-    out = tmp_path / "dist"
-    run(guide, out)
+def test_a_changed_font_re_renders_every_sheet(built, tmp_path, monkeypatch, fresh_environment):
+    guide, out = built, tmp_path / "dist"
     _, said = run(guide, out)
     assert rendered(said) == []
     monkeypatch.setattr(fresh_environment, "font_fingerprint", lambda: "another DejaVu Sans")
@@ -162,9 +179,8 @@ def test_a_changed_font_re_renders_every_sheet(guide, tmp_path, monkeypatch, fre
     assert len(rendered(said)) == 3
 
 
-def test_changed_code_re_renders_every_sheet(guide, tmp_path, monkeypatch, fresh_environment):
-    out = tmp_path / "dist"
-    run(guide, out)
+def test_changed_code_re_renders_every_sheet(built, tmp_path, monkeypatch, fresh_environment):
+    guide, out = built, tmp_path / "dist"
     first = fresh_environment.code_digest()
     assert first == fresh_environment.code_digest() and len(first) == 64
     monkeypatch.setattr(fresh_environment, "code_digest", lambda: "the code of another checkout")
@@ -247,14 +263,13 @@ def _pdf_text(path: Path) -> list[str]:
     ("shift", False),
 ])
 def test_a_topics_contents_and_index_laid_out_beside_an_edited_objective_print_its_new_pages(
-        guide, tmp_path, monkeypatch, edit, ahead):
+        built, tmp_path, monkeypatch, edit, ahead):
     """The topic PDF of an edited guide reads as a cold build of it, whether the contents and
     index laid out while the objective was (from the pages it had) were right or not."""
     from builder.sheets import pool
     from builder.sheets.pdf import PdfRenderer
 
-    out = tmp_path / "dist"
-    run(guide, out, jobs=1)
+    guide, out = built, tmp_path / "dist"
     text = guide.read_text("utf-8")
     if edit == "append":  # to the first objective (the last one's new lines would change where the index starts)
         text = text.replace("### 930.2 ", "```sh\n# list the bridges of the host\nbridge link show\n```\n\n### 930.2 ", 1)

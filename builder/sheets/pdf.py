@@ -17,7 +17,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from builder.sheets.copytext import actual_text, fold_spans
 from builder.sheets.overflow import overflows
-from builder.sheets.stamp import PageRef
+from builder.sheets.rendered import Rendered
 from builder.sheets.pagerefs import anchor_pages, fill_page_refs, lift_page_refs, ref_targets, take_foreign_links
 from builder.media import MediaRejected, read_bounded
 
@@ -86,25 +86,6 @@ class LogCapture(logging.Handler):
 
     def __hash__(self) -> int:
         return id(self)
-
-
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    """A PDF and what WeasyPrint said while making it."""
-
-    pdf: bytes
-    pages: int
-    refused: tuple[tuple[str, str], ...]  # (url, reason)
-    log: tuple[tuple[str, str], ...]  # (level, message)
-    missing_glyphs: tuple[str, ...]  # characters no font could draw
-    overflow: tuple[tuple[int, str, float], ...] = ()  # (page, text, mm) printed past a column
-    refs: tuple[PageRef, ...] = ()  # page references left blank, printed over the page later
-    anchors: tuple[tuple[str, int], ...] = ()  # each anchor's page (0-based), for a topic's numbers
-    links: tuple[tuple[int, tuple[float, float, float, float], str], ...] = ()  # to other renders
-    fills: tuple[float, ...] = ()  # how full each page is (0 to 1), of a bare render
-    tail: tuple[float, ...] = ()  # how far down each column of its last page is filled (0 to 1)
-    column: float = 0.0  # a column's height, CSS px
-    targets: tuple[str, ...] = ()  # the anchors a contents or index refers to (their numbers filled in)
 
 
 class PdfRenderer:
