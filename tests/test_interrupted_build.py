@@ -49,24 +49,31 @@ def artifacts(out: Path) -> list[Path]:
 
 
 def test_killed_build_keeps_previous_complete_artifacts(tmp_path):
-    """Topic 352 of source/ (four objectives, every format, two workers), edited and its build
-    killed at four moments from reading to writing."""
+    """Two objectives of source/ (every format, two workers), one edited and its build killed at four
+    moments from reading to writing: while it reads, as each writer says it is done, and as the
+    first sheet is in place."""
     source = tmp_path / "source"
     shutil.copytree(ROOT / "source", source, ignore=lambda folder, names: [
-        n for n in names if n.endswith(".md") and not n.startswith("352.") or n == "cheatdeck.lock"])
+        n for n in names if n.endswith(".md") and not n.startswith(("353.2", "353.4"))
+        or n == "cheatdeck.lock"])
     out = tmp_path / "dist"
-    cmd = [sys.executable, "-m", "builder", "-q", "build", str(source), "-o", str(out),
+    cmd = [sys.executable, "-m", "builder", "build", str(source), "-o", str(out),
            "--ledger", str(tmp_path / "cheatdeck.lock"), "-j", "2"]
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     subprocess.run(cmd, env=env, check=False, capture_output=True)
     first = {p: p.stat().st_size for p in artifacts(out)}
     assert first, "the first build wrote nothing"
-    guide = next(source.glob("352.3-*.md"))
-    for round_, delay in enumerate([0.3, 0.8, 1.5, 3.0]):
+    guide = next(source.glob("353.2-*.md"))
+    for round_, said in enumerate([None, "json: wrote", "anki: wrote", "sheets: [1/"]):
         guide.write_text(guide.read_text(encoding="utf-8") + f"\n\nEdited {round_}.\n", encoding="utf-8")
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)
-        time.sleep(delay)
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                text=True, start_new_session=True)
+        if said is None:
+            time.sleep(0.3)  # reading the guide
+        else:
+            assert proc.stderr is not None
+            heard = next((line for line in proc.stderr if line.startswith(said)), None)
+            assert heard, f"the build ended without saying {said!r}"
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         now = artifacts(out)
