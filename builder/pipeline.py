@@ -133,6 +133,10 @@ def build(sources: list[str], config: BuildConfig, *, exam: str | None = None,
     from builder.writers import WRITERS, load_writer
 
     new_build()  # a watching build forgets what the last build did not use
+    for name in config.formats:  # what a writer starts now runs while the guide is read
+        prepare = getattr(load_writer(name), "prepare", None) if name in WRITERS else None
+        if prepare is not None:
+            prepare(int(config.options.get("jobs") or 0))  # type: ignore[arg-type]
     checked = check(sources, exam=exam, version=version, settings=settings,
                     select_codes=select_codes, ignore_codes=ignore_codes)
     guide = select(checked.guide, config.only)

@@ -94,6 +94,16 @@ def _running(pid: int) -> bool:
     return True
 
 
+def start_forkserver(preload: list[str]) -> None:
+    """Start multiprocessing's forkserver, unless it runs: it imports `preload` while this process
+    goes on, and a pool made later forks its workers from it at once."""
+    import multiprocessing.forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(preload)
+    with installed_code_first():
+        multiprocessing.forkserver.ensure_running()
+
+
 @contextmanager
 def installed_code_first() -> Iterator[None]:
     """Processes started inside import this build's code, never the current folder's.

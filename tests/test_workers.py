@@ -160,3 +160,35 @@ def test_a_builder_package_in_the_current_folder_is_never_imported(tmp_path):
     assert len(pdfs) == 3
     for pdf in pdfs:
         assert len(PdfReader(pdf).pages) >= 1
+
+
+class _Stop(Exception):
+    pass
+
+
+@pytest.mark.parametrize("formats, jobs, server", [
+    (("sheets",), 2, True),  # the server imports WeasyPrint while the guide is read and checked
+    (("json", "sheets"), 0, None),  # one worker per core: a server when there are two or more
+    (("sheets",), 1, False),  # rendered in this process
+    (("json", "anki"), 2, False),  # no sheets, no server
+])
+def test_a_sheets_build_starts_its_render_server_before_reading_the_guide(tmp_path, monkeypatch, formats,
+                                                                         jobs, server):
+    from builder import pipeline
+    from builder.config import BuildConfig
+    from builder.sheets import pool
+
+    said: list[str] = []
+    monkeypatch.setattr(pool, "start_forkserver", lambda preload: said.append(f"server {' '.join(preload)}"))
+
+    def check(*args, **kwargs):  # type: ignore[no-untyped-def]
+        said.append("check")
+        raise _Stop
+
+    monkeypatch.setattr(pipeline, "check", check)
+    with pytest.raises(_Stop):
+        pipeline.build([str(FIXTURES / "sheets" / "rich" / "topic-930.md")],
+                       BuildConfig(output=tmp_path / "out", formats=formats, options={"jobs": jobs}))
+    if server is None:
+        server = pool._cores() > 1
+    assert said == ([f"server {' '.join(pool.PRELOAD)}"] if server else []) + ["check"]

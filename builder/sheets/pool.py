@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import multiprocessing.forkserver
 import os
 import signal
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from builder.sheets.context import Layout, SheetMeta
 from builder.sheets.stamp import MemberLayout
 from builder.context import set_worker_epoch
 from builder.diagnostics import BuildError
-from builder.workers import die_with, installed_code_first
+from builder.workers import die_with, start_forkserver
 
 if TYPE_CHECKING:
     from builder.sheets.rendered import Rendered
@@ -348,6 +347,18 @@ def _topic(job: TopicJob) -> TopicResult:
 _kept: dict[RenderSetup, RenderPool] | None = None
 
 
+def start_server(jobs: int) -> None:
+    """Start the render workers' server before the guide is read, when workers may render
+    (`jobs` is not 1): it imports WeasyPrint, Jinja and pypdf while the build reads and checks
+    the guide. A build whose sheets are all up to date leaves it unused; it ends with the build."""
+    if jobs != 1 and (jobs or _cores()) > 1:
+        start_forkserver(PRELOAD)
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 @contextmanager
 def kept_pools() -> Iterator[None]:
     """Keep render pools from one build to the next until the block ends (`build --watch`)."""
@@ -418,12 +429,9 @@ class RenderPool:
         self.waiting: list[Job] = []
         self.budget = setup.budget
         if jobs > 1:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(PRELOAD)
-            with installed_code_first():
-                multiprocessing.forkserver.ensure_running()
-            self.executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start,
-                                                initargs=(setup, os.getpid()))
+            start_forkserver(PRELOAD)  # running already when the build started it (start_server)
+            self.executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("forkserver"),
+                                                initializer=_start, initargs=(setup, os.getpid()))
         else:
             _start(setup)
 

@@ -2,7 +2,8 @@
 
 A writer module is the protocol below: `NAME`, an `Options` dataclass (its typed options, filled
 from the command line and cheatdeck.toml by field name) and `write(guide, ctx) -> WriterResult`
-(the files it wrote, with what they hold, and its diagnostics). Modules are imported only when
+(the files it wrote, with what they hold, and its diagnostics); it may have `prepare(jobs)`,
+called before the guide is read, to start what `write` would wait for. Modules are imported only when
 their format is built, so a missing native library breaks one format, not the tool. Adding a
 format is one module and one line here (docs/writers.md shows a whole example).
 """

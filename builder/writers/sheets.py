@@ -15,6 +15,14 @@ NAME = "sheets"
 Options = SheetOptions
 
 
+def prepare(jobs: int) -> None:
+    """Before the guide is read: start the render workers' server, which imports WeasyPrint
+    meanwhile (`jobs` as `-j` gives it, 0 for one worker per core)."""
+    from builder.sheets.pool import start_server
+
+    start_server(jobs)
+
+
 def write(guide: Guide, ctx: BuildContext) -> WriterResult:
     from builder.sheets.build import build_sheets
     from builder.sheets.limits import fit_pages
