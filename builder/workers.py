@@ -94,6 +94,11 @@ def _running(pid: int) -> bool:
     return True
 
 
+def cores() -> int:
+    """The processors this process may run on (its affinity, where the system has one)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def start_forkserver(preload: list[str]) -> None:
     """Start multiprocessing's forkserver, unless it runs: it imports `preload` while this process
     goes on, and a pool made later forks its workers from it at once."""

@@ -177,6 +177,7 @@ def test_a_sheets_build_starts_its_render_server_before_reading_the_guide(tmp_pa
     from builder import pipeline
     from builder.config import BuildConfig
     from builder.sheets import pool
+    from builder.workers import cores
 
     said: list[str] = []
     monkeypatch.setattr(pool, "start_forkserver", lambda preload: said.append(f"server {' '.join(preload)}"))
@@ -190,5 +191,5 @@ def test_a_sheets_build_starts_its_render_server_before_reading_the_guide(tmp_pa
         pipeline.build([str(FIXTURES / "sheets" / "rich" / "topic-930.md")],
                        BuildConfig(output=tmp_path / "out", formats=formats, options={"jobs": jobs}))
     if server is None:
-        server = pool._cores() > 1
+        server = cores() > 1
     assert said == ([f"server {' '.join(pool.PRELOAD)}"] if server else []) + ["check"]

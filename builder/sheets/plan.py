@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -18,6 +17,7 @@ from builder.sheets.diagnose import entry_for
 from builder.sheets.limits import MAX_SHEET_PAGES
 from builder.sheets.names import slug
 from builder.sheets.progress import Progress
+from builder.workers import cores
 
 CACHE = Path(".cache") / "sheets"
 
@@ -113,8 +113,7 @@ class SheetPlan:
         return self._renderer
 
     def worker_count(self, work: int) -> int:
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-        return max(1, min(self.ctx.jobs or cores or 1, work))
+        return max(1, min(self.ctx.jobs or cores(), work))
 
     def support_paths(self) -> list[Path]:
         """The stylesheet and copied images the standalone HTML pages link to (released with them)."""

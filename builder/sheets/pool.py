@@ -17,7 +17,7 @@ from builder.sheets.context import Layout, SheetMeta
 from builder.sheets.stamp import MemberLayout
 from builder.context import set_worker_epoch
 from builder.diagnostics import BuildError
-from builder.workers import die_with, start_forkserver
+from builder.workers import cores, die_with, start_forkserver
 
 if TYPE_CHECKING:
     from builder.sheets.rendered import Rendered
@@ -351,12 +351,8 @@ def start_server(jobs: int) -> None:
     """Start the render workers' server before the guide is read, when workers may render
     (`jobs` is not 1): it imports WeasyPrint, Jinja and pypdf while the build reads and checks
     the guide. A build whose sheets are all up to date leaves it unused; it ends with the build."""
-    if jobs != 1 and (jobs or _cores()) > 1:
+    if jobs != 1 and (jobs or cores()) > 1:
         start_forkserver(PRELOAD)
-
-
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 @contextmanager
