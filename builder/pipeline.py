@@ -133,8 +133,9 @@ def build(sources: list[str], config: BuildConfig, *, exam: str | None = None,
     from builder.writers import WRITERS, load_writer
 
     new_build()  # a watching build forgets what the last build did not use
-    for name in config.formats:  # what a writer starts now runs while the guide is read
-        prepare = getattr(load_writer(name), "prepare", None) if name in WRITERS else None
+    writers = {name: load_writer(name) for name in config.formats if name in WRITERS}
+    for writer in writers.values():  # what a writer starts now runs while the guide is read
+        prepare = getattr(writer, "prepare", None)
         if prepare is not None:
             prepare(int(config.options.get("jobs") or 0))  # type: ignore[arg-type]
     checked = check(sources, exam=exam, version=version, settings=settings,
@@ -144,7 +145,6 @@ def build(sources: list[str], config: BuildConfig, *, exam: str | None = None,
         return BuildResult(guide, checked.diagnostics, checked.keep, checked.stamps, checked.translations)
     ensure_dir(config.output)
     remove_stale_temps(config.output)
-    writers = {name: load_writer(name) for name in config.formats if name in WRITERS}
     options = {n: w.Options for n, w in writers.items()}
     ctx = BuildContext.create(config, Path(guide.root), options)
     jobs = [(checked, guide, ctx)] + [
