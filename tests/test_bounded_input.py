@@ -261,6 +261,32 @@ def test_by_default_an_objective_is_cut_at_about_40_pages(tmp_path):
     assert len(kept.command_groups) < len(guide_.objectives[0].command_groups) == 50_000
 
 
+@pytest.mark.parametrize("groups, layouts", [(2_000, 1), (80, 2)])
+def test_a_cut_sheet_is_laid_out_once_however_thin_its_last_page(tmp_path, monkeypatch, groups, layouts):
+    """An objective cut to the page budget (3 pages here) ends where the cut puts it: 2,000 groups
+    cut to 3 pages end on a nearly empty third, laid out once. A sheet that was not cut is laid
+    out again to save such a page (80 groups: two pages, then one)."""
+    pytest.importorskip("weasyprint")
+    from builder.sheets.pdf import PdfRenderer
+
+    laid: list[int] = []
+    real = PdfRenderer.render_body
+
+    def counted(self, html, base, columns=1):  # type: ignore[no-untyped-def]
+        done = real(self, html, base, columns)
+        laid.append(done.pages)
+        return done
+
+    monkeypatch.setattr(PdfRenderer, "render_body", counted)
+    lines = "".join(f"# purpose {i}\ncmd{i} --flag\n\n" for i in range(groups))
+    folder = guide(tmp_path, HEAD + f"### 999.1 Important Commands\n\n```sh\n{lines}```\n")
+    (folder / "cheatdeck.toml").write_text("[writers.sheets]\nmax_pages = 3\n", encoding="utf-8")
+    result = invoke(["build", str(folder), "-o", str(tmp_path / "out"), "-f", "sheets", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert ("[sheet-too-long]" in result.output) == (groups > 1_000)
+    assert len(laid) == layouts, laid
+
+
 # -- a guide that changes during the build ----------------------------------------------------------
 
 def test_guide_changed_while_being_read_fails_writing_nothing(tmp_path, monkeypatch):

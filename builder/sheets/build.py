@@ -12,14 +12,15 @@ from builder.sheets.diagnose import rebase
 from builder.sheets.plan import SheetOptions, SheetPlan
 
 
-def build_sheets(guide: Guide, ctx: BuildContext,
-                 options: SheetOptions) -> tuple[list[Artifact], list[Diagnostic]]:
-    """Bring dist/sheets/ up to date with the guide, rendering only what changed.
+def build_sheets(guide: Guide, ctx: BuildContext, options: SheetOptions,
+                 cut: frozenset[str] = frozenset()) -> tuple[list[Artifact], list[Diagnostic]]:
+    """Bring dist/sheets/ up to date with the guide, rendering only what changed. `cut` names
+    the objectives cut to the page budget (builder/sheets/limits.py): their length is the cut's.
 
     Returns every sheet (fresh or reused) with its page count, and the findings of every sheet,
     cached ones included, so a rebuild reports what a cold build did.
     """
-    plan = SheetPlan(guide, ctx, options)
+    plan = SheetPlan(guide, ctx, options, cut)
     stale = [p for p in plan.plan if plan.stale(p)]
     if stale:
         from builder.sheets.write import write_stale  # Jinja2 and the pool: only when needed

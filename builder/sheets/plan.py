@@ -81,10 +81,11 @@ def shared_key(keys: list[str]) -> str:
 class SheetPlan:
     """One sheets build's state: the plan, its options and cache, and the renderer when needed."""
 
-    def __init__(self, guide: Guide, ctx: BuildContext, options: SheetOptions) -> None:
+    def __init__(self, guide: Guide, ctx: BuildContext, options: SheetOptions,
+                 cut: frozenset[str] = frozenset()) -> None:
         from builder.sheets.folders import sheet_template_dirs, templates_digest
 
-        self.guide, self.ctx, self.options = guide, ctx, options
+        self.guide, self.ctx, self.options, self.cut = guide, ctx, options, cut
         self.templates = ctx.templates
         self.source_root = ctx.source_root
         self.created = ctx.time.iso  # PDF dates come from the epoch only, never the clock

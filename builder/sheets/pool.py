@@ -45,6 +45,7 @@ class PageJob:
     created: str | None
     base: Path  # the source root: relative image URLs resolve against it
     links: SourceLinks | None = None  # each block's link to its guide line
+    relayout: bool = True  # false for an objective cut to the page budget: the cut sets its length
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,9 +241,10 @@ def _laid_out(job: PageJob) -> tuple[Any, Any]:
     laid out again to save that page, judged from the length the layout filled: snug with all
     its prose, when 93 % of that length fits a page less; each leaner prose level that prints
     less, when the estimate's saving for it does; snug with the leanest. At most TRIES of these,
-    and none for a sheet of more than RELAYOUT_PAGES pages. When none saves the page, roomy, if
-    that still ends on it. A layout WeasyPrint fails is done again with nothing spanning the
-    page; if that fails too, SheetLayoutError names the objective."""
+    and none for a sheet of more than RELAYOUT_PAGES pages or one cut to the page budget (the
+    cut sets its length). When none saves the page, roomy, if that still ends on it. A layout
+    WeasyPrint fails is done again with nothing spanning the page; if that fails too,
+    SheetLayoutError names the objective."""
     from builder.sheets.context import leaner_levels, objective_sheet, snug_may_save
     from builder.sheets.prose import LEANEST
     from builder.sheets.stamp import THIN
@@ -270,7 +272,7 @@ def _laid_out(job: PageJob) -> tuple[Any, Any]:
 
     sheet = sheet_at()
     body = lay_out(sheet)
-    if body.pages == 1 or body.pages > RELAYOUT_PAGES or body.fills[-1] >= THIN:
+    if not job.relayout or body.pages == 1 or body.pages > RELAYOUT_PAGES or body.fills[-1] >= THIN:
         return sheet, body
     printed = body.pages - 1 + body.fills[-1]
     snug = snug_may_save(printed)

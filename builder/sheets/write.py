@@ -160,7 +160,7 @@ def _page_job(build: SheetPlan, p: Planned, layout: Layout) -> PageJob:
     assert p.objective is not None
     topic = replace(p.topic, objectives=(p.objective,))
     return PageJob(p.key, replace(build.guide, topics=(topic,)), layout, build.created,
-                   build.source_root, build.ctx.source_links)
+                   build.source_root, build.ctx.source_links, p.objective.id not in build.cut)
 
 
 def _reuse(build: SheetPlan, p: Planned, layout: Layout) -> None:

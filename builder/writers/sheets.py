@@ -28,7 +28,8 @@ def write(guide: Guide, ctx: BuildContext) -> WriterResult:
     from builder.sheets.limits import fit_pages
 
     options = ctx.options_for(NAME, SheetOptions)
-    guide, cut = fit_pages(guide, max(1, options.max_pages))  # no objective lays out more than about that
-    artifacts, found = build_sheets(guide, ctx, options)
+    fitted, cut = fit_pages(guide, max(1, options.max_pages))  # no objective lays out more than about that
+    shortened = frozenset(o.id for o, f in zip(guide.objectives, fitted.objectives) if o is not f)
+    artifacts, found = build_sheets(fitted, ctx, options, shortened)
     ctx.progress(f"sheets: {len(artifacts)} file(s) in {ctx.output / 'sheets'}")
     return WriterResult(tuple(artifacts), (*cut, *found))
