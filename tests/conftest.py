@@ -194,3 +194,41 @@ def browser():  # type: ignore[no-untyped-def]
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield chromium
         chromium.close()
+
+
+def _modules_building_once(root: Path) -> frozenset[str]:
+    """The test modules (as nodeids begin) that define a fixture of module or session scope:
+    something built once for all their tests."""
+    import ast
+
+    found = set()
+    for path in sorted((root / "tests").glob("test_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            for decorator in getattr(node, "decorator_list", []):
+                if isinstance(decorator, ast.Call) and any(
+                        k.arg == "scope" and isinstance(k.value, ast.Constant)
+                        and k.value.value in ("module", "session") for k in decorator.keywords):
+                    found.add(path.relative_to(root).as_posix())
+    return frozenset(found)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`-n` (xdist's `load`): single tests go to whichever worker is free, but each module that
+    builds something once for its tests (a module- or session-scoped fixture of its own: a
+    deck, a sheets build, a browser) runs whole in one worker, so that is built once, not once
+    per worker. The modules go first, the most tests first; single tests even out the end.
+    (xdist's `loadgroup` would do this with marks, but it renames node ids, which pytest 9 no
+    longer allows.)"""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    grouped = _modules_building_once(config.rootpath)
+
+    class ModulesWhole(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in grouped else nodeid
+
+    return ModulesWhole(config, log)
