@@ -269,12 +269,14 @@ def test_a_cut_sheet_is_laid_out_once_however_thin_its_last_page(tmp_path, monke
     pytest.importorskip("weasyprint")
     from builder.sheets.pdf import PdfRenderer
 
-    laid: list[int] = []
+    from builder.sheets.stamp import THIN
+
+    laid: list[tuple[int, float]] = []  # each layout's pages and how full its last page is
     real = PdfRenderer.render_body
 
     def counted(self, html, base, columns=1):  # type: ignore[no-untyped-def]
         done = real(self, html, base, columns)
-        laid.append(done.pages)
+        laid.append((done.pages, done.fills[-1]))
         return done
 
     monkeypatch.setattr(PdfRenderer, "render_body", counted)
@@ -285,6 +287,7 @@ def test_a_cut_sheet_is_laid_out_once_however_thin_its_last_page(tmp_path, monke
     assert result.exit_code == 0, result.output
     assert ("[sheet-too-long]" in result.output) == (groups > 1_000)
     assert len(laid) == layouts, laid
+    assert laid[0][0] > 1 and laid[0][1] < THIN, laid  # the first layout ends on a thin page
 
 
 # -- a guide that changes during the build ----------------------------------------------------------
