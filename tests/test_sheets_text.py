@@ -547,6 +547,76 @@ def test_wide_figures_taller_than_a_page_print_across_pages(tmp_path):
     assert len(PdfReader(pdf).pages) >= 2
 
 
+def _closing_figures_guide(tmp_path: Path, groups: int) -> Path:
+    """An objective of `groups` one-line command groups, then two 4:3 diagrams no key idea leads
+    to: they close the sheet in its Figures section."""
+    from PIL import Image, ImageDraw
+
+    folder = tmp_path / "guide"
+    (folder / "images").mkdir(parents=True)
+    for n in (1, 2):
+        image = Image.new("RGB", (800, 600), "white")
+        draw = ImageDraw.Draw(image)
+        for x in range(0, 800, 40):
+            draw.line([(x, 0), (800 - x, 600)], fill=(0, 0, 200), width=3)
+        image.save(folder / "images" / f"diagram{n}.png")
+    lines = "".join(f"# purpose {i}\ncmd{i} --flag\n\n" for i in range(groups))
+    (folder / "g.md").write_text(
+        "# Topic 999: Big\n\n## 999.1 Big\n\n**Weight:** 1\n\n**Description:** A big one.\n\n"
+        f"### 999.1 Important Commands\n\n```sh\n{lines}```\n\n![Network diagram](images/diagram1.png)\n\n"
+        "![Storage diagram](images/diagram2.png)\n", "utf-8")
+    return folder
+
+
+@pytest.mark.slow
+def test_closing_figures_alone_on_a_last_page_go_across_it(tmp_path, monkeypatch):
+    """A sheet whose last page would hold only its closing figures, stacked in one column of
+    three (a quarter of the page), lays them out across that page, two to a row and taller:
+    the page it prints anyway is used, and the diagrams are larger. It keeps its page count."""
+    from pypdf import PdfReader
+
+    from builder.config import BuildConfig
+    from builder.pipeline import build
+    from builder.sheets.measure import widths
+    from builder.sheets.pdf import PdfRenderer
+    from builder.sheets.stamp import THIN
+
+    laid: list[tuple[str, int, float, bool]] = []
+    real = PdfRenderer.render_body
+
+    def counted(self, html, base, columns=1):  # type: ignore[no-untyped-def]
+        done = real(self, html, base, columns)
+        laid.append((re.search(r'<body class="([^"]*)"', html).group(1), done.pages, done.fills[-1], done.spills))
+        return done
+
+    monkeypatch.setattr(PdfRenderer, "render_body", counted)
+    result = build([str(_closing_figures_guide(tmp_path, 70))],
+                   BuildConfig(output=tmp_path / "out", formats=("sheets",), options={"jobs": 1}))
+    assert not [d for d in result.diagnostics if d.rule == "sheet-overflow"]
+    (first, *_, last) = laid
+    assert first[0] == "sheet" and first[1] == 2 and first[2] < THIN, laid  # the figures alone on page 2
+    assert last[0] == "sheet roomy across" and last[1] == 2 and last[2] >= THIN and not last[3], laid
+    (pdf,) = (tmp_path / "out" / "sheets").glob("999.1-*.pdf")
+    assert len(PdfReader(pdf).pages) == 2
+    drawn = drawn_images(pdf)
+    column, _ = widths("a4", "landscape", 3)
+    assert len(drawn) == 2 and all(d[0] > column + 10 for d in drawn), drawn  # wider than a column
+
+
+def test_a_layout_that_draws_below_its_page_is_told(tmp_path):
+    """What WeasyPrint leaves hanging below a page (an image taller than the page, here) is
+    reported: a closing-figures layout that does so is not kept."""
+    from PIL import Image
+
+    from builder.sheets.pdf import PdfRenderer
+
+    Image.new("RGB", (100, 2000), "white").save(tmp_path / "tall.png")
+    renderer = PdfRenderer("@page { size: a4 landscape; margin: 10mm }", tmp_path, (tmp_path,))
+    page = '<html><body><p>text</p><img src="{}" style="display: block; width: 20mm; height: {}"></body></html>'
+    assert renderer.render_body(page.format("tall.png", "400mm"), tmp_path, 1).spills
+    assert not renderer.render_body(page.format("tall.png", "100mm"), tmp_path, 1).spills
+
+
 @pytest.mark.slow
 def test_a_sheet_weasyprint_cannot_lay_out_is_laid_out_in_columns_or_named(tmp_path, monkeypatch):
     """When WeasyPrint fails on a sheet, it is laid out again with nothing spanning the page

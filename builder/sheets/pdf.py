@@ -140,15 +140,18 @@ def _filled(document: Any) -> dict[str, Any]:
 
 def _lifted(document: Any, columns: int) -> dict[str, Any]:
     anchors = tuple((name, page - 1) for name, page in anchor_pages(document).items())
-    depths = [column_depths(page, columns) for page in document.pages]
+    drawn = [column_depths(page, columns) for page in document.pages]
+    depths = [tuple(min(1.0, depth) for depth in page) for page in drawn]
     return {"refs": tuple(lift_page_refs(document)), "anchors": anchors,
             "fills": tuple(round(sum(d) / columns, 3) for d in depths), "tail": depths[-1] if depths else (),
-            "column": round(document.pages[0]._page_box.height, 3) if document.pages else 0.0}
+            "column": round(document.pages[0]._page_box.height, 3) if document.pages else 0.0,
+            "spills": any(depth > 1.001 for page in drawn for depth in page)}
 
 
 def column_depths(page: Any, columns: int) -> tuple[float, ...]:
-    """How far down each column of a laid-out page something is drawn, 0 to 1 (a title across
-    the page counts in the columns under it); the page's fill is their mean."""
+    """How far down each column of a laid-out page something is drawn, as a share of the page's
+    content height (a title across the page counts in the columns under it; over 1 where
+    something hangs below the page). The page's fill is their mean, each at most 1."""
     box = page._page_box
     x0, y0, width, height = box.content_box_x(), box.content_box_y(), box.width, box.height
     lowest = [0.0] * columns
@@ -157,7 +160,7 @@ def column_depths(page: Any, columns: int) -> tuple[float, ...]:
         last = min(columns - 1, max(first, int((x + w - x0 - 1) / width * columns)))
         for column in range(first, last + 1):
             lowest[column] = max(lowest[column], y + h - y0)
-    return tuple(round(min(1.0, low / height), 4) if height else 0.0 for low in lowest)
+    return tuple(round(low / height, 4) if height else 0.0 for low in lowest)
 
 
 def _drawn(box: Any) -> Any:

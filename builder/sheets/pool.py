@@ -242,7 +242,8 @@ def _laid_out(job: PageJob) -> tuple[Any, Any]:
     its prose, when 93 % of that length fits a page less; each leaner prose level that prints
     less, when the estimate's saving for it does; snug with the leanest. At most TRIES of these,
     and none for a sheet of more than RELAYOUT_PAGES pages or one cut to the page budget (the
-    cut sets its length). When none saves the page, roomy, if that still ends on it. A layout
+    cut sets its length). When none saves the page, roomy (first with its closing figures across
+    the page, if it has some: that may save the page too), if that still ends on it. A layout
     WeasyPrint fails is done again with nothing spanning the page; if that fails too,
     SheetLayoutError names the objective."""
     from builder.sheets.context import leaner_levels, objective_sheet, snug_may_save
@@ -284,12 +285,23 @@ def _laid_out(job: PageJob) -> tuple[Any, Any]:
         laid = lay_out(other)
         if laid.pages < body.pages:
             return other, laid
-    roomy = replace(sheet, spacing="roomy")
-    laid = lay_out(roomy)
-    return (roomy, laid) if laid.pages == body.pages else (sheet, body)
+    # Nothing saves the page: use it. Figures of the closing section across the page, two to a
+    # row and taller (`.across` in sheet.css), when there are some; lines a little wider apart.
+    spacings = (["roomy across"] if any(not f.wide and not f.dark for f in sheet.loose_figures) else []) + ["roomy"]
+    for spacing in spacings:
+        other = replace(sheet, spacing=spacing)
+        try:
+            laid = lay_out(other)
+        except SheetLayoutError:
+            continue
+        # Two figures to a row can take less room than a column of them; a section across the
+        # page that WeasyPrint left hanging below the last page is no layout to keep.
+        if laid.pages <= body.pages and not laid.spills:
+            return other, laid
+    return sheet, body
 
 
-TRIES = 3  # layouts that may save a nearly empty last page (then one roomy)
+TRIES = 3  # layouts that may save a nearly empty last page (then one or two roomy)
 RELAYOUT_PAGES = 7  # a longer sheet is not laid out again: one page saved of more is not worth the layouts
 
 

@@ -28,3 +28,4 @@ class Rendered:
     tail: tuple[float, ...] = ()  # how far down each column of its last page is filled (0 to 1)
     column: float = 0.0  # a column's height, CSS px
     targets: tuple[str, ...] = ()  # the anchors a contents or index refers to (their numbers filled in)
+    spills: bool = False  # something is drawn below a page's content box (WeasyPrint did not move it on)
