@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 from pathlib import Path
 
 import click
@@ -85,4 +86,10 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
 
 
 def main() -> None:
-    cli(prog_name="cheatdeck")
+    try:
+        cli(prog_name="cheatdeck")
+    finally:
+        if "multiprocessing.forkserver" in sys.modules or "multiprocessing.resource_tracker" in sys.modules:
+            from builder.workers import end_helpers
+
+            end_helpers()

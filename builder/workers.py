@@ -99,6 +99,24 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def end_helpers() -> None:
+    """Stop this process's forkserver and resource tracker, if it started them, and wait for
+    them: called as the command line ends, so that no process of the build outlives it and the
+    build's CPU time, as `time` or its caller reads it, includes its render workers' (they are
+    the forkserver's children, counted when it is waited for). A library caller keeps them
+    between builds."""
+    import multiprocessing.forkserver
+    import multiprocessing.resource_tracker
+
+    for helper in (multiprocessing.forkserver._forkserver, multiprocessing.resource_tracker._resource_tracker):
+        stop = getattr(helper, "_stop", None)  # CPython 3.10-3.13: the same private method
+        if stop is not None:
+            try:
+                stop()
+            except (OSError, ChildProcessError):  # gone already
+                pass
+
+
 def start_forkserver(preload: list[str]) -> None:
     """Start multiprocessing's forkserver, unless it runs: it imports `preload` while this process
     goes on, and a pool made later forks its workers from it at once."""

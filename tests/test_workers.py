@@ -127,6 +127,42 @@ def test_no_worker_outlives_its_build(tmp_path, how):
     assert "Traceback" not in lines[0]
 
 
+def session_members(session: int) -> list[str]:
+    """The command lines of the live processes of a session (a process group leader's id)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text()
+            except OSError:
+                continue
+            rest = fields[fields.rindex(")") + 2:].split()
+            if int(rest[3]) == session and rest[0] not in ("Z", "X"):  # field 6: the session id
+                found.append(cmdline(int(entry.name)))
+    return found
+
+
+def test_a_finished_build_leaves_no_process_and_its_time_counts_its_workers(tmp_path):
+    """A `-j 2` build that ends waits for its render workers' server and the resource tracker:
+    none of its processes is left when it exits, and the CPU time its caller reads (what `time`
+    prints) includes the workers' layouts, as a `-j 1` build's does (it was about a tenth)."""
+    source = tmp_path / "source"
+    shutil.copytree(FIXTURES / "sheets" / "rich", source)  # two objectives of a page each
+    used = {}
+    for jobs in ("2", "1"):
+        before = os.times()
+        proc = subprocess.Popen([str(CHEATDECK), "-q", "build", str(source), "-o", str(tmp_path / jobs),
+                                 "-f", "sheets", "-j", jobs, "--no-progress"], cwd=tmp_path,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        _, err = proc.communicate(timeout=300)
+        left = session_members(proc.pid)  # read at once: nothing may end after the build
+        after = os.times()
+        assert proc.returncode == 0, err
+        assert left == [], left
+        used[jobs] = after.children_user + after.children_system - before.children_user - before.children_system
+    assert used["2"] >= 0.7 * used["1"], used
+
+
 def test_the_exam_sheet_worker_dies_with_its_build(tmp_path):
     source = tmp_path / "exam"
     source.mkdir()
