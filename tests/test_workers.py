@@ -22,14 +22,19 @@ CHEATDECK = Path(sys.executable).parent / "cheatdeck"
 DEADLINE = 2.0  # seconds a worker may outlive its build (#19)
 
 
-def stat(pid: int) -> tuple[str, int, int] | None:
-    """(state, parent pid, start time) of a process, or None when it is gone."""
+def stat_fields(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (state first), or None when gone."""
     try:
         text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    fields = text[text.rindex(")") + 2:].split()
-    return fields[0], int(fields[1]), int(fields[19])
+    return text[text.rindex(")") + 2:].split()
+
+
+def stat(pid: int) -> tuple[str, int, int] | None:
+    """(state, parent pid, start time) of a process, or None when it is gone."""
+    fields = stat_fields(pid)
+    return None if fields is None else (fields[0], int(fields[1]), int(fields[19]))
 
 
 def cmdline(pid: int) -> str:
@@ -131,14 +136,9 @@ def session_members(session: int) -> list[str]:
     """The command lines of the live processes of a session (a process group leader's id)."""
     found = []
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text()
-            except OSError:
-                continue
-            rest = fields[fields.rindex(")") + 2:].split()
-            if int(rest[3]) == session and rest[0] not in ("Z", "X"):  # field 6: the session id
-                found.append(cmdline(int(entry.name)))
+        fields = stat_fields(int(entry.name)) if entry.name.isdigit() else None
+        if fields is not None and int(fields[3]) == session and fields[0] not in ("Z", "X"):  # field 6: session
+            found.append(cmdline(int(entry.name)))
     return found
 
 
