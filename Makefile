@@ -21,14 +21,13 @@ COMPILE = $(BIN)/python -m compileall -q builder > /dev/null
 
 all: build
 
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e .
+# .ci/venv installs with uv (fetched from PyPI into the venv), else with pip.
+$(VENV)/.installed: pyproject.toml .ci/venv
+	bash .ci/venv $(PYTHON) $(VENV) .
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(PIP) install --quiet -e '.[test]'
+	bash .ci/venv $(PYTHON) $(VENV) '.[test]'
 	touch $@
 
 system-deps:
