@@ -71,3 +71,46 @@ print(len(HTML(string="<p>ok</p>").write_pdf()) > 0)
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "True"
+
+
+
+@pytest.mark.slow
+def test_columns_are_laid_out_once_and_print_the_same(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """WeasyPrint's trials of the last run of auto-filled columns are skipped: sheets with
+    page-wide tables (columns balanced above them), images, floats and several pages print the
+    same PDFs byte for byte with far fewer layouts of a column."""
+    import weasyprint.layout.block as block
+    from pypdf import PdfReader
+
+    from builder.config import BuildConfig
+    from builder.pipeline import build
+    from tests.conftest import FIXTURES
+
+    assert weasy.STOCK_COLUMNS is not None and block.columns_layout is not weasy.STOCK_COLUMNS
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    original, counted = block.block_box_layout, [0]
+
+    def counting(context, box, *args, **kwargs):  # type: ignore[no-untyped-def]
+        counted[0] += bool(getattr(box, "is_column", False))  # a trial or a layout for good
+        return original(context, box, *args, **kwargs)
+
+    monkeypatch.setattr(block, "block_box_layout", counting)
+    long = tmp_path / "long" / "g.md"  # more columns than a page holds
+    long.parent.mkdir()
+    groups = "".join(f"# purpose {i}\ncmd{i} --flag value{i}\n\n" for i in range(150))
+    long.write_text("# Topic 998: Long\n\n## 998.1 Long\n\n**Weight:** 3\n\n**Description:** Long.\n\n"
+                    f"### Commands\n\n```sh\n{groups}```\n", "utf-8")
+    guides = [str(FIXTURES / "sheets" / name) for name in ("wide-tables", "rich")] + [str(long.parent)]
+    layouts, pdfs = {}, {}
+    for way, columns in (("stock", weasy.STOCK_COLUMNS), ("once", block.columns_layout)):
+        with monkeypatch.context() as patch:
+            patch.setattr(block, "columns_layout", columns)
+            start = counted[0]
+            build(guides, BuildConfig(output=tmp_path / way, formats=("sheets",), options={"jobs": 1}))
+        layouts[way] = counted[0] - start
+        pdfs[way] = {p.name: p.read_bytes() for p in sorted((tmp_path / way / "sheets").glob("*.pdf"))}
+    assert len(pdfs["once"]) == 7 and pdfs["once"].keys() == pdfs["stock"].keys()
+    for name, data in pdfs["once"].items():
+        assert data == pdfs["stock"][name], f"{name} differs"
+    assert len(PdfReader(tmp_path / "once" / "sheets" / "998.1-long.pdf").pages) >= 2  # columns that do not fit
+    assert 0 < layouts["once"] <= 0.6 * layouts["stock"], layouts
