@@ -278,13 +278,27 @@ def test_a_topics_contents_and_index_laid_out_beside_an_edited_objective_print_i
         text = text.replace("#### 930.1 Important Commands\n", "#### 930.1 Important Commands\n\n" + groups, 1)
     assert text != guide.read_text("utf-8")
     guide.write_text(text, "utf-8")
-    laid, checked = [], []
-    part, right = PdfRenderer.render_part, pool._still_right
+    laid, checked, stamps, where = [], [], [], ["ahead"]
+    part, right, render, topic = PdfRenderer.render_part, pool._still_right, PdfRenderer.render, pool._topic
     monkeypatch.setattr(PdfRenderer, "render_part", lambda self, *a: laid.append(1) or part(self, *a))
     monkeypatch.setattr(pool, "_still_right", lambda *a: checked.append(right(*a)) or checked[-1])
+    monkeypatch.setattr(PdfRenderer, "render", lambda self, html, *a: "stamp-band" in html and stamps.append(
+        where[-1]) or render(self, html, *a))
+
+    def putting_together(job):  # type: ignore[no-untyped-def]
+        where.append("topic")
+        try:
+            return topic(job)
+        finally:
+            where.pop()
+    monkeypatch.setattr(pool, "_topic", putting_together)
     run(guide, out, jobs=1)
     assert checked == [ahead]
     assert len(laid) == (2 if ahead else 4)  # contents and index, once or twice
+    # heads and page numbers, laid out ahead of the topic PDF: the objective's, and its topic's
+    # beside the objective, used when every page and number they print is right; else laid out
+    # again as the topic is put together
+    assert sorted(stamps) == (["ahead", "ahead"] if ahead else ["ahead", "ahead", "topic"])
     cold = tmp_path / "cold"
     run(guide, cold, jobs=1)
     (topic,) = (out / "sheets").glob("930-*.pdf")

@@ -123,6 +123,9 @@ class PartsJob:
     members: tuple[MemberLayout, ...]
     base: Path
     lang: str
+    meta: SheetMeta  # the topic's, and the rest of what its heads and page numbers need
+    layout: Layout
+    heads: tuple[str, str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +137,8 @@ class PartsResult:
     shares: bool  # the index starts on the last objective page
     reserve: tuple[float | None, ...] | None
     printed: tuple[tuple[str, int | None], ...]  # each page reference's target and its number
+    stamp_html: str | None = None  # the topic's heads and page numbers, by the same layouts
+    stamp: Rendered | None = None
 
 
 Job = PageJob | TopicJob | PartsJob | FinishJob  # what a worker does
@@ -208,7 +213,7 @@ def _run_job(job: Job) -> Any:
 
     with override(job.guide.lang if isinstance(job, PageJob) else job.lang):
         if isinstance(job, PartsJob):
-            return _parts(job.cover_html, job.index_html, list(job.members), job.base)
+            return _parts_ahead(job)
         if isinstance(job, FinishJob):
             return _finish(job)
         return _page(job) if isinstance(job, PageJob) else _topic(job)
@@ -308,7 +313,7 @@ RELAYOUT_PAGES = 7  # a longer sheet is not laid out again: one page saved of mo
 def _topic(job: TopicJob) -> TopicResult:
     """The contents (its numbers known once its own page count is), the objectives, the index."""
     from builder.sheets.assemble import assemble_topic
-    from builder.sheets.stamp import layout_record, shared_layout, stamp_pages, topic_numbers
+    from builder.sheets.stamp import layout_record, shared_layout
 
     bodies: list[bytes] = []
     members: list[MemberLayout] = []
@@ -325,18 +330,12 @@ def _topic(job: TopicJob) -> TopicResult:
             path, found = part.stored if isinstance(part, SharedPart) else part  # type: ignore[misc]
             bodies.append(path if isinstance(path, bytes) else path.read_bytes())
         members.append(found)
-    parts = job.parts if job.parts is not None and _still_right(job.parts, members) \
-        else _parts(job.cover_html, job.index_html, members, job.base)
+    ahead = job.parts is not None and _still_right(job.parts, members)
+    parts = job.parts if ahead else _parts(job.cover_html, job.index_html, members, job.base)  # type: ignore[assignment]
     cover, index, shares = parts.cover, parts.index, parts.shares
-    numbers, starts = topic_numbers(cover.pages, members)
-    after = starts[-1] + members[-1].pages if members else cover.pages
-    first = after - 1 if shares else after  # the index's first page in the topic PDF
-    heads = [job.heads[0]] * cover.pages + [head for m in members for head in m.heads] \
-        + [job.heads[1]] * (index.pages - (after - first) if index else 0)
-    if shares:
-        heads[first] = f"{heads[first]}  \u00b7  {job.heads[1]}"
-    refs = [(start + r.page, r) for m, start in zip(members, starts) for r in m.refs]
-    stamp = _renderer.render(_pages.stamp(job.meta, job.layout, stamp_pages(heads, refs, numbers)), job.base)
+    starts, first, pages, stamp_html = _topic_stamp(job.meta, job.layout, job.heads, cover, index, shares, members)
+    stamp = parts.stamp if ahead and parts.stamp is not None and parts.stamp_html == stamp_html \
+        else _renderer.render(stamp_html, job.base)  # type: ignore[union-attr]
     outline = [(job.meta.title, 0)] + [(title, start + page) for m, start in zip(members, starts)
                                         for title, page in m.outline]
     links = list(cover.links)
@@ -347,7 +346,7 @@ def _topic(job: TopicJob) -> TopicResult:
     pdf = assemble_topic(parts, outline, stamp.pdf, links, metadata=dict(job.metadata), lang=job.lang,
                          index=index.pdf if index else None, shares=shares)
     laid = [cover] + ([index] if index else [])
-    rendered = replace(cover, pdf=pdf, pages=len(heads), links=(),
+    rendered = replace(cover, pdf=pdf, pages=pages, links=(),
                        refused=tuple(r for part in laid for r in part.refused),
                        log=tuple(r for part in laid for r in part.log),
                        missing_glyphs=tuple(dict.fromkeys(g for part in laid for g in part.missing_glyphs)),
@@ -398,6 +397,34 @@ def open_pool(setup: RenderSetup, jobs: int) -> RenderPool:
     pool = _kept[setup] = RenderPool(setup, jobs)
     pool.kept = True
     return pool
+
+
+def _topic_stamp(meta: SheetMeta, layout: Layout, topic_heads: tuple[str, str, str], cover: Rendered,
+                 index: Rendered | None, shares: bool,
+                 members: list[MemberLayout]) -> tuple[list[int], int, int, str]:
+    """Where each objective starts in a topic PDF, where its index starts, its pages, and the
+    HTML of its heads and page numbers (builder/sheets/stamp.py)."""
+    from builder.sheets.stamp import stamp_pages, topic_numbers
+
+    numbers, starts = topic_numbers(cover.pages, members)
+    after = starts[-1] + members[-1].pages if members else cover.pages
+    first = after - 1 if shares else after  # the index's first page in the topic PDF
+    heads = [topic_heads[0]] * cover.pages + [head for m in members for head in m.heads] \
+        + [topic_heads[1]] * (index.pages - (after - first) if index else 0)
+    if shares:
+        heads[first] = f"{heads[first]}  \u00b7  {topic_heads[1]}"
+    refs = [(start + r.page, r) for m, start in zip(members, starts) for r in m.refs]
+    return starts, first, len(heads), _pages.stamp(meta, layout, stamp_pages(heads, refs, numbers))
+
+
+def _parts_ahead(job: PartsJob) -> PartsResult:
+    """A topic's contents and index laid out while an objective of it is (PartsJob), and its
+    heads and page numbers too: the topic PDF uses the ones whose HTML is what the new layouts
+    give, so an edit that moves no page number lays out none of them after its objective."""
+    parts = _parts(job.cover_html, job.index_html, list(job.members), job.base)
+    *_, html = _topic_stamp(job.meta, job.layout, job.heads, parts.cover, parts.index, parts.shares,
+                              list(job.members))
+    return replace(parts, stamp_html=html, stamp=_renderer.render(html, job.base))
 
 
 def _parts(cover_html: str, index_html: str | None, members: list[MemberLayout], base: Path) -> PartsResult:

@@ -92,7 +92,9 @@ def _parts_jobs(build: SheetPlan, topics: list[Planned], renders: list[Planned],
         for q in members:
             before = build.cache.manifest.get(build.outputs(q)[0].name) if q.key in stale else [q.key]
             keys.append(before[0] if before else "")
-        layouts = [build.member_layout(key, "") if key else None for key in keys]
+        sheets = _sheets(build, t, layout, ahead)
+        heads = [objective_head(sheet, weight=False) for sheet in sheets]  # as the topic PDF's pages print them
+        layouts = [build.member_layout(key, head) if key else None for key, head in zip(keys, heads)]
         if not all(layouts):
             continue
         guessed: list[MemberLayout] = []
@@ -101,7 +103,7 @@ def _parts_jobs(build: SheetPlan, topics: list[Planned], renders: list[Planned],
         while i < len(members):
             run = runs.get(i, range(i, i + 1))
             found = layouts[i] if len(run) == 1 else build.shared_layout(
-                shared_key([keys[k] for k in run]), tuple((anchor_for(members[k].objective.id), "") for k in run))
+                shared_key([keys[k] for k in run]), tuple((sheets[k].anchor, heads[k]) for k in run))
             if found is None:
                 break
             for k in run:  # what is new in an edited objective: guessed
@@ -112,10 +114,10 @@ def _parts_jobs(build: SheetPlan, topics: list[Planned], renders: list[Planned],
             guessed.append(found)
             i = run.stop
         else:
-            sheets = _sheets(build, t, layout, ahead)
             cover_html, index_html = topic_parts(build, t, layout, sheets)
+            cover = _cover(build, t, layout)
             jobs.append(PartsJob(t.key, cover_html, index_html, tuple(guessed), build.source_root,
-                                 build.guide.lang))
+                                 build.guide.lang, cover.meta, layout, _topic_heads(cover)))
     return jobs
 
 
@@ -245,9 +247,14 @@ def _topic_job(build: SheetPlan, p: Planned, layout: Layout, ahead: _Ahead) -> T
         i = run.stop
     done = ahead.done.get(p.key)
     return TopicJob(p.key, cover_html, index_html, tuple(parts),
-                    cover.meta, layout, (topic_words(cover.number), _("Index"), _("Index")),
+                    cover.meta, layout, _topic_heads(cover),
                     build.source_root, _info(cover), cover.meta.lang,
                     done if done and (done.cover_html, done.index_html) == (cover_html, index_html) else None)
+
+
+def _topic_heads(cover: TopicCover) -> tuple[str, str, str]:
+    """The running head of a topic PDF's contents and of its index pages; the index's bookmark."""
+    return topic_words(cover.number), _("Index"), _("Index")
 
 
 def _member_layout(build: SheetPlan, q: Planned, head: str, ahead: _Ahead) -> MemberLayout | None:
