@@ -86,7 +86,13 @@ def test_columns_are_laid_out_once_and_print_the_same(tmp_path, monkeypatch) -> 
     from builder.pipeline import build
     from tests.conftest import FIXTURES
 
-    assert weasy.STOCK_COLUMNS is not None and block.columns_layout is not weasy.STOCK_COLUMNS
+    if weasy.STOCK_COLUMNS is None:  # only a WeasyPrint whose columns_layout lacks the line is left as it is
+        import inspect
+
+        from weasyprint.layout import column
+        assert inspect.getsource(column.columns_layout).count(weasy._TRIALS) != 1
+        pytest.skip("this WeasyPrint's columns_layout is not the one lay_out_columns_once changes")
+    assert block.columns_layout is not weasy.STOCK_COLUMNS
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     original, counted = block.block_box_layout, [0]
 
