@@ -5,7 +5,6 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-PIP    := $(BIN)/python -m pip
 SOURCE ?= source
 OUTPUT ?= dist
 JOBS   ?=
